@@ -1,0 +1,49 @@
+# Ponte: API and workers in one image (APP_ROLE=all|api|worker chooses what a container runs).
+#   docker build -t ponte .
+#   docker compose up            # the whole stack, see docker-compose.yml
+
+# ---- build: full dependencies, compile TypeScript, then drop the dev dependencies ----
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+# swagger-ui-dist pulls @scarf/scarf, whose install script reports to a third party.
+ENV SCARF_ANALYTICS=false
+# Manifests first, so that the dependency layer is reused while only the sources change.
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
+
+# ---- runtime ----
+FROM node:20-bookworm-slim AS runtime
+# pg_dump refuses to dump a server of a newer major version and bookworm ships client 15, so the
+# client comes from the PostgreSQL project's repository. Keep PG_MAJOR >= the server's major version.
+ARG PG_MAJOR=16
+ADD https://www.postgresql.org/media/keys/ACCC4CF8.asc /tmp/pgdg.asc
+RUN set -eux; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends ca-certificates tini; \
+    install -D -m 0644 /tmp/pgdg.asc /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc; \
+    rm /tmp/pgdg.asc; \
+    . /etc/os-release; \
+    echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
+      > /etc/apt/sources.list.d/pgdg.list; \
+    apt-get update; \
+    apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}"; \
+    rm -rf /var/lib/apt/lists/*; \
+    pg_dump --version
+
+WORKDIR /app
+ENV NODE_ENV=production PORT=3000
+# Owned by root and only readable by the app user: the process cannot rewrite its own code.
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+
+USER node
+EXPOSE 3000
+# Liveness only (/health); readiness (/health/ready) belongs to the orchestrator. Slim has no curl.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# tini as PID 1 forwards SIGTERM to node, whose handler drains requests and jobs before exiting.
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["node", "dist/src/main.js"]

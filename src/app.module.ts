@@ -1,0 +1,19 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AppConfig } from './config/config';
+import { PlatformModule, PlatformOptions } from './platform/platform.module';
+
+export interface AppOptions extends PlatformOptions {
+  /** Extra modules (tests mount probes this way). */
+  imports?: Array<Type | DynamicModule>;
+}
+
+/** The modular monolith: the platform plus one module per product area. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, options: AppOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [PlatformModule.forRoot(config, options), ...(options.imports ?? [])],
+    };
+  }
+}

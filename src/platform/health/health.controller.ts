@@ -1,0 +1,39 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ProblemException } from '../http/problem';
+import { HealthService } from './health.service';
+
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly health: HealthService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness: the process answers' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis reachable; 503 naming what is not' })
+  async ready(): Promise<{ status: 'ready'; dependencies: Record<string, unknown> }> {
+    if (this.health.isDraining) throw new ProblemException('SHUTTING_DOWN', 'The instance is shutting down');
+    const dependencies = await this.health.dependencies();
+    const down = Object.entries(dependencies)
+      .filter(([, check]) => check.status === 'down')
+      .map(([name]) => name);
+    if (down.length > 0) {
+      throw new ProblemException('DEPENDENCY_UNAVAILABLE', `${down.join(' and ')} unavailable`, {
+        dependencies,
+        headers: { 'Retry-After': '5' },
+      });
+    }
+    return { status: 'ready', dependencies };
+  }
+
+  @Get('detailed')
+  @ApiOperation({ summary: 'Dependencies, queues, memory and provider circuits' })
+  detailed(): Promise<Record<string, unknown>> {
+    return this.health.detailed();
+  }
+}

@@ -1,0 +1,57 @@
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../../config/config';
+import { registerBodyParsers } from './body-parsers';
+import { sendProblem } from './problem.filter';
+import { ProblemException } from './problem';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const OPERATIONS = /^\/(health|metrics)(\/|\?|$)/;
+
+function hasBody(req: FastifyRequest): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+/**
+ * Fastify as Nest's HTTP layer: body cap, Ponte's parsers, problem+json for Fastify's own errors,
+ * JSON-only API routes, and a worker role that serves only health and metrics.
+ */
+export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimit,
+    trustProxy: true,
+    logger: false,
+    genReqId: () => uuidv7(),
+    requestIdHeader: 'x-request-id',
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+  });
+  const fastify = adapter.getInstance();
+  registerBodyParsers(fastify, config.http);
+
+  // Fastify's own errors (parsing, size) reach the global ProblemFilter through the error handler
+  // Nest installs on init.
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!config.isApi && !OPERATIONS.test(request.url)) {
+      return sendProblem(
+        request,
+        reply,
+        new ProblemException('NOT_FOUND', 'This instance runs workers only'),
+      );
+    }
+    if (request.url.startsWith('/v1/') && BODY_METHODS.has(request.method) && hasBody(request)) {
+      const type = request.headers['content-type'] ?? '';
+      if (!/^application\/json\s*(;|$)/i.test(type)) {
+        return sendProblem(
+          request,
+          reply,
+          new ProblemException('UNSUPPORTED_MEDIA_TYPE', 'Send application/json'),
+        );
+      }
+    }
+    void reply.header('x-request-id', request.id);
+  });
+  return adapter;
+}

@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '../config/config';
+import { Clock, SystemClock } from './clock';
+import { parseEncryptionKeys, SecretBox } from './crypto/secret-box';
+import { dataSourceOptions } from './database/data-source';
+import { HealthController } from './health/health.controller';
+import { HealthService } from './health/health.service';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
+import { OutboundHttp } from './outbound/outbound-http';
+import { QueueModule, RedisModule } from './queue/queue.module';
+import { JOBS, JobRegistry } from './queue/queue.registry';
+
+export interface PlatformOptions {
+  /** Tests start the app with a job registry of their own. */
+  jobRegistry?: JobRegistry;
+  /** Tests move time with a clock of their own. */
+  clock?: Clock;
+}
+
+function secretBox(config: AppConfig): SecretBox {
+  const keys = parseEncryptionKeys(config.security.encryptionKeys, config.security.encryptionKey);
+  if (keys.length > 0) return new SecretBox(keys);
+  // Development only (loadConfig refuses production without keys): a fixed, well-known key so that
+  // `npm start` works on a fresh clone and secrets survive restarts.
+  new Logger('SecretBox').warn('ENCRYPTION_KEYS is not set: using the development key (never in production)');
+  return new SecretBox([{ id: 'dev', key: createHash('sha256').update('ponte-development-key').digest() }]);
+}
+
+/** What every module uses: config, database, queues, crypto, outbound HTTP, health and metrics. */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(config: AppConfig, options: PlatformOptions = {}): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        RedisModule.forRoot(),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...dataSourceOptions(config.database), retryAttempts: 3, retryDelay: 1000 }),
+        }),
+        QueueModule.forRoot(options.jobRegistry ?? JOBS),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        options.clock
+          ? { provide: Clock, useValue: options.clock }
+          : { provide: Clock, useClass: SystemClock },
+        { provide: SecretBox, useFactory: () => secretBox(config) },
+        {
+          provide: OutboundHttp,
+          useFactory: () =>
+            new OutboundHttp({
+              allowPrivate: config.outbound.allowPrivate,
+              timeoutMs: config.outbound.timeoutMs,
+              maxResponseBytes: 64 * 1024,
+              userAgent: 'Ponte/0.1 (+webhooks)',
+            }),
+        },
+        MetricsService,
+        HealthService,
+      ],
+      exports: [AppConfig, Clock, SecretBox, OutboundHttp, MetricsService, HealthService],
+    };
+  }
+}

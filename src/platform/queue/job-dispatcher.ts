@@ -1,0 +1,117 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+} from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
+import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { AppConfig } from '../../config/config';
+import { ON_JOB } from './on-job.decorator';
+import { ALL_QUEUES, JOB_REGISTRY, JobRegistry, QueueName } from './queue.registry';
+import { RedisConnections } from './redis.connections';
+
+type Handler = (data: unknown, job: Job) => Promise<unknown>;
+
+export class JobHandlerError extends Error {}
+
+/**
+ * Finds every `@OnJob` method, checks that each registered job name has exactly one handler (and
+ * each handler a registered name), then, in worker roles, runs one BullMQ Worker per queue that
+ * dispatches by job name and upserts the job schedulers.
+ */
+@Injectable()
+export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Jobs');
+  private readonly handlers = new Map<string, Handler>();
+  private readonly workers: Worker[] = [];
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    private readonly moduleRef: ModuleRef,
+    private readonly redis: RedisConnections,
+    private readonly config: AppConfig,
+    @Inject(JOB_REGISTRY) private readonly registry: JobRegistry,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.collectHandlers();
+    // An EventEmitter 'error' with no listener would crash the process while Redis is down.
+    for (const name of ALL_QUEUES) {
+      const queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      queue.on('error', (err) => this.logger.warn(`queue ${name}: ${err.message}`));
+    }
+    if (!this.config.isWorker) return;
+    const queues = new Set(Object.values(this.registry).map((d) => d.queue));
+    for (const queue of queues) this.workers.push(this.startWorker(queue));
+    await this.upsertSchedulers();
+  }
+
+  private collectHandlers(): void {
+    const found = new Map<string, string[]>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
+      const proto = Object.getPrototypeOf(instance) as object;
+      for (const method of this.scanner.getAllMethodNames(proto)) {
+        const name = this.reflector.get<string | undefined>(ON_JOB, instance[method] as Function);
+        if (!name) continue;
+        found.set(name, [...(found.get(name) ?? []), `${instance.constructor.name}.${method}`]);
+        this.handlers.set(name, (instance[method] as Handler).bind(instance));
+      }
+    }
+    const problems: string[] = [];
+    for (const name of Object.keys(this.registry)) {
+      const where = found.get(name) ?? [];
+      if (where.length === 0)
+        problems.push(`job "${name}" has no handler: add @OnJob('${name}') to a provider method`);
+      if (where.length > 1) problems.push(`job "${name}" has ${where.length} handlers: ${where.join(', ')}`);
+    }
+    for (const [name, where] of found) {
+      if (!this.registry[name])
+        problems.push(`@OnJob('${name}') on ${where.join(', ')} names no job of the registry`);
+    }
+    if (problems.length) throw new JobHandlerError(`Job registry check failed:\n  ${problems.join('\n  ')}`);
+  }
+
+  private startWorker(queue: QueueName): Worker {
+    const worker = new Worker(queue, (job) => this.dispatch(job), {
+      connection: this.redis.forWorker(),
+      prefix: this.config.queue.prefix,
+      concurrency: this.config.queue.concurrency,
+      // Longer than any outbound call (OUTBOUND_TIMEOUT_MS) so a slow receiver never gets a
+      // second copy of a job that is still running.
+      lockDuration: Math.max(30_000, this.config.outbound.timeoutMs * 2),
+      stalledInterval: 15_000,
+      maxStalledCount: 2,
+    });
+    worker.on('failed', (job, err) =>
+      this.logger.warn(`${queue}/${job?.name ?? '?'} ${job?.id ?? ''} failed: ${err.message}`),
+    );
+    worker.on('error', (err) => this.logger.error(`worker ${queue}: ${err.message}`));
+    return worker;
+  }
+
+  private async dispatch(job: Job): Promise<unknown> {
+    const handler = this.handlers.get(job.name);
+    if (!handler) throw new UnrecoverableError(`No handler for job "${job.name}"`);
+    return handler(job.data, job);
+  }
+
+  private async upsertSchedulers(): Promise<void> {
+    for (const [name, def] of Object.entries(this.registry)) {
+      if (!def.schedule) continue;
+      const queue = this.moduleRef.get<Queue>(getQueueToken(def.queue), { strict: false });
+      await queue.upsertJobScheduler(name, def.schedule, { name, data: {} });
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    // Worker.close() stops taking jobs and waits for the active ones to finish.
+    await Promise.all(this.workers.map((w) => w.close()));
+  }
+}

@@ -1,0 +1,66 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { JobsOptions, Queue } from 'bullmq';
+import { v7 as uuidv7 } from 'uuid';
+import { JOB_REGISTRY, JobName, JobRegistry, QueueName } from './queue.registry';
+
+export interface EnqueueItem<T = unknown> {
+  name: JobName | (string & {});
+  data: T;
+  opts?: JobsOptions;
+}
+
+/**
+ * Enqueues jobs by name: the registry says which queue. Job ids are never plain integers (BullMQ's
+ * own counter would collide after a Redis wipe): a caller's stable id deduplicates, otherwise a
+ * UUIDv7. Bulk enqueues are grouped into one `addBulk` per queue.
+ */
+@Injectable()
+export class JobQueue {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @Inject(JOB_REGISTRY) private readonly registry: JobRegistry,
+  ) {}
+
+  queue(name: QueueName): Queue {
+    let queue = this.queues.get(name);
+    if (!queue) {
+      queue = this.moduleRef.get<Queue>(getQueueToken(name), { strict: false });
+      this.queues.set(name, queue);
+    }
+    return queue;
+  }
+
+  queueOf(job: string): Queue {
+    const def = this.registry[job];
+    if (!def)
+      throw new Error(`Unknown job name "${job}": add it to JOBS in src/platform/queue/queue.registry.ts`);
+    return this.queue(def.queue);
+  }
+
+  async enqueue<T>(name: EnqueueItem<T>['name'], data: T, opts: JobsOptions = {}): Promise<string> {
+    const job = await this.queueOf(name).add(name, data, withJobId(name, opts));
+    return job.id!;
+  }
+
+  async enqueueBulk(items: EnqueueItem[]): Promise<void> {
+    const byQueue = new Map<Queue, { name: string; data: unknown; opts: JobsOptions }[]>();
+    for (const item of items) {
+      const queue = this.queueOf(item.name);
+      const list = byQueue.get(queue) ?? [];
+      list.push({ name: item.name, data: item.data, opts: withJobId(item.name, item.opts ?? {}) });
+      byQueue.set(queue, list);
+    }
+    await Promise.all([...byQueue].map(([queue, jobs]) => queue.addBulk(jobs)));
+  }
+}
+
+export function withJobId(name: string, opts: JobsOptions): JobsOptions {
+  if (opts.jobId !== undefined && /^\d+$/.test(opts.jobId)) {
+    throw new Error(`Job id "${opts.jobId}" for ${name} is a plain integer; use a prefixed or UUID id`);
+  }
+  return { ...opts, jobId: opts.jobId ?? `${name}-${uuidv7()}` };
+}

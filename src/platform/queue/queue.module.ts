@@ -1,0 +1,45 @@
+import { BullModule } from '@nestjs/bullmq';
+import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { AppConfig } from '../../config/config';
+import { JobDispatcher } from './job-dispatcher';
+import { JobQueue } from './job-queue.service';
+import { ALL_QUEUES, JOB_REGISTRY, JOBS, JobRegistry } from './queue.registry';
+import { RedisConnections } from './redis.connections';
+
+@Global()
+@Module({})
+export class RedisModule {
+  static forRoot(): DynamicModule {
+    return { module: RedisModule, providers: [RedisConnections], exports: [RedisConnections] };
+  }
+}
+
+/** BullMQ through @nestjs/bullmq: every queue of the registry, trimmed, on the shared connection. */
+@Global()
+@Module({})
+export class QueueModule {
+  static forRoot(registry: JobRegistry = JOBS): DynamicModule {
+    return {
+      module: QueueModule,
+      imports: [
+        DiscoveryModule,
+        BullModule.forRootAsync({
+          inject: [RedisConnections, AppConfig],
+          useFactory: (redis: RedisConnections, config: AppConfig) => ({
+            connection: redis.client,
+            prefix: config.queue.prefix,
+            defaultJobOptions: {
+              attempts: 1,
+              removeOnComplete: { count: config.queue.keepCompleted, age: 24 * 3600 },
+              removeOnFail: { count: config.queue.keepFailed, age: 14 * 24 * 3600 },
+            },
+          }),
+        }),
+        BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
+      ],
+      providers: [{ provide: JOB_REGISTRY, useValue: registry }, JobQueue, JobDispatcher],
+      exports: [BullModule, JobQueue, JOB_REGISTRY],
+    };
+  }
+}

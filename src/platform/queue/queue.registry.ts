@@ -1,0 +1,31 @@
+/**
+ * The one registry of queues and job names. Every job name has exactly one `@OnJob` handler;
+ * start-up fails otherwise (JobDispatcher). Queues carry ids, never personal data: state lives in
+ * PostgreSQL.
+ */
+export const QueueName = {
+  EventsHigh: 'events-high',
+  Events: 'events',
+  EventsLow: 'events-low',
+  Retry: 'retry',
+  Deliveries: 'deliveries',
+  Notifications: 'notifications',
+  Workflows: 'workflows',
+  Maintenance: 'maintenance',
+} as const;
+export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
+
+export interface JobDefinition {
+  queue: QueueName;
+  /** Scheduled jobs: a BullMQ job scheduler fires them once per tick whatever the number of workers. */
+  schedule?: { pattern: string; tz?: string } | { every: number };
+}
+
+export const JOBS = {} satisfies Record<string, JobDefinition>;
+
+export type JobName = keyof typeof JOBS;
+
+/** Injection token so a test can start the app with a registry of its own. */
+export const JOB_REGISTRY = Symbol('JOB_REGISTRY');
+export type JobRegistry = Record<string, JobDefinition>;
