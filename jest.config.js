@@ -1,4 +1,4 @@
-// Three tiers, all run by `npm test`. Integration and e2e files each get their own database cloned
+// Four tiers, all run by `npm test`. Integration and e2e files each get their own database cloned
 // from a migrated template (test/support/global-setup.ts) and their own BullMQ prefix.
 const transform = {
   '^.+\\.ts$': [
@@ -13,12 +13,22 @@ const transform = {
     },
   ],
 };
-const common = { transform, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'] };
+// ESM-only dependencies (Node 20.19+ requires them natively; Jest does not): compiled to CommonJS.
+const ESM_ONLY = ['content-disposition'];
+transform['^.+\\.js$'] = ['@swc/jest', { module: { type: 'commonjs' } }];
+const common = {
+  transform,
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
 
 /** @type {import('jest').Config} */
 module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   maxWorkers: 2,
+  // Jest 30 reads the timeout from the root config only.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -29,8 +39,8 @@ module.exports = {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      testTimeout: 30000,
     },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'], testTimeout: 60000 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
   ],
 };

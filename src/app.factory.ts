@@ -1,13 +1,18 @@
 import helmet from '@fastify/helmet';
+import { getQueueToken } from '@nestjs/bullmq';
 import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/config';
+import { AuthService } from './gateway/auth/auth.service';
+import { registerBullBoard } from './gateway/operator-console/bull-board';
 import { createFastifyAdapter } from './platform/http/fastify-adapter';
 import { ProblemFilter } from './platform/http/problem.filter';
 import { createValidationPipe } from './platform/http/validation';
 import { MetricsService } from './platform/metrics/metrics.service';
+import { buildOpenApiDocument, setupOpenApi } from './platform/openapi/openapi';
+import { ALL_QUEUES } from './platform/queue/queue.registry';
 
 /**
  * Builds the Nest application (not yet listening). `main.ts` and the e2e tests share it, so tests
@@ -31,5 +36,11 @@ export async function createApp(
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(createValidationPipe());
   app.get(MetricsService).instrument(fastify);
+  setupOpenApi(app, buildOpenApiDocument(app));
+  const auth = app.get(AuthService);
+  await registerBullBoard(fastify, {
+    queues: ALL_QUEUES.map((name) => app.get(getQueueToken(name), { strict: false })),
+    verify: (username, password) => auth.verifyOperatorConsole(username, password),
+  });
   return app;
 }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AppConfig } from './config/config';
+import { GatewayModule } from './gateway/gateway.module';
 import { PlatformModule, PlatformOptions } from './platform/platform.module';
 
 export interface AppOptions extends PlatformOptions {
@@ -13,7 +14,7 @@ export class AppModule {
   static forRoot(config: AppConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, options), ...(options.imports ?? [])],
+      imports: [PlatformModule.forRoot(config, options), GatewayModule, ...(options.imports ?? [])],
     };
   }
 }

@@ -1,10 +1,14 @@
 import { createHash } from 'node:crypto';
 import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/config';
 import { Clock, SystemClock } from './clock';
 import { parseEncryptionKeys, SecretBox } from './crypto/secret-box';
 import { dataSourceOptions } from './database/data-source';
+import { IdempotencyKey } from './http/idempotency/idempotency-key.entity';
+import { IdempotencyInterceptor } from './http/idempotency/idempotency.interceptor';
+import { IdempotencyService } from './http/idempotency/idempotency.service';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { MetricsController } from './metrics/metrics.controller';
@@ -41,6 +45,7 @@ export class PlatformModule {
         TypeOrmModule.forRootAsync({
           useFactory: () => ({ ...dataSourceOptions(config.database), retryAttempts: 3, retryDelay: 1000 }),
         }),
+        TypeOrmModule.forFeature([IdempotencyKey]),
         QueueModule.forRoot(options.jobRegistry ?? JOBS),
       ],
       controllers: [HealthController, MetricsController],
@@ -62,6 +67,8 @@ export class PlatformModule {
         },
         MetricsService,
         HealthService,
+        IdempotencyService,
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
       ],
       exports: [AppConfig, Clock, SecretBox, OutboundHttp, MetricsService, HealthService],
     };

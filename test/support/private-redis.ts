@@ -58,7 +58,7 @@ export class PrivateRedis {
   /** Kills the server; it keeps nothing, so a later start() is a Redis wiped clean. */
   async stop(): Promise<void> {
     const proc = this.process;
-    if (!proc || proc.exitCode !== null) return;
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
     await new Promise<void>((resolve) => {
       proc.once('exit', () => resolve());
       proc.kill('SIGKILL');

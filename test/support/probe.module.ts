@@ -1,6 +1,9 @@
 import { Body, Controller, Get, Injectable, Module, Post, Query } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { Idempotent } from '../../src/platform/http/idempotency/idempotency.interceptor';
+import { ProblemException } from '../../src/platform/http/problem';
+import { Public } from '../../src/platform/http/principal';
 import { OnJob } from '../../src/platform/queue/on-job.decorator';
 
 /** A test-only controller that exercises the platform's HTTP conventions with a real DTO. */
@@ -23,6 +26,7 @@ class ProbeBody {
   count: number;
 }
 
+@Public()
 @Controller('v1/probe')
 class ProbeController {
   @Post()
@@ -53,3 +57,26 @@ export class ProbeJobs {
 
 @Module({ providers: [ProbeJobs] })
 export class ProbeJobsModule {}
+
+/** A slow create endpoint, so a test can send a second request while the first is in flight. */
+class SlowBody {
+  @IsString()
+  name: string;
+}
+
+@Controller('v1/slow-things')
+class SlowController {
+  static calls = 0;
+
+  @Post()
+  @Idempotent()
+  async create(@Body() body: SlowBody): Promise<{ name: string; call: number }> {
+    SlowController.calls++;
+    await new Promise((r) => setTimeout(r, 400));
+    if (body.name === 'fail') throw new ProblemException('UNPROCESSABLE', 'cannot make it');
+    return { name: body.name, call: SlowController.calls };
+  }
+}
+
+@Module({ controllers: [SlowController] })
+export class SlowModule {}

@@ -10,6 +10,8 @@ import { cloneTemplate } from './databases';
 import { TestClock } from './test-clock';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The admin key (platform:admin + admin of the default workspace) every test app bootstraps. */
+export const ADMIN_KEY = 'pk_test_admin_0123456789abcdefghijklmnop';
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -17,6 +19,8 @@ export interface TestApp {
   clock: TestClock;
   databaseUrl: string;
   http: () => ReturnType<typeof request>;
+  /** Authorization header for a key (the bootstrap admin key by default). */
+  auth: (key?: string) => { Authorization: string };
   close: () => Promise<void>;
 }
 
@@ -39,6 +43,7 @@ export function testEnv(databaseUrl: string, overrides: Record<string, string> =
     OUTBOUND_ALLOW_PRIVATE: 'true',
     LOG_LEVEL: 'silent',
     PUBLIC_URL: 'http://ponte.test',
+    BOOTSTRAP_ADMIN_API_KEY: ADMIN_KEY,
     ...overrides,
   };
 }
@@ -64,6 +69,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     clock,
     databaseUrl,
     http: () => request(app.getHttpServer()),
+    auth: (key = ADMIN_KEY) => ({ Authorization: `Bearer ${key}` }),
     close: async () => {
       await app.close();
       await deleteQueueKeys(config.redis.url, config.queue.prefix);

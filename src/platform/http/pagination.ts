@@ -1,4 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type as Class } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
@@ -24,6 +25,23 @@ export class PageQuery {
 export interface Page<T> {
   data: T[];
   nextCursor: string | null;
+}
+
+/** The OpenAPI shape of a page of `item`: `export class KeyPage extends PageOf(KeyView) {}`. */
+export function PageOf<T>(item: Class<T>): Class<Page<T>> {
+  class PageOfItems implements Page<T> {
+    @ApiProperty({ description: 'Items, newest first', type: [item] })
+    data: T[];
+
+    @ApiProperty({
+      description: 'Cursor of the next page; null on the last',
+      nullable: true,
+      type: String,
+      example: null,
+    })
+    nextCursor: string | null;
+  }
+  return PageOfItems;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -111,7 +111,9 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    // Worker.close() stops taking jobs and waits for the active ones to finish.
-    await Promise.all(this.workers.map((w) => w.close()));
+    // Worker.close() stops taking jobs and waits for the active ones to finish. With Redis gone it
+    // would wait forever for the lock renewals: then force it (stalled jobs are picked up again).
+    const redisUp = this.redis.client.status === 'ready';
+    await Promise.all(this.workers.map((w) => (redisUp ? w.close() : w.close(true))));
   }
 }

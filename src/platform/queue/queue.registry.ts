@@ -22,7 +22,13 @@ export interface JobDefinition {
   schedule?: { pattern: string; tz?: string } | { every: number };
 }
 
-export const JOBS = {} satisfies Record<string, JobDefinition>;
+export const JOBS = {
+  'audit.purge': {
+    queue: QueueName.Maintenance,
+    schedule: { pattern: '15 3 * * *', tz: 'America/Sao_Paulo' },
+  },
+  'idempotency.purge': { queue: QueueName.Maintenance, schedule: { every: 60 * 60 * 1000 } },
+} satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOBS;
 

@@ -36,6 +36,12 @@ export class RedisConnections implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.opened.map((c) => c.quit().catch(() => c.disconnect())));
+    // QUIT on a dead connection would wait in the offline queue forever.
+    await Promise.all(
+      this.opened.map(async (c) => {
+        if (c.status !== 'ready') return c.disconnect();
+        await c.quit().catch(() => c.disconnect());
+      }),
+    );
   }
 }

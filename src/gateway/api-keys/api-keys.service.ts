@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { randomToken, sha256Hex } from '../../platform/crypto/constant-time';
+import { notFound, ProblemException } from '../../platform/http/problem';
+import { Page, PageQuery, paginate } from '../../platform/http/pagination';
+import { Principal } from '../../platform/http/principal';
+import { hasScope } from '../auth/scopes';
+import { ApiKey } from './api-key.entity';
+import { ApiKeyView, CreateApiKeyDto, CreatedApiKeyView } from './api-keys.dto';
+
+export const toView = (k: ApiKey): ApiKeyView => ({
+  id: k.id,
+  name: k.name,
+  prefix: k.prefix,
+  scopes: k.scopes,
+  rateLimitPerMinute: k.rateLimitPerMinute,
+  createdAt: k.createdAt.toISOString(),
+  revokedAt: k.revokedAt?.toISOString() ?? null,
+});
+
+@Injectable()
+export class ApiKeysService {
+  constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
+
+  async create(caller: Principal, dto: CreateApiKeyDto): Promise<CreatedApiKeyView> {
+    const escalation = dto.scopes.find((s) => !hasScope(caller.scopes, s));
+    if (escalation) {
+      throw new ProblemException(
+        'FORBIDDEN_SCOPE',
+        `You cannot grant a scope you do not hold: ${escalation}`,
+      );
+    }
+    return this.issue(this.keys.manager, caller.workspaceId, dto);
+  }
+
+  /** Creates a key (a given one for bootstrap, else a random one); the clear key is returned once. */
+  async issue(
+    manager: EntityManager,
+    workspaceId: string,
+    dto: CreateApiKeyDto,
+    key = randomToken('pk', 24),
+  ): Promise<CreatedApiKeyView> {
+    const row = manager.create(ApiKey, {
+      id: uuidv7(),
+      workspaceId,
+      name: dto.name,
+      prefix: key.slice(0, 11),
+      keyHash: sha256Hex(key),
+      scopes: [...new Set(dto.scopes)],
+      rateLimitPerMinute: dto.rateLimitPerMinute ?? null,
+      revokedAt: null,
+    });
+    await manager.insert(ApiKey, row);
+    const saved = await manager.findOneByOrFail(ApiKey, { id: row.id });
+    return { ...toView(saved), key };
+  }
+
+  list(caller: Principal, query: PageQuery): Promise<Page<ApiKeyView>> {
+    const qb = this.keys.createQueryBuilder('k').where('k.workspaceId = :ws', { ws: caller.workspaceId });
+    return paginate(qb, query, toView);
+  }
+
+  async get(caller: Principal, id: string): Promise<ApiKeyView> {
+    const key = await this.keys.findOneBy({ id, workspaceId: caller.workspaceId });
+    if (!key) throw notFound('API key');
+    return toView(key);
+  }
+
+  /** Revocation is a column every authentication reads, so it takes effect at once everywhere. */
+  async revoke(caller: Principal, id: string): Promise<void> {
+    const found = await this.keys.findOneBy({ id, workspaceId: caller.workspaceId });
+    if (!found) throw notFound('API key');
+    await this.keys.update(
+      { id, workspaceId: caller.workspaceId, revokedAt: IsNull() },
+      { revokedAt: new Date() },
+    );
+  }
+
+  findActiveByKey(key: string): Promise<ApiKey | null> {
+    return this.keys.findOneBy({ keyHash: sha256Hex(key), revokedAt: IsNull() });
+  }
+}

@@ -1,0 +1,83 @@
+import {
+  CallHandler,
+  ExecutionContext,
+  HttpStatus,
+  Injectable,
+  NestInterceptor,
+  SetMetadata,
+} from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply } from 'fastify';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { mapError } from '../error-mapper';
+import { problemDocument, ProblemException } from '../problem';
+import { AuthenticatedRequest } from '../principal';
+import { IdempotencyService, requestHash } from './idempotency.service';
+
+export const IDEMPOTENT = 'ponte:idempotent';
+
+/** Marks a create endpoint: it honours `Idempotency-Key`. */
+export const Idempotent = () => SetMetadata(IDEMPOTENT, true);
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly idempotency: IdempotencyService,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const key = request.headers['idempotency-key'];
+    if (key === undefined || !this.reflector.get<boolean>(IDEMPOTENT, context.getHandler()))
+      return next.handle();
+    return from(this.run(context, request, String(key), next));
+  }
+
+  private async run(
+    context: ExecutionContext,
+    request: AuthenticatedRequest,
+    key: string,
+    next: CallHandler,
+  ) {
+    if (!KEY_PATTERN.test(key)) {
+      throw new ProblemException('VALIDATION_FAILED', 'Invalid Idempotency-Key', {
+        errors: [{ field: 'Idempotency-Key', message: 'must be 1 to 255 visible ASCII characters' }],
+      });
+    }
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const workspaceId = request.principal!.workspaceId;
+    const route = request.routeOptions?.url ?? request.url;
+    const claim = await this.idempotency.claim(
+      workspaceId,
+      key,
+      requestHash(request.method, route, request.body),
+    );
+    if (claim.kind === 'replay') {
+      void reply.header('Idempotency-Replayed', 'true');
+      void reply.status(claim.status);
+      if (claim.status >= 400) void reply.type('application/problem+json');
+      return claim.body;
+    }
+    const status =
+      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
+      (request.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
+    try {
+      const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
+      await this.idempotency.complete(workspaceId, key, status, body);
+      return body;
+    } catch (err) {
+      const mapped = mapError(err);
+      const problem = problemDocument(mapped.code, mapped.detail, {
+        ...(mapped.extras ?? {}),
+        instance: request.url.split('?')[0],
+      });
+      if (problem.status >= 500) await this.idempotency.release(workspaceId, key).catch(() => undefined);
+      else await this.idempotency.complete(workspaceId, key, problem.status, problem).catch(() => undefined);
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,136 @@
+import { ADMIN_KEY, startTestApp, TestApp } from '../support/test-app';
+
+describe('gateway: credentials, scopes, workspaces, isolation', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const createKey = async (key: string, scopes: string[], extra: object = {}) => {
+    const res = await t
+      .http()
+      .post('/v1/api-keys')
+      .set(t.auth(key))
+      .send({ name: 'k', scopes, ...extra });
+    expect(res.status).toBe(201);
+    return res.body as { id: string; key: string };
+  };
+
+  it('refuses missing and unknown credentials with 401 UNAUTHENTICATED', async () => {
+    const none = await t.http().get('/v1/api-keys');
+    expect(none.status).toBe(401);
+    expect(none.body.code).toBe('UNAUTHENTICATED');
+    expect((await t.http().get('/v1/api-keys').set(t.auth('pk_unknown_key_000000000000'))).status).toBe(401);
+    expect((await t.http().get('/v1/api-keys').set({ Authorization: 'Bearer a.b.c' })).status).toBe(401);
+    expect((await t.http().get('/v1/api-keys').set({ Authorization: 'Basic eDp5' })).status).toBe(401);
+  });
+
+  it('accepts the key as Bearer and as X-API-Key, and never shows the key again', async () => {
+    const created = await createKey(ADMIN_KEY, ['events:write']);
+    expect(created.key).toMatch(/^pk_[A-Za-z0-9_-]{32}$/);
+    const list = await t.http().get('/v1/api-keys').set({ 'X-API-Key': ADMIN_KEY });
+    expect(list.status).toBe(200);
+    expect(JSON.stringify(list.body)).not.toContain(created.key);
+    const one = await t.http().get(`/v1/api-keys/${created.id}`).set(t.auth());
+    expect(one.body).toMatchObject({
+      id: created.id,
+      scopes: ['events:write'],
+      prefix: created.key.slice(0, 11),
+    });
+    expect(one.body.key).toBeUndefined();
+  });
+
+  it('answers 403 FORBIDDEN_SCOPE when the key lacks the scope, and refuses scope escalation', async () => {
+    const weak = await createKey(ADMIN_KEY, ['events:write']);
+    const res = await t.http().get('/v1/api-keys').set(t.auth(weak.key));
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('FORBIDDEN_SCOPE');
+    expect((await t.http().get('/v1/workspaces').set(t.auth(weak.key))).status).toBe(403);
+    const admin = await createKey(ADMIN_KEY, ['admin']);
+    const escalate = await t
+      .http()
+      .post('/v1/api-keys')
+      .set(t.auth(admin.key))
+      .send({ name: 'x', scopes: ['platform:admin'] });
+    expect(escalate.status).toBe(403);
+  });
+
+  it('validates key creation', async () => {
+    const res = await t
+      .http()
+      .post('/v1/api-keys')
+      .set(t.auth())
+      .send({ name: '', scopes: ['root'], rateLimitPerMinute: 0 });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'name',
+      'rateLimitPerMinute',
+      'scopes',
+    ]);
+  });
+
+  it('revokes a key at once, on every instance', async () => {
+    const second = await startTestApp({ databaseUrl: t.databaseUrl });
+    try {
+      const victim = await createKey(ADMIN_KEY, ['admin']);
+      expect((await second.http().get('/v1/api-keys').set(t.auth(victim.key))).status).toBe(200);
+      expect((await t.http().delete(`/v1/api-keys/${victim.id}`).set(t.auth())).status).toBe(204);
+      expect((await t.http().get('/v1/api-keys').set(t.auth(victim.key))).status).toBe(401);
+      expect((await second.http().get('/v1/api-keys').set(t.auth(victim.key))).status).toBe(401);
+      const listed = await t.http().get(`/v1/api-keys/${victim.id}`).set(t.auth());
+      expect(listed.body.revokedAt).toEqual(expect.any(String));
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('creates workspaces (platform:admin) with a first admin key, and keeps them apart', async () => {
+    const res = await t.http().post('/v1/workspaces').set(t.auth()).send({ name: 'Clínica Sorriso' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({
+      slug: 'clinica-sorriso',
+      adminKey: { scopes: ['admin'], key: expect.stringMatching(/^pk_/) },
+    });
+    const dup = await t.http().post('/v1/workspaces').set(t.auth()).send({ name: 'Clínica Sorriso' });
+    expect(dup.status).toBe(409);
+    const keyB = res.body.adminKey.key as string;
+    const listB = await t.http().get('/v1/api-keys').set(t.auth(keyB));
+    expect(listB.body.data.map((k: { id: string }) => k.id)).toEqual([res.body.adminKey.id]);
+    expect((await t.http().get('/v1/workspaces').set(t.auth(keyB))).status).toBe(403);
+  });
+
+  it("answers 404 on every /:id route when workspace B asks for workspace A's objects", async () => {
+    // Objects of workspace A (the default one), one per resource that has /:id routes.
+    const fixtures: Record<string, string> = {
+      '/v1/api-keys/{id}': (await createKey(ADMIN_KEY, ['events:write'])).id,
+      '/v1/users/{id}': (
+        await t
+          .http()
+          .post('/v1/users')
+          .set(t.auth())
+          .send({ email: 'a@a.test', password: 'a long password 1', role: 'viewer' })
+      ).body.id,
+    };
+    const keyB = (await t.http().post('/v1/workspaces').set(t.auth()).send({ name: 'Other' })).body.adminKey
+      .key as string;
+    const doc = (await t.http().get('/docs/openapi.json')).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const idRoutes = Object.entries(doc.paths).filter(([path]) => /\{id\}/.test(path));
+    expect(idRoutes.length).toBeGreaterThan(0);
+    for (const [path, methods] of idRoutes) {
+      const prefix = Object.keys(fixtures).find((p) => path.startsWith(p.replace('{id}', '')) || path === p);
+      expect({ path, fixture: !!prefix }).toEqual({ path, fixture: true }); // a new /:id route needs a fixture here
+      const url = path.replace('{id}', fixtures[prefix!]);
+      for (const method of Object.keys(methods)) {
+        const res = await t.http()[method as 'get'](url).set(t.auth(keyB)).send({});
+        expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
+      }
+    }
+    // and A's objects are untouched
+    expect((await t.http().get(path('/v1/api-keys/{id}', fixtures)).set(t.auth())).body.revokedAt).toBeNull();
+  });
+});
+
+const path = (p: string, fixtures: Record<string, string>) => p.replace('{id}', fixtures[p]);

@@ -1,0 +1,111 @@
+import { SlowModule } from '../support/probe.module';
+import { PrivateRedis } from '../support/private-redis';
+import { startTestApp, TestApp } from '../support/test-app';
+
+describe('gateway: rate limits and idempotency', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ imports: [SlowModule] });
+  });
+  afterAll(() => t.close());
+
+  const newKey = async (rateLimitPerMinute?: number) =>
+    (
+      await t
+        .http()
+        .post('/v1/api-keys')
+        .set(t.auth())
+        .send({ name: 'k', scopes: ['admin'], rateLimitPerMinute })
+    ).body.key as string;
+
+  it('counts down RateLimit headers and answers the 61st request of a minute with 429 + Retry-After', async () => {
+    const key = await newKey(); // default 60/minute
+    const remaining: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const res = await t.http().get('/v1/api-keys?limit=1').set(t.auth(key));
+      expect(res.status).toBe(200);
+      expect(res.headers['ratelimit-limit']).toBe('60');
+      remaining.push(Number(res.headers['ratelimit-remaining']));
+    }
+    expect(remaining).toEqual(Array.from({ length: 60 }, (_, i) => 59 - i));
+    const limited = await t.http().get('/v1/api-keys?limit=1').set(t.auth(key));
+    expect(limited.status).toBe(429);
+    expect(limited.body.code).toBe('RATE_LIMITED');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers['ratelimit-reset'])).toBeGreaterThan(0);
+    // another key is not affected
+    expect((await t.http().get('/v1/api-keys?limit=1').set(t.auth())).status).toBe(200);
+  });
+
+  it('honours a per-key limit', async () => {
+    const key = await newKey(3);
+    for (let i = 0; i < 3; i++)
+      expect((await t.http().get('/v1/api-keys?limit=1').set(t.auth(key))).status).toBe(200);
+    expect((await t.http().get('/v1/api-keys?limit=1').set(t.auth(key))).status).toBe(429);
+  });
+
+  it('fails open (and says so in metrics) when Redis is unavailable', async () => {
+    const redis = new PrivateRedis();
+    await redis.start();
+    const own = await startTestApp({ env: { REDIS_URL: redis.url } });
+    try {
+      await redis.stop();
+      const res = await own.http().get('/v1/api-keys?limit=1').set(own.auth());
+      expect(res.status).toBe(200);
+      expect(res.headers['ratelimit-limit']).toBeUndefined();
+      expect((await own.http().get('/metrics')).text).toMatch(/ponte_rate_limit_fail_open_total [1-9]/);
+    } finally {
+      await own.close();
+      await redis.stop();
+    }
+  });
+
+  it('replays the first answer for the same Idempotency-Key and body', async () => {
+    const send = (body: object) =>
+      t.http().post('/v1/api-keys').set(t.auth()).set('Idempotency-Key', 'create-key-1').send(body);
+    const first = await send({ name: 'once', scopes: ['events:write'] });
+    expect(first.status).toBe(201);
+    expect(first.headers['idempotency-replayed']).toBeUndefined();
+    const again = await send({ scopes: ['events:write'], name: 'once' }); // same body, other key order
+    expect(again.status).toBe(201);
+    expect(again.headers['idempotency-replayed']).toBe('true');
+    expect(again.body).toEqual(first.body);
+    const keys = (await t.http().get('/v1/api-keys?limit=200').set(t.auth())).body.data as { name: string }[];
+    expect(keys.filter((k) => k.name === 'once')).toHaveLength(1);
+
+    const other = await send({ name: 'twice', scopes: ['events:write'] });
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
+  it('answers 409 to a concurrent request with the same key, and replays 4xx answers too', async () => {
+    const send = (name: string, key: string) =>
+      t.http().post('/v1/slow-things').set(t.auth()).set('Idempotency-Key', key).send({ name });
+    const [a, b] = await Promise.all([
+      send('x', 'slow-1'),
+      new Promise((r) => setTimeout(r, 100)).then(() => send('x', 'slow-1')),
+    ]);
+    expect([a.status, b.status]).toEqual([201, 409]);
+    expect(b.body.code).toBe('IDEMPOTENCY_IN_FLIGHT');
+    const replay = await send('x', 'slow-1');
+    expect(replay.body).toEqual(a.body);
+
+    const failed = await send('fail', 'slow-2');
+    expect(failed.status).toBe(422);
+    const failedAgain = await send('fail', 'slow-2');
+    expect(failedAgain.status).toBe(422);
+    expect(failedAgain.headers['idempotency-replayed']).toBe('true');
+    expect(failedAgain.headers['content-type']).toMatch(/problem\+json/);
+  });
+
+  it('keeps keys per workspace and expires them after 24 hours', async () => {
+    const send = () =>
+      t.http().post('/v1/slow-things').set(t.auth()).set('Idempotency-Key', 'day-1').send({ name: 'd' });
+    const first = await send();
+    t.clock.advance(24 * 3600 * 1000 + 1000);
+    const later = await send();
+    t.clock.reset();
+    expect(later.headers['idempotency-replayed']).toBeUndefined();
+    expect(later.body.call).toBeGreaterThan(first.body.call);
+  });
+});
