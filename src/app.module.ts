@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AppConfig } from './config/config';
+import { EventsModule } from './events/events.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { PlatformModule, PlatformOptions } from './platform/platform.module';
 
@@ -14,7 +15,12 @@ export class AppModule {
   static forRoot(config: AppConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(config, options), GatewayModule, ...(options.imports ?? [])],
+      imports: [
+        PlatformModule.forRoot(config, options),
+        GatewayModule,
+        EventsModule,
+        ...(options.imports ?? []),
+      ],
     };
   }
 }

@@ -20,7 +20,14 @@ export class AppConfig {
   };
   database: { url: string; poolSize: number; migrate: boolean };
   redis: { url: string };
-  queue: { prefix: string; concurrency: number; keepCompleted: number; keepFailed: number };
+  queue: {
+    prefix: string;
+    concurrency: number;
+    keepCompleted: number;
+    keepFailed: number;
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+  };
   http: { bodyLimit: number; maxJsonDepth: number; corsOrigins: string[] };
   outbound: { allowPrivate: boolean; timeoutMs: number };
   security: {
@@ -33,7 +40,8 @@ export class AppConfig {
   };
   limits: { rateLimitPerMinute: number };
   retention: { auditDays: number; eventDays: number };
-  retries: { delivery: string; notification: string };
+  retries: { delivery: string; notification: string; event: string };
+  outbox: { relayIntervalMs: number };
 
   get isWorker(): boolean {
     return this.app.role !== 'api';
@@ -83,6 +91,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     concurrency: v.WORKER_CONCURRENCY ?? 20,
     keepCompleted: v.QUEUE_KEEP_COMPLETED ?? 1000,
     keepFailed: v.QUEUE_KEEP_FAILED ?? 10_000,
+    // Longer than any outbound call, so a slow receiver never gets a second copy of a running job.
+    lockDurationMs: v.QUEUE_LOCK_DURATION_MS ?? Math.max(30_000, 2 * (v.OUTBOUND_TIMEOUT_MS ?? 15_000)),
+    stalledIntervalMs: v.QUEUE_STALLED_INTERVAL_MS ?? 15_000,
   };
   config.http = {
     bodyLimit: v.HTTP_BODY_LIMIT ?? 1024 * 1024,
@@ -108,6 +119,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   config.retries = {
     delivery: v.DELIVERY_RETRY_SCHEDULE ?? '0,5s,5m,30m,2h,5h,10h,10h',
     notification: v.NOTIFICATION_RETRY_SCHEDULE ?? '10s,1m,5m,30m,2h',
+    event: v.EVENT_RETRY_SCHEDULE ?? '0,5s,30s,2m,10m',
   };
+  config.outbox = { relayIntervalMs: v.OUTBOX_RELAY_INTERVAL_MS ?? 5000 };
   return config;
 }

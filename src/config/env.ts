@@ -41,6 +41,8 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) WORKER_CONCURRENCY?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) QUEUE_KEEP_COMPLETED?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) QUEUE_KEEP_FAILED?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) QUEUE_LOCK_DURATION_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(500) QUEUE_STALLED_INTERVAL_MS?: number;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) HTTP_BODY_LIMIT?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(512) HTTP_MAX_JSON_DEPTH?: number;
@@ -64,6 +66,8 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) RETENTION_DAYS?: number;
   @IsOptional() @Matches(SCHEDULE_PATTERN) DELIVERY_RETRY_SCHEDULE?: string;
   @IsOptional() @Matches(SCHEDULE_PATTERN) NOTIFICATION_RETRY_SCHEDULE?: string;
+  @IsOptional() @Matches(SCHEDULE_PATTERN) EVENT_RETRY_SCHEDULE?: string;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) OUTBOX_RELAY_INTERVAL_MS?: number;
 }
 
 export class ConfigError extends Error {}

@@ -1,3 +1,4 @@
+import { DlqService } from '../../src/events/dlq/dlq.service';
 import { ADMIN_KEY, startTestApp, TestApp } from '../support/test-app';
 
 describe('gateway: credentials, scopes, workspaces, isolation', () => {
@@ -102,15 +103,33 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
 
   it("answers 404 on every /:id route when workspace B asks for workspace A's objects", async () => {
     // Objects of workspace A (the default one), one per resource that has /:id routes.
+    const eventId = (await t.http().post('/v1/events').set(t.auth()).send({ type: 'lead.created', data: {} }))
+      .body.id as string;
+    const workspaceA = (
+      (await t.http().get('/v1/workspaces?limit=200').set(t.auth())).body.data as {
+        id: string;
+        slug: string;
+      }[]
+    ).find((w) => w.slug === 'default')!.id;
+    await t.app
+      .get(DlqService)
+      .add({ workspaceId: workspaceA, kind: 'event', refId: eventId, summary: 'x', error: 'y', attempts: 1 });
+    const user = await t
+      .http()
+      .post('/v1/users')
+      .set(t.auth())
+      .send({ email: 'a@a.test', password: 'a long password 1', role: 'viewer' });
+    const source = await t
+      .http()
+      .post('/v1/sources')
+      .set(t.auth())
+      .send({ name: 's', kind: 'standard', config: {} });
     const fixtures: Record<string, string> = {
       '/v1/api-keys/{id}': (await createKey(ADMIN_KEY, ['events:write'])).id,
-      '/v1/users/{id}': (
-        await t
-          .http()
-          .post('/v1/users')
-          .set(t.auth())
-          .send({ email: 'a@a.test', password: 'a long password 1', role: 'viewer' })
-      ).body.id,
+      '/v1/users/{id}': user.body.id,
+      '/v1/sources/{id}': source.body.id,
+      '/v1/events/{id}': eventId,
+      '/v1/dlq/{id}': (await t.http().get('/v1/dlq').set(t.auth())).body.data[0].id,
     };
     const keyB = (await t.http().post('/v1/workspaces').set(t.auth()).send({ name: 'Other' })).body.adminKey
       .key as string;

@@ -9,6 +9,7 @@ import {
   CounterConfiguration,
   Gauge,
   Histogram,
+  HistogramConfiguration,
   Registry,
 } from 'prom-client';
 import { ALL_QUEUES } from '../queue/queue.registry';
@@ -61,6 +62,11 @@ export class MetricsService {
       this.counters.set(config.name, counter);
     }
     return counter;
+  }
+
+  histogram<L extends string>(config: Omit<HistogramConfiguration<L>, 'registers'>): Histogram<L> {
+    const existing = this.registry.getSingleMetric(config.name) as Histogram<L> | undefined;
+    return existing ?? new Histogram<L>({ ...config, registers: [this.registry] });
   }
 
   /** Times every request by its route pattern (not its URL: no ids or tokens in labels). */

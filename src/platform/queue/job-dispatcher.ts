@@ -83,10 +83,8 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
       connection: this.redis.forWorker(),
       prefix: this.config.queue.prefix,
       concurrency: this.config.queue.concurrency,
-      // Longer than any outbound call (OUTBOUND_TIMEOUT_MS) so a slow receiver never gets a
-      // second copy of a job that is still running.
-      lockDuration: Math.max(30_000, this.config.outbound.timeoutMs * 2),
-      stalledInterval: 15_000,
+      lockDuration: this.config.queue.lockDurationMs,
+      stalledInterval: this.config.queue.stalledIntervalMs,
       maxStalledCount: 2,
     });
     worker.on('failed', (job, err) =>
@@ -102,7 +100,9 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     return handler(job.data, job);
   }
 
-  private async upsertSchedulers(): Promise<void> {
+  /** Idempotent: also called when Redis comes back empty. */
+  async upsertSchedulers(): Promise<void> {
+    if (!this.config.isWorker) return;
     for (const [name, def] of Object.entries(this.registry)) {
       if (!def.schedule) continue;
       const queue = this.moduleRef.get<Queue>(getQueueToken(def.queue), { strict: false });

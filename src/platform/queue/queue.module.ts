@@ -39,7 +39,7 @@ export class QueueModule {
         BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
       ],
       providers: [{ provide: JOB_REGISTRY, useValue: registry }, JobQueue, JobDispatcher],
-      exports: [BullModule, JobQueue, JOB_REGISTRY],
+      exports: [BullModule, JobQueue, JobDispatcher, JOB_REGISTRY],
     };
   }
 }

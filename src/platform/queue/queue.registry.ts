@@ -28,6 +28,10 @@ export const JOBS = {
     schedule: { pattern: '15 3 * * *', tz: 'America/Sao_Paulo' },
   },
   'idempotency.purge': { queue: QueueName.Maintenance, schedule: { every: 60 * 60 * 1000 } },
+  'events.process-high': { queue: QueueName.EventsHigh },
+  'events.process': { queue: QueueName.Events },
+  'events.process-low': { queue: QueueName.EventsLow },
+  'events.retry': { queue: QueueName.Retry },
 } satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOBS;

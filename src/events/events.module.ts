@@ -1,0 +1,39 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DlqEntry } from './dlq/dlq-entry.entity';
+import { DlqController } from './dlq/dlq.controller';
+import { DlqService } from './dlq/dlq.service';
+import { IngestService } from './inbound/ingest.service';
+import { WebhooksController } from './inbound/webhooks.controller';
+import { EventHandlers } from './processing/event-handlers';
+import { EventProcessor } from './processing/event-processor';
+import { OutboxRelay } from './processing/outbox-relay';
+import { SourceRejection } from './sources/source-rejection.entity';
+import { Source } from './sources/source.entity';
+import { SourcesController } from './sources/sources.controller';
+import { SourcesService } from './sources/sources.service';
+import { EventRecord } from './store/event.entity';
+import { EventWriter } from './store/event-writer';
+import { EventsController } from './store/events.controller';
+import { EventsService } from './store/events.service';
+
+/**
+ * Inbound webhooks, the durable event store, processing on priority queues and the DLQ. Other
+ * modules subscribe to events through EventHandlers and dead-letter through DlqService.
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([Source, SourceRejection, EventRecord, DlqEntry])],
+  controllers: [WebhooksController, SourcesController, EventsController, DlqController],
+  providers: [
+    SourcesService,
+    IngestService,
+    EventWriter,
+    EventsService,
+    EventHandlers,
+    EventProcessor,
+    OutboxRelay,
+    DlqService,
+  ],
+  exports: [EventHandlers, DlqService, EventWriter],
+})
+export class EventsModule {}

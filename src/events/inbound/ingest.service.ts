@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/config';
+import { Clock } from '../../platform/clock';
+import { ProblemException } from '../../platform/http/problem';
+import { MetricsService } from '../../platform/metrics/metrics.service';
+import { QueueName } from '../../platform/queue/queue.registry';
+import { normalise } from '../normalisers/normalise';
+import { SourcesService } from '../sources/sources.service';
+import { EventWriter } from '../store/event-writer';
+import { InboundRequest } from '../verification/inbound-request';
+import { metaHandshake, REJECTION_STATUS, verifyWebhook } from '../verification/verify';
+
+export interface IngestResult {
+  received: true;
+  duplicate?: true;
+  kind: string;
+}
+
+/** The front door: verify → normalise → deduplicate and persist (group commit) → enqueue. */
+@Injectable()
+export class IngestService {
+  private readonly webhooks;
+
+  constructor(
+    private readonly sources: SourcesService,
+    private readonly writer: EventWriter,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+    metrics: MetricsService,
+  ) {
+    this.webhooks = metrics.counter({
+      name: 'ponte_webhooks_total',
+      help: 'Inbound webhooks by source kind and outcome (accepted, duplicate, rejected) and rejection reason',
+      labelNames: ['kind', 'outcome', 'reason'],
+    });
+  }
+
+  async receive(slug: string, req: InboundRequest, body: unknown): Promise<IngestResult> {
+    const source = await this.sources.resolve(slug);
+    if (!source || !source.enabled) {
+      this.webhooks.inc({ kind: 'unknown', outcome: 'rejected', reason: 'source_not_found' });
+      throw new ProblemException('SOURCE_NOT_FOUND', 'No webhook source has this slug');
+    }
+    const receivedAt = this.clock.now();
+    const verification = verifyWebhook(source.kind, source.secrets, req, {
+      publicUrl: this.config.app.publicUrl,
+      now: receivedAt,
+    });
+    if (!verification.ok) {
+      this.webhooks.inc({ kind: source.kind, outcome: 'rejected', reason: verification.reason });
+      this.sources.recordRejection(source, verification.reason);
+      const { code } = REJECTION_STATUS[verification.reason];
+      throw new ProblemException(code, rejectionDetail(verification.reason));
+    }
+    if (verification.learned)
+      await this.sources.learnApplicationToken(source, verification.learned.applicationToken);
+
+    const events = normalise({
+      kind: source.kind,
+      body,
+      rawBody: req.rawBody,
+      headers: req.headers,
+      receivedAt,
+    });
+    const written = await this.writer.write(
+      events.map((e) => ({
+        workspaceId: source.workspaceId,
+        sourceId: source.id,
+        type: e.type,
+        dedupeKey: e.dedupeKey,
+        queue: QueueName.EventsHigh,
+        occurredAt: e.occurredAt,
+        receivedAt,
+        data: e.data,
+      })),
+    );
+    const duplicate = written.length > 0 && written.every((w) => !w.inserted);
+    this.webhooks.inc({ kind: source.kind, outcome: duplicate ? 'duplicate' : 'accepted', reason: '' });
+    return duplicate
+      ? { received: true, duplicate: true, kind: source.kind }
+      : { received: true, kind: source.kind };
+  }
+
+  async handshake(slug: string, query: InboundRequest['query']): Promise<string> {
+    const source = await this.sources.resolve(slug);
+    if (!source || !source.enabled)
+      throw new ProblemException('SOURCE_NOT_FOUND', 'No webhook source has this slug');
+    const challenge = source.kind === 'meta' ? metaHandshake(source.secrets, query) : undefined;
+    if (challenge === undefined) {
+      this.sources.recordRejection(source, 'verify_token_invalid');
+      throw new ProblemException('SIGNATURE_INVALID', 'hub.mode or hub.verify_token is wrong');
+    }
+    return challenge;
+  }
+}
+
+function rejectionDetail(reason: string): string {
+  switch (reason) {
+    case 'timestamp_out_of_tolerance':
+      return 'The webhook timestamp is more than 5 minutes from now';
+    case 'content_type':
+      return 'This source accepts another content type';
+    case 'signature_missing':
+      return 'The signature header is missing';
+    default:
+      return 'The signature or token does not match';
+  }
+}

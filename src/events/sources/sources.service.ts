@@ -1,0 +1,196 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../../config/config';
+import { Clock } from '../../platform/clock';
+import { randomToken } from '../../platform/crypto/constant-time';
+import { SecretBox } from '../../platform/crypto/secret-box';
+import { notFound, ProblemException } from '../../platform/http/problem';
+import { Page, PageQuery, paginate } from '../../platform/http/pagination';
+import { Principal } from '../../platform/http/principal';
+import type { SourceKind, SourceSecrets } from '../verification/inbound-request';
+import {
+  completeSourceConfig,
+  maskSourceConfig,
+  SourceConfig,
+  toSecrets,
+  validateSourceConfig,
+} from './source-config';
+import { SourceRejection } from './source-rejection.entity';
+import { Source } from './source.entity';
+import {
+  CreatedSourceView,
+  CreateSourceDto,
+  RejectionView,
+  SourceView,
+  UpdateSourceDto,
+} from './sources.dto';
+
+/** What the webhook path needs, decrypted once and cached briefly. */
+export interface ResolvedSource {
+  id: string;
+  workspaceId: string;
+  kind: SourceKind;
+  enabled: boolean;
+  secrets: SourceSecrets;
+  config: SourceConfig;
+}
+
+/** How long an instance trusts its cached copy of a source (changes elsewhere apply within this). */
+const CACHE_TTL_MS = 5000;
+
+@Injectable()
+export class SourcesService {
+  private readonly logger = new Logger('Sources');
+  private readonly cache = new Map<string, { value: ResolvedSource | null; expires: number }>();
+
+  constructor(
+    @InjectRepository(Source) private readonly sources: Repository<Source>,
+    @InjectRepository(SourceRejection) private readonly rejections: Repository<SourceRejection>,
+    private readonly box: SecretBox,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(caller: Principal, dto: CreateSourceDto): Promise<CreatedSourceView> {
+    this.assertConfig(dto.kind, dto.config);
+    const { config, secret } = completeSourceConfig(dto.kind, dto.config);
+    const id = uuidv7();
+    const slug =
+      dto.slug ??
+      `${dto.kind}-${randomToken('', 6)
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, 'x')}`;
+    const inserted = await this.sources
+      .createQueryBuilder()
+      .insert()
+      .values({
+        id,
+        workspaceId: caller.workspaceId,
+        name: dto.name,
+        slug,
+        kind: dto.kind,
+        enabled: dto.enabled ?? true,
+        configSealed: this.seal(id, config),
+      })
+      .orIgnore()
+      .returning('id')
+      .execute();
+    if (inserted.raw.length === 0) throw new ProblemException('CONFLICT', `The slug "${slug}" is taken`);
+    const view = this.toView(await this.sources.findOneByOrFail({ id }));
+    // Z-API signs nothing: its URL carries the token, so the full URL is part of the secret shown once.
+    if (dto.kind === 'zapi') return { ...view, url: `${view.url}?token=${config.token}`, secret };
+    return { ...view, secret };
+  }
+
+  list(caller: Principal, query: PageQuery): Promise<Page<SourceView>> {
+    const qb = this.sources.createQueryBuilder('s').where('s.workspaceId = :ws', { ws: caller.workspaceId });
+    return paginate(qb, query, (s) => this.toView(s));
+  }
+
+  async get(caller: Principal, id: string): Promise<SourceView> {
+    return this.toView(await this.find(caller, id));
+  }
+
+  async update(caller: Principal, id: string, dto: UpdateSourceDto): Promise<SourceView> {
+    const source = await this.find(caller, id);
+    if (dto.config) {
+      const errors = validateSourceConfig(source.kind, dto.config, true);
+      if (errors.length) throw new ProblemException('VALIDATION_FAILED', 'Invalid source config', { errors });
+      source.configSealed = this.seal(source.id, { ...this.open(source), ...dto.config });
+    }
+    if (dto.name !== undefined) source.name = dto.name;
+    if (dto.enabled !== undefined) source.enabled = dto.enabled;
+    await this.sources.save(source);
+    this.cache.delete(source.slug);
+    return this.toView(source);
+  }
+
+  async remove(caller: Principal, id: string): Promise<void> {
+    const source = await this.find(caller, id);
+    await this.sources.delete({ id: source.id });
+    this.cache.delete(source.slug);
+  }
+
+  async rejectionsOf(caller: Principal, id: string, query: PageQuery): Promise<Page<RejectionView>> {
+    const source = await this.find(caller, id);
+    const qb = this.rejections.createQueryBuilder('r').where('r.sourceId = :id', { id: source.id });
+    return paginate(qb, query, (r) => ({ reason: r.reason, createdAt: r.createdAt.toISOString() }));
+  }
+
+  /** The webhook path: by slug, from a short-lived cache. */
+  async resolve(slug: string): Promise<ResolvedSource | null> {
+    const hit = this.cache.get(slug);
+    if (hit && hit.expires > Date.now()) return hit.value;
+    const source = slug.length <= 64 ? await this.sources.findOneBy({ slug }) : null;
+    const config = source ? this.open(source) : undefined;
+    const value: ResolvedSource | null =
+      source && config
+        ? {
+            id: source.id,
+            workspaceId: source.workspaceId,
+            kind: source.kind,
+            enabled: source.enabled,
+            config,
+            secrets: toSecrets(source.kind, config),
+          }
+        : null;
+    if (this.cache.size > 10_000) this.cache.clear();
+    this.cache.set(slug, { value, expires: Date.now() + CACHE_TTL_MS });
+    return value;
+  }
+
+  /** Bitrix24 hands its application token over in ONAPPINSTALL: keep it from then on. */
+  async learnApplicationToken(source: ResolvedSource, token: string): Promise<void> {
+    const row = await this.sources.findOneByOrFail({ id: source.id });
+    row.configSealed = this.seal(row.id, { ...this.open(row), applicationToken: token });
+    await this.sources.save(row);
+    this.cache.delete(row.slug);
+  }
+
+  /** Reason and time only; never the payload. Best effort: a failure here must not change the answer. */
+  recordRejection(source: ResolvedSource, reason: string): void {
+    this.rejections
+      .insert({
+        id: uuidv7(),
+        sourceId: source.id,
+        workspaceId: source.workspaceId,
+        reason,
+        createdAt: this.clock.now(),
+      })
+      .catch((err: Error) => this.logger.warn(`could not record a rejection: ${err.message}`));
+  }
+
+  private async find(caller: Principal, id: string): Promise<Source> {
+    const source = await this.sources.findOneBy({ id, workspaceId: caller.workspaceId });
+    if (!source) throw notFound('Source');
+    return source;
+  }
+
+  private assertConfig(kind: SourceKind, config: unknown): void {
+    const errors = validateSourceConfig(kind, config);
+    if (errors.length) throw new ProblemException('VALIDATION_FAILED', 'Invalid source config', { errors });
+  }
+
+  private seal(id: string, config: SourceConfig): string {
+    return this.box.seal(JSON.stringify(config), `source:${id}`);
+  }
+
+  private open(source: Source): SourceConfig {
+    return JSON.parse(this.box.open(source.configSealed, `source:${source.id}`)) as SourceConfig;
+  }
+
+  private toView(s: Source): SourceView {
+    return {
+      id: s.id,
+      name: s.name,
+      slug: s.slug,
+      kind: s.kind,
+      url: `${this.config.app.publicUrl}/webhooks/${s.slug}`,
+      config: maskSourceConfig(s.kind, this.open(s)),
+      enabled: s.enabled,
+      createdAt: s.createdAt.toISOString(),
+    };
+  }
+}

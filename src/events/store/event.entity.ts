@@ -1,0 +1,41 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+
+export const EVENT_STATUSES = ['received', 'processing', 'processed', 'failed', 'dead'] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+
+export interface EventAttempt {
+  attempt: number;
+  startedAt: string;
+  finishedAt: string;
+  outcome: 'processed' | 'failed';
+  error?: string;
+}
+
+/**
+ * The durable event store, and its own outbox: a row that is not yet processed is work to enqueue.
+ * Rows are written in groups by EventWriter and relayed to BullMQ by OutboxRelay.
+ */
+@Entity('events')
+@Index(['workspaceId', 'id'])
+@Index(['sourceId', 'dedupeKey'], { unique: true, where: 'dedupe_key IS NOT NULL' })
+@Index('idx_events_pending', ['id'], { where: `status IN ('received', 'processing', 'failed')` })
+export class EventRecord {
+  @PrimaryColumn('uuid') id: string;
+  @Column('uuid') workspaceId: string;
+  /** The webhook source; null for events posted to the API. */
+  @Column('uuid', { nullable: true }) sourceId: string | null;
+  @Column('text') type: string;
+  @Column('text', { nullable: true }) dedupeKey: string | null;
+  @Column('text') status: EventStatus;
+  /** events-high (webhooks), events (API), events-low (sync batches). */
+  @Column('text') queue: string;
+  @Column('timestamptz') occurredAt: Date;
+  @Column('timestamptz') receivedAt: Date;
+  @Column('jsonb') data: Record<string, unknown>;
+  @Column('int', { default: 0 }) attempts: number;
+  /** `attempts` when the current round of retries began: a manual retry starts a new round. */
+  @Column('int', { default: 0 }) retryRoundStart: number;
+  @Column('jsonb', { default: () => `'[]'` }) attemptLog: EventAttempt[];
+  @Column('text', { nullable: true }) lastError: string | null;
+  @Column('timestamptz', { nullable: true }) processedAt: Date | null;
+}

@@ -1,0 +1,122 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Clock } from '../../platform/clock';
+import { notFound, ProblemException } from '../../platform/http/problem';
+import { Page, paginate } from '../../platform/http/pagination';
+import { Principal } from '../../platform/http/principal';
+import { JobQueue } from '../../platform/queue/job-queue.service';
+import { QueueName } from '../../platform/queue/queue.registry';
+import { DlqService } from '../dlq/dlq.service';
+import { eventJob } from '../processing/event-jobs';
+import { EventRecord } from './event.entity';
+import { EventWriter } from './event-writer';
+import {
+  AcceptedEventView,
+  CreateEventDto,
+  EventDetailView,
+  EventQuery,
+  EventStatsView,
+  EventView,
+  StatsQuery,
+} from './events.dto';
+
+const toView = (e: EventRecord): EventView => ({
+  id: e.id,
+  type: e.type,
+  source: e.sourceId,
+  status: e.status,
+  occurredAt: e.occurredAt.toISOString(),
+  receivedAt: e.receivedAt.toISOString(),
+  data: e.data,
+  attempts: e.attempts,
+  lastError: e.lastError,
+  processedAt: e.processedAt?.toISOString() ?? null,
+});
+
+@Injectable()
+export class EventsService implements OnModuleInit {
+  constructor(
+    @InjectRepository(EventRecord) private readonly events: Repository<EventRecord>,
+    private readonly writer: EventWriter,
+    private readonly jobs: JobQueue,
+    private readonly dlq: DlqService,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.dlq.registerRetrier('event', (workspaceId, id) => this.retryEvent(workspaceId, id));
+  }
+
+  async create(caller: Principal, dto: CreateEventDto): Promise<AcceptedEventView> {
+    const now = this.clock.now();
+    const [written] = await this.writer.write([
+      {
+        workspaceId: caller.workspaceId,
+        sourceId: null,
+        type: dto.type,
+        dedupeKey: null,
+        queue: QueueName.Events,
+        occurredAt: dto.occurredAt ? new Date(dto.occurredAt) : now,
+        receivedAt: now,
+        data: dto.data,
+      },
+    ]);
+    return { id: written.id, status: 'received' };
+  }
+
+  list(caller: Principal, q: EventQuery): Promise<Page<EventView>> {
+    const qb = this.events.createQueryBuilder('e').where('e.workspaceId = :ws', { ws: caller.workspaceId });
+    if (q.type) qb.andWhere('e.type = :type', { type: q.type });
+    if (q.source) qb.andWhere('e.sourceId = :source', { source: q.source });
+    if (q.status) qb.andWhere('e.status = :status', { status: q.status });
+    if (q.from) qb.andWhere('e.receivedAt >= :from', { from: new Date(q.from) });
+    if (q.to) qb.andWhere('e.receivedAt < :to', { to: new Date(q.to) });
+    return paginate(qb, q, toView);
+  }
+
+  async get(caller: Principal, id: string): Promise<EventDetailView> {
+    const event = await this.events.findOneBy({ id, workspaceId: caller.workspaceId });
+    if (!event) throw notFound('Event');
+    return { ...toView(event), attemptLog: event.attemptLog };
+  }
+
+  async stats(caller: Principal, q: StatsQuery): Promise<EventStatsView> {
+    const to = q.to ? new Date(q.to) : this.clock.now();
+    const from = q.from ? new Date(q.from) : new Date(to.getTime() - 24 * 3600 * 1000);
+    const rows: Array<{ type: string; status: string; n: string }> = await this.events.query(
+      `SELECT type, status, count(*) AS n FROM events
+       WHERE workspace_id = $1 AND received_at >= $2 AND received_at < $3 GROUP BY 1, 2`,
+      [caller.workspaceId, from, to],
+    );
+    const byStatus: Record<string, number> = {};
+    const byType: Record<string, number> = {};
+    let total = 0;
+    for (const r of rows) {
+      const n = Number(r.n);
+      total += n;
+      byStatus[r.status] = (byStatus[r.status] ?? 0) + n;
+      byType[r.type] = (byType[r.type] ?? 0) + n;
+    }
+    return { from: from.toISOString(), to: to.toISOString(), total, byStatus, byType };
+  }
+
+  async retry(caller: Principal, id: string): Promise<AcceptedEventView> {
+    const event = await this.events.findOneBy({ id, workspaceId: caller.workspaceId });
+    if (!event) throw notFound('Event');
+    await this.retryEvent(caller.workspaceId, id);
+    return { id, status: 'received' };
+  }
+
+  /** A new round of attempts for a failed or dead event (API and DLQ). */
+  async retryEvent(workspaceId: string, id: string): Promise<void> {
+    const [rows]: [Array<{ queue: string; attempts: number }>] = await this.events.query(
+      `UPDATE events SET status = 'received', retry_round_start = attempts, last_error = NULL
+       WHERE id = $1 AND workspace_id = $2 AND status IN ('failed', 'dead')
+       RETURNING queue, attempts`,
+      [id, workspaceId],
+    );
+    if (!rows[0]) throw new ProblemException('CONFLICT', 'Only failed or dead events can be retried');
+    await this.jobs.enqueueBulk([eventJob(id, rows[0].queue, rows[0].attempts)]);
+  }
+}

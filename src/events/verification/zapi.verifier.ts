@@ -1,0 +1,17 @@
+import { safeEqual } from '../../platform/crypto/constant-time';
+import type { InboundRequest, SourceSecrets, Verification } from './inbound-request';
+import { accepted, isJsonMediaType, isNonEmptyString, rejected, singleValue } from './request-fields';
+
+/**
+ * Z-API signs nothing, so the only proof of origin is the unguessable `token` we put in the webhook
+ * URL's query. (`Client-Token` authenticates our calls to Z-API, not Z-API's calls to us.)
+ */
+export function verifyZapi(secrets: SourceSecrets['zapi'], req: InboundRequest): Verification {
+  if (!isJsonMediaType(req.contentType)) return rejected('content_type');
+  const expected = secrets?.token;
+  const token = singleValue(req.query, 'token');
+  if (!isNonEmptyString(expected) || typeof token !== 'string' || !safeEqual(token, expected)) {
+    return rejected('token_invalid');
+  }
+  return accepted();
+}
