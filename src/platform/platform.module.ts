@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/config';
 import { Clock, SystemClock } from './clock';
@@ -68,9 +67,18 @@ export class PlatformModule {
         MetricsService,
         HealthService,
         IdempotencyService,
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        IdempotencyInterceptor,
       ],
-      exports: [AppConfig, Clock, SecretBox, OutboundHttp, MetricsService, HealthService],
+      exports: [
+        AppConfig,
+        Clock,
+        SecretBox,
+        OutboundHttp,
+        MetricsService,
+        HealthService,
+        IdempotencyService,
+        IdempotencyInterceptor,
+      ],
     };
   }
 }

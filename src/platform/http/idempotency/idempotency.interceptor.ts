@@ -1,10 +1,12 @@
 import {
+  applyDecorators,
   CallHandler,
   ExecutionContext,
   HttpStatus,
   Injectable,
   NestInterceptor,
   SetMetadata,
+  UseInterceptors,
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
@@ -16,9 +18,6 @@ import { AuthenticatedRequest } from '../principal';
 import { IdempotencyService, requestHash } from './idempotency.service';
 
 export const IDEMPOTENT = 'ponte:idempotent';
-
-/** Marks a create endpoint: it honours `Idempotency-Key`. */
-export const Idempotent = () => SetMetadata(IDEMPOTENT, true);
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -81,3 +80,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     }
   }
 }
+
+/**
+ * Marks a create endpoint: it honours `Idempotency-Key`. The interceptor is attached to these
+ * routes only, so the webhook path and reads pay nothing for it.
+ */
+export const Idempotent = () =>
+  applyDecorators(SetMetadata(IDEMPOTENT, true), UseInterceptors(IdempotencyInterceptor));

@@ -1,0 +1,22 @@
+import { ingest } from './ingest';
+
+/** `npm run bench` runs every benchmark; `npm run bench -- ingest` one of them. */
+const BENCHMARKS: Record<string, () => Promise<void>> = { ingest };
+
+async function main(): Promise<void> {
+  const names = process.argv.slice(2);
+  const selected = names.length ? names : Object.keys(BENCHMARKS);
+  for (const name of selected) {
+    const run = BENCHMARKS[name];
+    if (!run) throw new Error(`Unknown benchmark "${name}"; known: ${Object.keys(BENCHMARKS).join(', ')}`);
+    await run();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);
