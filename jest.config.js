@@ -26,6 +26,7 @@ const common = {
 /** @type {import('jest').Config} */
 module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   maxWorkers: 2,
   // Jest 30 reads the timeout from the root config only.
   testTimeout: 60000,

@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AppConfig } from './config/config';
+import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EventsModule } from './events/events.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { PlatformModule, PlatformOptions } from './platform/platform.module';
@@ -19,6 +20,7 @@ export class AppModule {
         PlatformModule.forRoot(config, options),
         GatewayModule,
         EventsModule,
+        DeliveriesModule,
         ...(options.imports ?? []),
       ],
     };

@@ -129,6 +129,13 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
       '/v1/users/{id}': user.body.id,
       '/v1/sources/{id}': source.body.id,
       '/v1/events/{id}': eventId,
+      '/v1/endpoints/{id}': (
+        await t
+          .http()
+          .post('/v1/endpoints')
+          .set(t.auth())
+          .send({ name: 'e', url: 'http://127.0.0.1:9/x', eventTypes: ['*'] })
+      ).body.id,
       '/v1/dlq/{id}': (await t.http().get('/v1/dlq').set(t.auth())).body.data[0].id,
     };
     const keyB = (await t.http().post('/v1/workspaces').set(t.auth()).send({ name: 'Other' })).body.adminKey
@@ -143,7 +150,8 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
       expect({ path, fixture: !!prefix }).toEqual({ path, fixture: true }); // a new /:id route needs a fixture here
       const url = path.replace('{id}', fixtures[prefix!]);
       for (const method of Object.keys(methods)) {
-        const res = await t.http()[method as 'get'](url).set(t.auth(keyB)).send({});
+        const body = method === 'post' ? { since: new Date().toISOString() } : {};
+        const res = await t.http()[method as 'get'](url).set(t.auth(keyB)).send(body);
         expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
       }
     }

@@ -2,7 +2,7 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { createDataSource } from '../../src/platform/database/data-source';
 import { entityClasses } from '../../src/platform/database/class-loader';
 import { ensureDatabase, runMigrations, schemaDrift } from '../../src/platform/database/migrator';
-import { admin, cloneTemplate, urlFor } from '../support/databases';
+import { admin, cloneTemplate, runId, TEST_DB_PREFIX, urlFor } from '../support/databases';
 
 @Entity('drift_probe')
 class DriftProbe {
@@ -38,7 +38,7 @@ describe('database: migrations, drift and creation', () => {
   });
 
   it('creates a missing database, and several instances migrating at once migrate once', async () => {
-    const name = `ponte_t_fresh_${process.pid}`;
+    const name = `${TEST_DB_PREFIX}${runId()}_fresh_${process.pid}`;
     const url = urlFor(name);
     await admin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     try {

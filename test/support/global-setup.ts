@@ -1,21 +1,26 @@
 import { createDataSource } from '../../src/platform/database/data-source';
 import { runMigrations } from '../../src/platform/database/migrator';
-import { admin, TEMPLATE_DB, TEST_DB_PREFIX, urlFor } from './databases';
+import { admin, STALE_AFTER_MS, TEST_DB_PREFIX, templateDb, urlFor } from './databases';
 
 /**
- * Once per `npm test`: drop what earlier runs left, build the template database from the
- * migrations, and leave nothing connected to it (CREATE DATABASE ... TEMPLATE requires that).
+ * Once per `npm test`: name this run, drop what runs older than an hour left, build this run's
+ * template from the migrations, and leave nothing connected to it (CREATE DATABASE ... TEMPLATE
+ * requires that).
  */
 export default async function globalSetup(): Promise<void> {
+  process.env.PONTE_TEST_RUN = String(Date.now());
   await admin(async (c) => {
-    const stale = await c.query<{ datname: string }>(
-      `SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname = $2`,
-      [`${TEST_DB_PREFIX}%`, TEMPLATE_DB],
-    );
-    for (const { datname } of stale.rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    await c.query(`CREATE DATABASE "${TEMPLATE_DB}"`);
+    const all = await c.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE $1`, [
+      `${TEST_DB_PREFIX}%`,
+    ]);
+    for (const { datname } of all.rows) {
+      const started = Number(/^ponte_t_(\d{13})_/.exec(datname)?.[1] ?? 0);
+      if (Date.now() - started > STALE_AFTER_MS)
+        await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+    }
+    await c.query(`CREATE DATABASE "${templateDb()}"`);
   });
-  const dataSource = await createDataSource({ url: urlFor(TEMPLATE_DB), poolSize: 2 }).initialize();
+  const dataSource = await createDataSource({ url: urlFor(templateDb()), poolSize: 2 }).initialize();
   try {
     await runMigrations(dataSource);
   } finally {

@@ -438,6 +438,186 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List endpoints */
+        get: operations["EndpointsController_list"];
+        put?: never;
+        /** Create an endpoint; its signing secret is in the answer once */
+        post: operations["EndpointsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an endpoint (secret and header values masked) */
+        get: operations["EndpointsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete an endpoint */
+        delete: operations["EndpointsController_remove"];
+        options?: never;
+        head?: never;
+        /** Change an endpoint; enabling it clears an automatic disable */
+        patch: operations["EndpointsController_update"];
+        trace?: never;
+    };
+    "/v1/endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New signing secret (shown once); the old one also signs for 24 h */
+        post: operations["EndpointsController_rotate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a webhook.test ping through the normal delivery path */
+        post: operations["EndpointsController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Deliveries to the endpoint with every attempt (status code, duration, response excerpt) */
+        get: operations["EndpointsController_deliveriesOf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/endpoints/{id}/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Re-send what failed since a time (a new round of attempts each) */
+        post: operations["EndpointsController_recover"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mappings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current version of every mapping, newest first */
+        get: operations["MappingsController_list"];
+        put?: never;
+        /**
+         * Create the next version of the JSONata mapping of (event type, system)
+         * @description An expression that does not compile (or, when tested, fails or runs too long) is 422 `MAPPING_INVALID` with `position` and `token`.
+         */
+        post: operations["MappingsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mappings/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run an expression on sample data, time-boxed as deliveries are
+         * @description An expression that does not compile (or, when tested, fails or runs too long) is 422 `MAPPING_INVALID` with `position` and `token`.
+         */
+        post: operations["MappingsController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mappings/{eventType}/{system}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current version of the mapping of (event type, system) */
+        get: operations["MappingsController_current"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/mappings/{eventType}/{system}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of the mapping of (event type, system), highest first */
+        get: operations["MappingsController_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -446,7 +626,7 @@ export interface components {
          * @description Stable upper-snake error code to switch on
          * @enum {string}
          */
-        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_BODY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "SIGNATURE_INVALID" | "TIMESTAMP_OUT_OF_TOLERANCE" | "FORBIDDEN_SCOPE" | "NOT_FOUND" | "SOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_IN_FLIGHT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UNPROCESSABLE" | "RATE_LIMITED" | "INTERNAL" | "DEPENDENCY_UNAVAILABLE" | "SHUTTING_DOWN";
+        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_BODY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "SIGNATURE_INVALID" | "TIMESTAMP_OUT_OF_TOLERANCE" | "FORBIDDEN_SCOPE" | "NOT_FOUND" | "SOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_IN_FLIGHT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UNPROCESSABLE" | "MAPPING_INVALID" | "RATE_LIMITED" | "INTERNAL" | "DEPENDENCY_UNAVAILABLE" | "SHUTTING_DOWN";
         FieldErrorResponse: {
             /**
              * @description Dot path of the offending field
@@ -1354,6 +1534,415 @@ export interface components {
              * @example 3
              */
             retried: number;
+        };
+        CreateEndpointDto: {
+            /**
+             * @description A name to recognise the endpoint by
+             * @example CRM
+             */
+            name: string;
+            /**
+             * @description Where deliveries are POSTed (http or https; private addresses refused unless OUTBOUND_ALLOW_PRIVATE)
+             * @example https://crm.example.com/hooks/ponte
+             */
+            url: string;
+            /**
+             * @description Event types to deliver; patterns `lead.*` and `*`
+             * @example [
+             *       "lead.*",
+             *       "payment.received"
+             *     ]
+             */
+            eventTypes: string[];
+            /**
+             * @description Target system: the current mapping for (event type, system) transforms data
+             * @example crm
+             */
+            system?: string;
+            /**
+             * @description Extra headers sent with every delivery (stored encrypted)
+             * @example {
+             *       "X-Api-Token": "abc"
+             *     }
+             */
+            headers?: Record<string, never>;
+            /**
+             * @description Deliveries per second at most; extra ones wait without using an attempt
+             * @example 10
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Disabled endpoints receive nothing
+             * @default true
+             * @example true
+             */
+            enabled: boolean;
+        };
+        EndpointWithSecretView: {
+            /**
+             * @description Endpoint id
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            id: string;
+            /**
+             * @description Name
+             * @example CRM
+             */
+            name: string;
+            /**
+             * @description Delivery URL
+             * @example https://crm.example.com/hooks/ponte
+             */
+            url: string;
+            /**
+             * @description Event type patterns
+             * @example [
+             *       "lead.*"
+             *     ]
+             */
+            eventTypes: string[];
+            /**
+             * @description Target system for mappings
+             * @example crm
+             */
+            system: string | null;
+            /**
+             * @description Extra headers, values masked
+             * @example {
+             *       "X-Api-Token": "••••"
+             *     }
+             */
+            headers: Record<string, never>;
+            /**
+             * @description Deliveries per second at most
+             * @example null
+             */
+            rateLimitPerSecond: number | null;
+            /**
+             * @description Whether deliveries are sent
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description Why it was disabled (410, 5 days of failures, by hand)
+             * @example null
+             */
+            disabledReason: string | null;
+            /**
+             * @description The signing secret (whsec_...), shown once: verify deliveries with it
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+            /**
+             * @description Creation time
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            createdAt: string;
+        };
+        EndpointView: {
+            /**
+             * @description Endpoint id
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            id: string;
+            /**
+             * @description Name
+             * @example CRM
+             */
+            name: string;
+            /**
+             * @description Delivery URL
+             * @example https://crm.example.com/hooks/ponte
+             */
+            url: string;
+            /**
+             * @description Event type patterns
+             * @example [
+             *       "lead.*"
+             *     ]
+             */
+            eventTypes: string[];
+            /**
+             * @description Target system for mappings
+             * @example crm
+             */
+            system: string | null;
+            /**
+             * @description Extra headers, values masked
+             * @example {
+             *       "X-Api-Token": "••••"
+             *     }
+             */
+            headers: Record<string, never>;
+            /**
+             * @description Deliveries per second at most
+             * @example null
+             */
+            rateLimitPerSecond: number | null;
+            /**
+             * @description Whether deliveries are sent
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description Why it was disabled (410, 5 days of failures, by hand)
+             * @example null
+             */
+            disabledReason: string | null;
+            /**
+             * @description The signing secret, masked
+             * @example whsec_••••
+             */
+            secret: string;
+            /**
+             * @description Creation time
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            createdAt: string;
+        };
+        EndpointPage: {
+            /** @description Items, newest first */
+            data: components["schemas"]["EndpointView"][];
+            /**
+             * @description Cursor of the next page; null on the last
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        UpdateEndpointDto: {
+            /**
+             * @description Name
+             * @example CRM
+             */
+            name?: string;
+            /**
+             * @description Delivery URL
+             * @example https://crm.example.com/hooks/ponte
+             */
+            url?: string;
+            /**
+             * @description Event type patterns
+             * @example [
+             *       "lead.*"
+             *     ]
+             */
+            eventTypes?: string[];
+            /**
+             * @description Target system for mappings; null removes it
+             * @example crm
+             */
+            system?: string | null;
+            /**
+             * @description Extra headers (replaces the current ones)
+             * @example {
+             *       "X-Api-Token": "abc"
+             *     }
+             */
+            headers?: Record<string, never>;
+            /**
+             * @description Deliveries per second at most
+             * @example 10
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Enable (clears an automatic disable) or disable
+             * @example true
+             */
+            enabled?: boolean;
+        };
+        PingView: {
+            /**
+             * @description The test delivery, visible in the endpoint’s deliveries
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            deliveryId: string;
+        };
+        DeliveryAttemptView: {
+            /**
+             * @description Attempt number
+             * @example 1
+             */
+            attempt: number;
+            /**
+             * @description HTTP status answered; null on timeout or network error
+             * @example 500
+             */
+            statusCode: number | null;
+            /**
+             * @description Duration in milliseconds
+             * @example 120
+             */
+            durationMs: number;
+            /**
+             * @description First KiB of the answer
+             * @example {"error":"busy"}
+             */
+            responseExcerpt: string | null;
+            /**
+             * @description Timeout or network error
+             * @example null
+             */
+            error: string | null;
+            /**
+             * @description When the attempt was made
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            at: string;
+        };
+        DeliveryView: {
+            /**
+             * @description Delivery id
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            id: string;
+            /**
+             * @description The webhook-id header, the same on every attempt
+             * @example msg_01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            webhookId: string;
+            /**
+             * @description The event delivered (null for a test ping)
+             * @example null
+             */
+            eventId: string | null;
+            /**
+             * @description Event type
+             * @example lead.created
+             */
+            eventType: string;
+            /**
+             * @description Status
+             * @example succeeded
+             * @enum {string}
+             */
+            status: "pending" | "delivering" | "succeeded" | "failed" | "dead";
+            /** @description Every attempt */
+            attempts: components["schemas"]["DeliveryAttemptView"][];
+            /**
+             * @description When the next attempt is due (failed deliveries)
+             * @example null
+             */
+            nextAttemptAt: string | null;
+            /**
+             * @description Creation time
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description When a 2xx came back
+             * @example 2026-11-22T12:00:00.120Z
+             */
+            deliveredAt: string | null;
+        };
+        DeliveryPage: {
+            /** @description Items, newest first */
+            data: components["schemas"]["DeliveryView"][];
+            /**
+             * @description Cursor of the next page; null on the last
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        RecoverDto: {
+            /**
+             * @description Re-send the deliveries that failed since this time (ISO 8601)
+             * @example 2026-11-22T00:00:00Z
+             */
+            since: string;
+        };
+        RecoveredView: {
+            /**
+             * @description Deliveries sent for a new round of attempts
+             * @example 12
+             */
+            recovered: number;
+        };
+        CreateMappingDto: {
+            /**
+             * @description Dotted lower-case event type the mapping applies to
+             * @example lead.created
+             */
+            eventType: string;
+            /**
+             * @description Target system: endpoints naming this `system` get their data mapped
+             * @example crm
+             */
+            system: string;
+            /**
+             * @description JSONata expression; its input (`$`) is the event’s `data`, its result the data sent
+             * @example { "nome": name, "telefone": phone, "origem": utm_campaign }
+             */
+            expression: string;
+        };
+        MappingView: {
+            /**
+             * @description Id of this version (UUIDv7)
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            id: string;
+            /**
+             * @description Event type the mapping applies to
+             * @example lead.created
+             */
+            eventType: string;
+            /**
+             * @description Target system
+             * @example crm
+             */
+            system: string;
+            /**
+             * @description Version, from 1; the highest is current
+             * @example 2
+             */
+            version: number;
+            /**
+             * @description JSONata expression
+             * @example { "nome": name, "telefone": phone, "origem": utm_campaign }
+             */
+            expression: string;
+            /**
+             * @description Creation time (ISO 8601 UTC)
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            createdAt: string;
+        };
+        TestMappingDto: {
+            /**
+             * @description JSONata expression to try
+             * @example { "nome": data.name }
+             */
+            expression: string;
+            /**
+             * @description Input document (the expression’s `$`): any JSON value, e.g. an event’s data
+             * @example {
+             *       "data": {
+             *         "name": "Ana"
+             *       }
+             *     }
+             */
+            data: {
+                [key: string]: unknown;
+            } | unknown[] | string | number | boolean;
+        };
+        MappingTestView: {
+            /**
+             * @description What the expression yields for `data`: any JSON value; null when it yields nothing
+             * @example {
+             *       "nome": "Ana"
+             *     }
+             */
+            output: ({
+                [key: string]: unknown;
+            } | unknown[] | string | number | boolean) | null;
+        };
+        MappingPage: {
+            /** @description Items, newest first */
+            data: components["schemas"]["MappingView"][];
+            /**
+             * @description Cursor of the next page; null on the last
+             * @example null
+             */
+            nextCursor: string | null;
         };
     };
     responses: never;
@@ -3763,6 +4352,1147 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    EndpointsController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointPage"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    EndpointsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEndpointDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointWithSecretView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    EndpointsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    EndpointsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    EndpointsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEndpointDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    EndpointsController_rotate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EndpointWithSecretView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    EndpointsController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PingView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    EndpointsController_deliveriesOf: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    EndpointsController_recover: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecoverDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RecoveredView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    MappingsController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingPage"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    MappingsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMappingDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    MappingsController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestMappingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingTestView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    MappingsController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Event type */
+                eventType: string;
+                /** @description Target system */
+                system: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    MappingsController_versions: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Event type */
+                eventType: string;
+                /** @description Target system */
+                system: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MappingPage"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
             };
             /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
             401: {

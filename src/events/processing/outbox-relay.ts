@@ -15,11 +15,15 @@ const BATCH = 2000;
  * worker re-enqueues the events that are stored but not processed; job ids are derived from the
  * event and attempt, so BullMQ ignores what it already holds and a wiped Redis gets it all back.
  */
+/** Re-enqueues a module's stored, unfinished work older than `graceSeconds`; returns how many. */
+export type RelaySweep = (graceSeconds: number) => Promise<number>;
+
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
+  private readonly sweeps = new Map<string, RelaySweep>([['events', (grace) => this.relayEvents(grace)]]);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -44,18 +48,27 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     clearInterval(this.timer);
   }
 
-  /** Re-enqueues stored, unprocessed events older than `graceSeconds`; returns how many it offered. */
+  /** Other modules (deliveries...) relay their own stored work on the same tick. */
+  register(name: string, sweep: RelaySweep): void {
+    this.sweeps.set(name, sweep);
+  }
+
+  /** Runs every registered sweep; returns how many jobs were offered. */
   sweep(graceSeconds = GRACE_SECONDS): Promise<number> {
-    this.running ??= this.relay(graceSeconds)
-      .catch((err: Error) => {
-        this.logger.warn(`relay sweep failed: ${err.message}`);
-        return 0;
-      })
+    this.running ??= Promise.all(
+      [...this.sweeps].map(([name, run]) =>
+        run(graceSeconds).catch((err: Error) => {
+          this.logger.warn(`relay sweep of ${name} failed: ${err.message}`);
+          return 0;
+        }),
+      ),
+    )
+      .then((counts) => counts.reduce((a, b) => a + b, 0))
       .finally(() => (this.running = undefined));
     return this.running;
   }
 
-  private async relay(graceSeconds: number): Promise<number> {
+  private async relayEvents(graceSeconds: number): Promise<number> {
     let total = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {

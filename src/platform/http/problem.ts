@@ -19,6 +19,7 @@ export const PROBLEMS = {
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Content type not accepted' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with another request' },
   UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
+  MAPPING_INVALID: { status: 422, title: 'The mapping expression is invalid' },
   RATE_LIMITED: { status: 429, title: 'Rate limit exceeded' },
   INTERNAL: { status: 500, title: 'Internal error' },
   DEPENDENCY_UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },

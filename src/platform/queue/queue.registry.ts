@@ -32,6 +32,7 @@ export const JOBS = {
   'events.process': { queue: QueueName.Events },
   'events.process-low': { queue: QueueName.EventsLow },
   'events.retry': { queue: QueueName.Retry },
+  'deliveries.send': { queue: QueueName.Deliveries },
 } satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOBS;

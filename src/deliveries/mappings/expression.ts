@@ -1,0 +1,192 @@
+import jsonata from 'jsonata';
+import { LruCache } from './lru';
+
+/**
+ * Ponte's one expression evaluator (JSONata): mappings use it today, workflows will tomorrow.
+ *
+ * Every evaluation is time-boxed. jsonata's evaluate is async, but its steps await promises that
+ * are already settled, so a tight loop never lets a timer run and a `setTimeout` race would never
+ * fire. jsonata instead calls the `__evaluate_entry` / `__evaluate_exit` hooks around every step;
+ * ours count the depth and check the clock there, and throw to stop the evaluation.
+ */
+
+export const DEFAULT_TIMEOUT_MS = 100;
+export const DEFAULT_MAX_DEPTH = 200;
+/** Parsing costs far more than a lookup, and the same few mappings run for every delivery. */
+const CACHE_SIZE = 500;
+/**
+ * Longest sequence an expression may build (jsonata's `sequence` option). It is checked before a
+ * range is allocated, so `[1..10000000]` fails at once instead of filling 80 MB in one native loop
+ * the time box cannot interrupt. Payloads are capped at 1 MB, so real data never comes near it.
+ */
+const MAX_SEQUENCE = 1_000_000;
+
+const ENTRY = Symbol.for('jsonata.__evaluate_entry');
+const EXIT = Symbol.for('jsonata.__evaluate_exit');
+/**
+ * The binding that carries one evaluation's time box. Compiled expressions are cached and shared,
+ * so the box cannot live on them: it is bound in the evaluation's own environment, which jsonata
+ * creates per call and which the hooks reach through `env.lookup`. Variable names end at
+ * whitespace, so no expression can spell this one to read or shadow it.
+ */
+const TIME_BOX = ' ponte:time-box';
+
+interface TimeBox {
+  deadline: number;
+  timeoutMs: number;
+  depth: number;
+  maxDepth: number;
+}
+
+export interface EvaluateOptions {
+  /** Wall-clock budget of the whole evaluation (host bindings included); default 100 ms. */
+  timeoutMs?: number;
+  /** Deepest nesting of evaluation steps (3 to 7 per level of recursion); default 200. */
+  maxDepth?: number;
+}
+
+/** Why an expression did not compile or evaluate: jsonata's code (`S0202`...), `TIMEOUT`, `DEPTH` or `RUNTIME`. */
+export class ExpressionError extends Error {
+  override readonly name = 'ExpressionError';
+
+  constructor(
+    message: string,
+    readonly code: string,
+    // Writable: jsonata stamps position and token on errors that pass through its operators.
+    public position?: number,
+    public token?: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export class CompiledExpression {
+  private constructor(
+    readonly source: string,
+    private readonly expr: jsonata.Expression,
+  ) {}
+
+  /** Parses without caching; use compileExpression(). */
+  static parse(source: string): CompiledExpression {
+    let expr: jsonata.Expression;
+    try {
+      expr = jsonata(source, { sequence: MAX_SEQUENCE });
+    } catch (err) {
+      throw toExpressionError(err);
+    }
+    // The typings name bindings as strings; jsonata looks its hooks up by these symbols.
+    expr.assign(ENTRY as unknown as string, enterStep);
+    expr.assign(EXIT as unknown as string, leaveStep);
+    return new CompiledExpression(source, expr);
+  }
+
+  /** Use evaluate(): it builds the time box. */
+  run(input: unknown, bindings: Record<string, unknown>, box: TimeBox): Promise<unknown> {
+    return this.expr.evaluate(input, { ...bindings, [TIME_BOX]: box });
+  }
+}
+
+const compiled = new LruCache<string, CompiledExpression>(CACHE_SIZE);
+
+/** Compiles `source`, or answers the cached compilation; a syntax error throws ExpressionError. */
+export function compileExpression(source: string): CompiledExpression {
+  let expression = compiled.get(source);
+  if (!expression) {
+    expression = CompiledExpression.parse(source);
+    compiled.set(source, expression);
+  }
+  return expression;
+}
+
+/**
+ * Evaluates against `input` (the expression's `$`); `bindings` become `$name` variables and
+ * functions. Rejects with ExpressionError for the expression's own failures, `TIMEOUT` and
+ * `DEPTH` included; an error thrown by a host binding is passed on as it is.
+ */
+export async function evaluate(
+  expression: CompiledExpression,
+  input: unknown,
+  bindings: Record<string, unknown> = {},
+  opts: EvaluateOptions = {},
+): Promise<unknown> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (!(timeoutMs > 0) || !(maxDepth > 0)) throw new RangeError('timeoutMs and maxDepth must be positive');
+  const box: TimeBox = { deadline: performance.now() + timeoutMs, timeoutMs, depth: 0, maxDepth };
+  try {
+    return await expression.run(input, bindings, box);
+  } catch (err) {
+    throw toExpressionError(err);
+  }
+}
+
+/**
+ * A result as plain JSON, ready to send: a function (an expression may yield a lambda, whose
+ * closure is circular) becomes nothing, and nothing becomes null.
+ */
+export function toJson(value: unknown): unknown {
+  const text = JSON.stringify(value, (_key, v: unknown) => (isFunction(v) ? undefined : v));
+  return text === undefined ? null : JSON.parse(text);
+}
+
+function enterStep(_node: unknown, _input: unknown, env: jsonata.Environment): void {
+  const box = env.lookup(TIME_BOX) as TimeBox | undefined;
+  if (!box) return;
+  if (++box.depth > box.maxDepth) {
+    throw new ExpressionError(
+      `The expression nests deeper than ${box.maxDepth} steps; check for non-terminating recursion`,
+      'DEPTH',
+    );
+  }
+  if (performance.now() > box.deadline) {
+    throw new ExpressionError(
+      `The expression ran longer than ${box.timeoutMs} ms; check for an infinite loop`,
+      'TIMEOUT',
+    );
+  }
+}
+
+function leaveStep(_node: unknown, _input: unknown, env: jsonata.Environment): void {
+  const box = env.lookup(TIME_BOX) as TimeBox | undefined;
+  if (box) box.depth--;
+}
+
+interface JsonataError {
+  code: string;
+  message: string;
+  position?: number;
+  token?: string;
+  /** What stopped the expression given to `$eval` (its error is D3121, wrapping this). */
+  error?: unknown;
+}
+
+function isJsonataError(err: unknown): err is JsonataError {
+  return typeof err === 'object' && err !== null && /^[A-Z]\d{4}$/.test(String((err as JsonataError).code));
+}
+
+function toExpressionError(err: unknown): unknown {
+  if (err instanceof ExpressionError) return err;
+  if (isJsonataError(err)) {
+    // `$eval` wraps whatever stopped its inner expression: a time-box stop must stay one.
+    let inner: unknown = err.error;
+    while (isJsonataError(inner)) inner = inner.error;
+    if (inner instanceof ExpressionError) return inner;
+    return new ExpressionError(err.message, err.code, err.position, err.token);
+  }
+  // Built-ins fail natively on absurd arguments (`$pad("x", 1e9)`: RangeError); jsonata has put
+  // position and token on the error already. Any other error comes from a host binding (a
+  // database outage, say), which is not the expression's fault: the caller must see it as it is.
+  if (err instanceof RangeError || err instanceof TypeError) {
+    const at = err as { position?: number; token?: string };
+    return new ExpressionError(err.message, 'RUNTIME', at.position, at.token, { cause: err });
+  }
+  return err;
+}
+
+function isFunction(v: unknown): boolean {
+  if (typeof v === 'function') return true;
+  if (typeof v !== 'object' || v === null) return false;
+  const marked = v as { _jsonata_lambda?: unknown; _jsonata_function?: unknown };
+  return marked._jsonata_lambda === true || marked._jsonata_function === true;
+}

@@ -1,0 +1,148 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { DlqService } from '../../events/dlq/dlq.service';
+import { OutboxRelay } from '../../events/processing/outbox-relay';
+import { Clock } from '../../platform/clock';
+import { ProblemException } from '../../platform/http/problem';
+import { Page, PageQuery, paginate } from '../../platform/http/pagination';
+import { Principal } from '../../platform/http/principal';
+import { JobQueue } from '../../platform/queue/job-queue.service';
+import { EndpointsService } from '../endpoints/endpoints.service';
+import { DeliveryView } from './deliveries.dto';
+import { DeliveryAttempt } from './delivery-attempt.entity';
+import { deliveryJob } from './delivery-jobs';
+import { Delivery } from './delivery.entity';
+
+@Injectable()
+export class DeliveriesService implements OnModuleInit {
+  constructor(
+    @InjectRepository(Delivery) private readonly deliveries: Repository<Delivery>,
+    @InjectRepository(DeliveryAttempt) private readonly attempts: Repository<DeliveryAttempt>,
+    private readonly endpoints: EndpointsService,
+    private readonly jobs: JobQueue,
+    private readonly dlq: DlqService,
+    private readonly relay: OutboxRelay,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.dlq.registerRetrier('delivery', async (workspaceId, id) => {
+      if ((await this.resend(workspaceId, [id])) === 0)
+        throw new ProblemException('CONFLICT', 'The delivery is not failed');
+    });
+    this.relay.register('deliveries', (grace) => this.relayPending(grace));
+  }
+
+  /** Each delivery of the endpoint with every attempt: status code, duration, response excerpt. */
+  async list(caller: Principal, endpointId: string, query: PageQuery): Promise<Page<DeliveryView>> {
+    await this.endpoints.find(caller.workspaceId, endpointId);
+    const page = await paginate(
+      this.deliveries.createQueryBuilder('d').where('d.endpointId = :endpointId', { endpointId }),
+      query,
+    );
+    const attempts = page.data.length
+      ? await this.attempts.find({
+          where: { deliveryId: In(page.data.map((d) => d.id)) },
+          order: { attempt: 'ASC' },
+        })
+      : [];
+    return {
+      nextCursor: page.nextCursor,
+      data: page.data.map((d) => ({
+        id: d.id,
+        webhookId: `msg_${d.id}`,
+        eventId: d.eventId,
+        eventType: d.eventType,
+        status: d.status,
+        attempts: attempts
+          .filter((a) => a.deliveryId === d.id)
+          .map((a) => ({
+            attempt: a.attempt,
+            statusCode: a.statusCode,
+            durationMs: a.durationMs,
+            responseExcerpt: a.responseExcerpt,
+            error: a.error,
+            at: a.createdAt.toISOString(),
+          })),
+        nextAttemptAt: d.status === 'failed' ? d.nextAttemptAt.toISOString() : null,
+        createdAt: d.createdAt.toISOString(),
+        deliveredAt: d.deliveredAt?.toISOString() ?? null,
+      })),
+    };
+  }
+
+  /** A `webhook.test` ping through the normal path (signing, policy, attempts). */
+  async ping(caller: Principal, endpointId: string): Promise<{ deliveryId: string }> {
+    const endpoint = await this.endpoints.find(caller.workspaceId, endpointId);
+    const id = uuidv7();
+    const now = this.clock.now();
+    await this.deliveries.insert({
+      id,
+      workspaceId: endpoint.workspaceId,
+      endpointId: endpoint.id,
+      eventId: null,
+      eventType: 'webhook.test',
+      payload: {
+        type: 'webhook.test',
+        timestamp: now.toISOString(),
+        data: { message: 'Ponte test delivery' },
+      },
+      status: 'pending',
+      nextAttemptAt: now,
+      createdAt: now,
+      deliveredAt: null,
+      lastError: null,
+      lastStatusCode: null,
+    });
+    await this.jobs.enqueueBulk([deliveryJob(id, 0)]);
+    return { deliveryId: id };
+  }
+
+  /** Re-send what failed (dead or waiting for a retry) since `since`: a new round of attempts. */
+  async recover(caller: Principal, endpointId: string, since: Date): Promise<{ recovered: number }> {
+    await this.endpoints.find(caller.workspaceId, endpointId);
+    const rows = await this.deliveries
+      .createQueryBuilder('d')
+      .select('d.id', 'id')
+      .where('d.endpointId = :endpointId AND d.status IN (:...statuses) AND d.createdAt >= :since', {
+        endpointId,
+        statuses: ['dead', 'failed'],
+        since,
+      })
+      .limit(10_000)
+      .getRawMany<{ id: string }>();
+    return {
+      recovered: await this.resend(
+        caller.workspaceId,
+        rows.map((r) => r.id),
+      ),
+    };
+  }
+
+  private async resend(workspaceId: string, ids: string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const [rows]: [Array<{ id: string; attempts: number }>] = await this.deliveries.query(
+      `UPDATE deliveries SET status = 'pending', retry_round_start = attempts, next_attempt_at = now()
+       WHERE id = ANY($1) AND workspace_id = $2 AND status IN ('dead', 'failed') RETURNING id, attempts`,
+      [ids, workspaceId],
+    );
+    await this.jobs.enqueueBulk(rows.map((r) => deliveryJob(r.id, r.attempts, 0, '-r')));
+    return rows.length;
+  }
+
+  /** Stored deliveries whose job Redis may have lost: due and not finished. */
+  private async relayPending(graceSeconds: number): Promise<number> {
+    const rows: Array<{ id: string; attempts: number; status: string }> = await this.deliveries.query(
+      `SELECT id, attempts, status FROM deliveries
+       WHERE status IN ('pending', 'delivering', 'failed') AND next_attempt_at < now() - make_interval(secs => $1)
+       ORDER BY id LIMIT 2000`,
+      [graceSeconds],
+    );
+    await this.jobs.enqueueBulk(
+      rows.map((r) => deliveryJob(r.id, r.status === 'delivering' ? r.attempts - 1 : r.attempts)),
+    );
+    return rows.length;
+  }
+}
