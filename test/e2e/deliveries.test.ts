@@ -58,6 +58,10 @@ describe('outbound deliveries', () => {
         responseExcerpt: expect.stringContaining('ok'),
       }),
     ]);
+    const event = (await t.http().get(`/v1/events/${listed.eventId}`).set(t.auth())).body;
+    expect(event.deliveries).toEqual([
+      expect.objectContaining({ id: listed.id, endpointId: ep.id, status: 'succeeded', attempts: 1 }),
+    ]);
   });
 
   it('after a rotation both secrets sign for 24 h, then only the new one', async () => {
@@ -124,6 +128,26 @@ describe('outbound deliveries', () => {
       'disabled',
     );
     expect((await t.http().get(`/v1/endpoints/${ep.id}`).set(t.auth())).body.disabledReason).toMatch(/410/);
+  });
+
+  it('five days of nothing but failures disable the endpoint', async () => {
+    const ep = await endpoint();
+    receiver.respondWith(500);
+    await emit(ep.type);
+    await waitFor(async () => (await deliveries(ep.id))[0]?.attempts.length >= 1, 10_000, 'a first failure');
+    t.clock.advance(5 * 24 * 3600 * 1000 + 60_000);
+    try {
+      await waitFor(
+        async () => (await t.http().get(`/v1/endpoints/${ep.id}`).set(t.auth())).body.enabled === false,
+        10_000,
+        'disabled',
+      );
+    } finally {
+      t.clock.reset();
+    }
+    expect((await t.http().get(`/v1/endpoints/${ep.id}`).set(t.auth())).body.disabledReason).toMatch(
+      /5 days/,
+    );
   });
 
   it('302 is a failure and the redirect is not followed', async () => {

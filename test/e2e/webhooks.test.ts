@@ -1,3 +1,4 @@
+import { SourcesService } from '../../src/events/sources/sources.service';
 import { EventRecord } from '../../src/events/store/event.entity';
 import { DataSource } from 'typeorm';
 import { EventProbe, EventProbeModule } from '../support/event-probe.module';
@@ -233,6 +234,17 @@ describe('inbound webhooks', () => {
       ...sign.standard('whsec_QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB', body),
     });
     expect(wrong.body.code).toBe('SIGNATURE_INVALID');
+  });
+
+  it('keeps rejections 30 days', async () => {
+    await post('src-meta', '{}', { 'content-type': 'application/json' }); // unsigned: one more rejection
+    await new Promise((r) => setTimeout(r, 100)); // recorded off the request path
+    t.clock.advance(31 * 24 * 3600 * 1000);
+    try {
+      expect((await t.app.get(SourcesService).purgeRejections()).deleted).toBeGreaterThanOrEqual(1);
+    } finally {
+      t.clock.reset();
+    }
   });
 
   it('answers 404 SOURCE_NOT_FOUND for an unknown slug', async () => {

@@ -1408,6 +1408,23 @@ export interface components {
             processedAt: string | null;
             /** @description Every processing attempt */
             attemptLog: components["schemas"]["EventAttemptView"][];
+            /**
+             * @description Deliveries of this event to endpoints: id, endpoint, status, attempts
+             * @example [
+             *       {
+             *         "id": "01936b2e-1f2a-7cc3-8a4b-1234567890ab",
+             *         "endpointId": "01936b2e-1f2a-7cc3-8a4b-1234567890ac",
+             *         "status": "succeeded",
+             *         "attempts": 1
+             *       }
+             *     ]
+             */
+            deliveries: Record<string, never>[];
+            /**
+             * @description Workflow executions this event started (empty until workflows exist)
+             * @example []
+             */
+            executions: Record<string, never>[];
         };
         DlqEntryView: {
             /**

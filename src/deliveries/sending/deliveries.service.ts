@@ -4,6 +4,7 @@ import { In, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { DlqService } from '../../events/dlq/dlq.service';
 import { OutboxRelay } from '../../events/processing/outbox-relay';
+import { EventsService } from '../../events/store/events.service';
 import { Clock } from '../../platform/clock';
 import { ProblemException } from '../../platform/http/problem';
 import { Page, PageQuery, paginate } from '../../platform/http/pagination';
@@ -24,6 +25,7 @@ export class DeliveriesService implements OnModuleInit {
     private readonly jobs: JobQueue,
     private readonly dlq: DlqService,
     private readonly relay: OutboxRelay,
+    private readonly events: EventsService,
     private readonly clock: Clock,
   ) {}
 
@@ -33,6 +35,16 @@ export class DeliveriesService implements OnModuleInit {
         throw new ProblemException('CONFLICT', 'The delivery is not failed');
     });
     this.relay.register('deliveries', (grace) => this.relayPending(grace));
+    this.events.contributeToDetail('deliveries', async (workspaceId, eventId) =>
+      (await this.deliveries.find({ where: { workspaceId, eventId }, order: { id: 'ASC' } })).map((d) => ({
+        id: d.id,
+        endpointId: d.endpointId,
+        status: d.status,
+        attempts: d.attempts,
+        lastStatusCode: d.lastStatusCode,
+        deliveredAt: d.deliveredAt?.toISOString() ?? null,
+      })),
+    );
   }
 
   /** Each delivery of the endpoint with every attempt: status code, duration, response excerpt. */

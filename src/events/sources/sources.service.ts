@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { LessThan, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../config/config';
 import { Clock } from '../../platform/clock';
@@ -9,6 +9,7 @@ import { SecretBox } from '../../platform/crypto/secret-box';
 import { notFound, ProblemException } from '../../platform/http/problem';
 import { Page, PageQuery, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
+import { OnJob } from '../../platform/queue/on-job.decorator';
 import type { SourceKind, SourceSecrets } from '../verification/inbound-request';
 import {
   completeSourceConfig,
@@ -160,6 +161,15 @@ export class SourcesService {
         createdAt: this.clock.now(),
       })
       .catch((err: Error) => this.logger.warn(`could not record a rejection: ${err.message}`));
+  }
+
+  /** Daily: rejections are for diagnosis, kept 30 days (a flood of bad requests must not grow forever). */
+  @OnJob('sources.purge-rejections')
+  async purgeRejections(): Promise<{ deleted: number }> {
+    const result = await this.rejections.delete({
+      createdAt: LessThan(new Date(this.clock.nowMs() - 30 * 24 * 3600 * 1000)),
+    });
+    return { deleted: result.affected ?? 0 };
   }
 
   private async find(caller: Principal, id: string): Promise<Source> {

@@ -144,6 +144,29 @@ export class EventView {
 export class EventDetailView extends EventView {
   @ApiProperty({ description: 'Every processing attempt', type: [EventAttemptView] })
   attemptLog: EventAttemptView[];
+
+  @ApiProperty({
+    description: 'Deliveries of this event to endpoints: id, endpoint, status, attempts',
+    example: [
+      {
+        id: '01936b2e-1f2a-7cc3-8a4b-1234567890ab',
+        endpointId: '01936b2e-1f2a-7cc3-8a4b-1234567890ac',
+        status: 'succeeded',
+        attempts: 1,
+      },
+    ],
+    type: 'array',
+    items: { type: 'object' },
+  })
+  deliveries: unknown[];
+
+  @ApiProperty({
+    description: 'Workflow executions this event started (empty until workflows exist)',
+    example: [],
+    type: 'array',
+    items: { type: 'object' },
+  })
+  executions: unknown[];
 }
 
 export class EventPage extends PageOf(EventView) {}

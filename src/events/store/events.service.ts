@@ -34,8 +34,13 @@ const toView = (e: EventRecord): EventView => ({
   processedAt: e.processedAt?.toISOString() ?? null,
 });
 
+/** What another module adds to an event's detail (deliveries, executions it started). */
+export type EventDetailContributor = (workspaceId: string, eventId: string) => Promise<unknown[]>;
+
 @Injectable()
 export class EventsService implements OnModuleInit {
+  private readonly contributors = new Map<string, EventDetailContributor>();
+
   constructor(
     @InjectRepository(EventRecord) private readonly events: Repository<EventRecord>,
     private readonly writer: EventWriter,
@@ -46,6 +51,11 @@ export class EventsService implements OnModuleInit {
 
   onModuleInit(): void {
     this.dlq.registerRetrier('event', (workspaceId, id) => this.retryEvent(workspaceId, id));
+  }
+
+  /** e.g. `deliveries`: listed under that key in GET /v1/events/:id. */
+  contributeToDetail(key: string, contributor: EventDetailContributor): void {
+    this.contributors.set(key, contributor);
   }
 
   async create(caller: Principal, dto: CreateEventDto): Promise<AcceptedEventView> {
@@ -78,7 +88,11 @@ export class EventsService implements OnModuleInit {
   async get(caller: Principal, id: string): Promise<EventDetailView> {
     const event = await this.events.findOneBy({ id, workspaceId: caller.workspaceId });
     if (!event) throw notFound('Event');
-    return { ...toView(event), attemptLog: event.attemptLog };
+    const related = { deliveries: [] as unknown[], executions: [] as unknown[] };
+    for (const [key, contribute] of this.contributors) {
+      (related as Record<string, unknown[]>)[key] = await contribute(caller.workspaceId, id);
+    }
+    return { ...toView(event), attemptLog: event.attemptLog, ...related };
   }
 
   async stats(caller: Principal, q: StatsQuery): Promise<EventStatsView> {

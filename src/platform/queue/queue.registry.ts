@@ -28,6 +28,10 @@ export const JOBS = {
     schedule: { pattern: '15 3 * * *', tz: 'America/Sao_Paulo' },
   },
   'idempotency.purge': { queue: QueueName.Maintenance, schedule: { every: 60 * 60 * 1000 } },
+  'sources.purge-rejections': {
+    queue: QueueName.Maintenance,
+    schedule: { pattern: '30 3 * * *', tz: 'America/Sao_Paulo' },
+  },
   'events.process-high': { queue: QueueName.EventsHigh },
   'events.process': { queue: QueueName.Events },
   'events.process-low': { queue: QueueName.EventsLow },
