@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, ProblemException } from './problem';
 
 /** class-validator errors as `{field: 'to.phone', message}` with dot paths through nested DTOs. */
@@ -17,9 +17,26 @@ export function flattenValidationErrors(errors: ValidationError[], parent = ''):
   return out;
 }
 
+/**
+ * ValidationPipe lets a missing body through untouched; a route that takes a DTO must get an
+ * object, or an empty `POST /v1/dlq/retry` would mean "everything".
+ */
+class BodyRequiredValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const isDto =
+      metadata.type === 'body' && typeof metadata.metatype === 'function' && metadata.metatype !== Object;
+    if (isDto && (value === null || typeof value !== 'object')) {
+      throw new ProblemException('VALIDATION_FAILED', 'One or more fields are invalid', {
+        errors: [{ field: '(body)', message: 'the body must be a JSON object' }],
+      });
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /** Global pipe: unknown fields are refused, values transformed to the DTO types. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BodyRequiredValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
