@@ -120,3 +120,24 @@ describe('events API and the dead-letter queue', () => {
     );
   });
 });
+
+describe('a manual retry during a long backoff', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ imports: [EventProbeModule], env: { EVENT_RETRY_SCHEDULE: '0,1h' } });
+  });
+  afterAll(() => t.close());
+
+  it('runs at once instead of waiting for the delayed retry of the previous round', async () => {
+    EventProbe.reset();
+    EventProbe.failTypes.add('feedback.received');
+    const { id } = (
+      await t.http().post('/v1/events').set(t.auth()).send({ type: 'feedback.received', data: {} })
+    ).body as { id: string };
+    const status = async () => (await t.http().get(`/v1/events/${id}`).set(t.auth())).body.status as string;
+    await waitFor(async () => (await status()) === 'failed', 10_000, 'failed, next attempt in an hour');
+    EventProbe.failTypes.clear();
+    expect((await t.http().post(`/v1/events/${id}/retry`).set(t.auth())).status).toBe(202);
+    await waitFor(async () => (await status()) === 'processed', 10_000, 'processed by the manual retry');
+  });
+});

@@ -108,7 +108,7 @@ export class DeliveriesService implements OnModuleInit {
       lastError: null,
       lastStatusCode: null,
     });
-    await this.jobs.enqueueBulk([deliveryJob(id, 0)]);
+    await this.jobs.enqueueBulk([deliveryJob(id, 0, 0)]);
     return { deliveryId: id };
   }
 
@@ -140,20 +140,23 @@ export class DeliveriesService implements OnModuleInit {
        WHERE id = ANY($1) AND workspace_id = $2 AND status IN ('dead', 'failed') RETURNING id, attempts`,
       [ids, workspaceId],
     );
-    await this.jobs.enqueueBulk(rows.map((r) => deliveryJob(r.id, r.attempts, 0, '-r')));
+    await this.jobs.enqueueBulk(rows.map((r) => deliveryJob(r.id, r.attempts, r.attempts)));
     return rows.length;
   }
 
   /** Stored deliveries whose job Redis may have lost: due and not finished. */
   private async relayPending(graceSeconds: number): Promise<number> {
-    const rows: Array<{ id: string; attempts: number; status: string }> = await this.deliveries.query(
-      `SELECT id, attempts, status FROM deliveries
+    const rows: Array<{ id: string; attempts: number; status: string; retry_round_start: number }> =
+      await this.deliveries.query(
+        `SELECT id, attempts, status, retry_round_start FROM deliveries
        WHERE status IN ('pending', 'delivering', 'failed') AND next_attempt_at < now() - make_interval(secs => $1)
        ORDER BY id LIMIT 2000`,
-      [graceSeconds],
-    );
+        [graceSeconds],
+      );
     await this.jobs.enqueueBulk(
-      rows.map((r) => deliveryJob(r.id, r.status === 'delivering' ? r.attempts - 1 : r.attempts)),
+      rows.map((r) =>
+        deliveryJob(r.id, r.status === 'delivering' ? r.attempts - 1 : r.attempts, r.retry_round_start),
+      ),
     );
     return rows.length;
   }

@@ -39,6 +39,6 @@ export class DeliveryFanout implements OnModuleInit {
        RETURNING id`,
       [ids, event.workspaceId, event.id, event.type, payload, endpoints.map((e) => e.id)],
     );
-    await this.jobs.enqueueBulk(inserted.map((r) => deliveryJob(r.id, 0)));
+    await this.jobs.enqueueBulk(inserted.map((r) => deliveryJob(r.id, 0, 0)));
   }
 }

@@ -71,7 +71,13 @@ export class DeliverySender {
         // Over the endpoint's own limit: wait, without using an attempt.
         const wait = decision.retryAfterSeconds * 1000;
         await this.jobs.enqueueBulk([
-          deliveryJob(delivery.id, delivery.attempts, wait, `-rl${this.clock.nowMs()}`),
+          deliveryJob(
+            delivery.id,
+            delivery.attempts,
+            delivery.retryRoundStart,
+            wait,
+            `-rl${this.clock.nowMs()}`,
+          ),
         ]);
         return;
       }
@@ -188,7 +194,9 @@ export class DeliverySender {
             status ? `HTTP ${status}` : 'no answer',
           ],
         );
-        await this.jobs.enqueueBulk([deliveryJob(delivery.id, delivery.attempts, outcome.delayMs)]);
+        await this.jobs.enqueueBulk([
+          deliveryJob(delivery.id, delivery.attempts, delivery.retryRoundStart, outcome.delayMs),
+        ]);
     }
   }
 

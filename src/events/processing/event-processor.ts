@@ -137,7 +137,7 @@ export class EventProcessor {
         attempts: row.attempts,
       });
     } else {
-      await this.jobs.enqueueBulk([eventJob(row.id, row.queue, row.attempts, delay)]);
+      await this.jobs.enqueueBulk([eventJob(row.id, row.queue, row.attempts, row.retry_round_start, delay)]);
     }
   }
 

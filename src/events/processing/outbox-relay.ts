@@ -72,19 +72,29 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     let total = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {
-      const rows: Array<{ id: string; queue: string; status: string; attempts: number }> =
-        await this.dataSource.query(
-          `SELECT id, queue, status, attempts FROM events
+      const rows: Array<{
+        id: string;
+        queue: string;
+        status: string;
+        attempts: number;
+        retry_round_start: number;
+      }> = await this.dataSource.query(
+        `SELECT id, queue, status, attempts, retry_round_start FROM events
          WHERE status IN ('received', 'processing', 'failed') AND id > $1
            AND received_at < now() - make_interval(secs => $2)
          ORDER BY id LIMIT ${BATCH}`,
-          [after, graceSeconds],
-        );
+        [after, graceSeconds],
+      );
       if (rows.length === 0) return total;
       // A `processing` event's job is the one of its current attempt; the others wait for the next.
       await this.jobs.enqueueBulk(
         rows.map((r) =>
-          eventJob(r.id, r.queue, r.status === 'processing' ? Math.max(0, r.attempts - 1) : r.attempts),
+          eventJob(
+            r.id,
+            r.queue,
+            r.status === 'processing' ? Math.max(0, r.attempts - 1) : r.attempts,
+            r.retry_round_start,
+          ),
         ),
       );
       total += rows.length;

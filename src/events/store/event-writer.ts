@@ -106,7 +106,7 @@ export class EventWriter {
     // Committed: acknowledge-worthy. Enqueue best effort; the outbox relay covers a Redis outage.
     const fresh = rows.filter((r) => inserted.has(r.id));
     try {
-      await this.jobs.enqueueBulk(fresh.map((r) => eventJob(r.id, r.queue, 0)));
+      await this.jobs.enqueueBulk(fresh.map((r) => eventJob(r.id, r.queue, 0, 0)));
     } catch (err) {
       this.logger.warn(`enqueue of ${fresh.length} events deferred to the relay: ${(err as Error).message}`);
     }

@@ -131,6 +131,6 @@ export class EventsService implements OnModuleInit {
       [id, workspaceId],
     );
     if (!rows[0]) throw new ProblemException('CONFLICT', 'Only failed or dead events can be retried');
-    await this.jobs.enqueueBulk([eventJob(id, rows[0].queue, rows[0].attempts)]);
+    await this.jobs.enqueueBulk([eventJob(id, rows[0].queue, rows[0].attempts, rows[0].attempts)]);
   }
 }
