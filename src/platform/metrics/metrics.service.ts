@@ -24,7 +24,6 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', '
 export class MetricsService {
   readonly registry = new Registry();
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
-  private readonly counters = new Map<string, Counter<string>>();
 
   constructor(moduleRef: ModuleRef) {
     collectDefaultMetrics({ register: this.registry, prefix: 'ponte_' });
@@ -55,13 +54,10 @@ export class MetricsService {
     });
   }
 
+  /** Modules ask for their metrics here; asking twice for one name returns the same metric. */
   counter<L extends string>(config: Omit<CounterConfiguration<L>, 'registers'>): Counter<L> {
-    let counter = this.counters.get(config.name) as Counter<L> | undefined;
-    if (!counter) {
-      counter = new Counter<L>({ ...config, registers: [this.registry] });
-      this.counters.set(config.name, counter);
-    }
-    return counter;
+    const existing = this.registry.getSingleMetric(config.name) as Counter<L> | undefined;
+    return existing ?? new Counter<L>({ ...config, registers: [this.registry] });
   }
 
   histogram<L extends string>(config: Omit<HistogramConfiguration<L>, 'registers'>): Histogram<L> {

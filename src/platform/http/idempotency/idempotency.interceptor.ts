@@ -1,23 +1,19 @@
 import {
-  applyDecorators,
   CallHandler,
   ExecutionContext,
   HttpStatus,
   Injectable,
   NestInterceptor,
-  SetMetadata,
   UseInterceptors,
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { mapError } from '../error-mapper';
-import { problemDocument, ProblemException } from '../problem';
+import { ProblemException } from '../problem';
+import { problemFor } from '../problem.filter';
 import { AuthenticatedRequest } from '../principal';
 import { IdempotencyService, requestHash } from './idempotency.service';
-
-export const IDEMPOTENT = 'ponte:idempotent';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -31,8 +27,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = request.headers['idempotency-key'];
-    if (key === undefined || !this.reflector.get<boolean>(IDEMPOTENT, context.getHandler()))
-      return next.handle();
+    if (key === undefined) return next.handle();
     return from(this.run(context, request, String(key), next));
   }
 
@@ -69,11 +64,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       await this.idempotency.complete(workspaceId, key, status, body);
       return body;
     } catch (err) {
-      const mapped = mapError(err);
-      const problem = problemDocument(mapped.code, mapped.detail, {
-        ...(mapped.extras ?? {}),
-        instance: request.url.split('?')[0],
-      });
+      const problem = problemFor(request, err).doc;
       if (problem.status >= 500) await this.idempotency.release(workspaceId, key).catch(() => undefined);
       else await this.idempotency.complete(workspaceId, key, problem.status, problem).catch(() => undefined);
       throw err;
@@ -85,5 +76,4 @@ export class IdempotencyInterceptor implements NestInterceptor {
  * Marks a create endpoint: it honours `Idempotency-Key`. The interceptor is attached to these
  * routes only, so the webhook path and reads pay nothing for it.
  */
-export const Idempotent = () =>
-  applyDecorators(SetMetadata(IDEMPOTENT, true), UseInterceptors(IdempotencyInterceptor));
+export const Idempotent = () => UseInterceptors(IdempotencyInterceptor);
