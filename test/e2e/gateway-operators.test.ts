@@ -1,3 +1,4 @@
+import { JwtService } from '@nestjs/jwt';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('gateway: operators, sessions and roles', () => {
@@ -113,6 +114,26 @@ describe('gateway: operators, sessions and roles', () => {
           .http()
           .get('/v1/api-keys')
           .set({ Authorization: `Bearer ${forged.join('.')}` })
+      ).status,
+    ).toBe(401);
+    // a correctly signed token whose time is up
+    const expired = await t.app
+      .get(JwtService)
+      .signAsync({ ...claims, exp: Math.floor(Date.now() / 1000) - 5 });
+    expect(
+      (
+        await t
+          .http()
+          .get('/v1/api-keys')
+          .set({ Authorization: `Bearer ${session.accessToken}` })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await t
+          .http()
+          .get('/v1/api-keys')
+          .set({ Authorization: `Bearer ${expired}` })
       ).status,
     ).toBe(401);
   });

@@ -65,7 +65,7 @@ class SlowBody {
 }
 
 @Controller('v1/slow-things')
-class SlowController {
+export class SlowController {
   static calls = 0;
 
   @Post()

@@ -64,7 +64,7 @@ describe('expression evaluator', () => {
     const { error, ms } = await failure(run(source, {}, {}, 100));
     expect(error.code).toBe(code);
     // Stopped at the first step past the deadline: far less than the seconds (or forever) it would run.
-    expect(ms).toBeLessThan(100 + 400);
+    expect(ms).toBeLessThan(2000);
   });
 
   it('applies the caller’s own limits', async () => {
@@ -73,7 +73,7 @@ describe('expression evaluator', () => {
     expect(await evaluate(compileExpression(deep), {}, {}, { maxDepth: 1000 })).toBe(80);
     const { error, ms } = await failure(run('($f := function($x){ $f($x) }; $f(1))', {}, {}, 20));
     expect(error.code).toBe('TIMEOUT');
-    expect(ms).toBeLessThan(20 + 400);
+    expect(ms).toBeLessThan(2000);
   });
 
   it('keeps the time boxes of concurrent evaluations of one cached expression apart', async () => {
@@ -84,9 +84,16 @@ describe('expression evaluator', () => {
     const endless = evaluate(compileExpression(source), {}, { loop: true }, { timeoutMs: 50 }).finally(() => {
       endlessEndedAt = performance.now();
     });
-    const long = evaluate(compileExpression(source), {}, { loop: false, n: 10000 }, { timeoutMs: 10_000 });
+    let longEndedAt = 0;
+    const long = evaluate(
+      compileExpression(source),
+      {},
+      { loop: false, n: 10000 },
+      { timeoutMs: 10_000 },
+    ).finally(() => {
+      longEndedAt = performance.now();
+    });
     const [a, b] = await Promise.allSettled([endless, long]);
-    const longEndedAt = performance.now();
     expect(a).toMatchObject({ status: 'rejected', reason: { code: 'TIMEOUT' } });
     expect(b).toEqual({ status: 'fulfilled', value: 10000 * 10001 });
     expect(endlessEndedAt).toBeLessThan(longEndedAt); // they did overlap
