@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../config/config';
 import { Clock } from '../../platform/clock';
+import { webhookSecret } from '../../platform/crypto/constant-time';
 import { SecretBox } from '../../platform/crypto/secret-box';
 import { notFound, ProblemException } from '../../platform/http/problem';
 import { Page, PageQuery, paginate } from '../../platform/http/pagination';
@@ -30,8 +30,6 @@ export interface EndpointTarget {
   enabled: boolean;
 }
 
-const newSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
-
 @Injectable()
 export class EndpointsService {
   private readonly matching = new Map<string, { endpoints: Endpoint[]; expires: number }>();
@@ -46,7 +44,7 @@ export class EndpointsService {
   async create(caller: Principal, dto: CreateEndpointDto): Promise<EndpointWithSecretView> {
     await this.assertUrl(dto.url);
     const id = uuidv7();
-    const secret = newSecret();
+    const secret = webhookSecret();
     await this.endpoints.insert({
       id,
       workspaceId: caller.workspaceId,
@@ -111,7 +109,7 @@ export class EndpointsService {
   /** A new secret, shown once; the old one keeps signing for 24 h so receivers can switch over. */
   async rotateSecret(caller: Principal, id: string): Promise<EndpointWithSecretView> {
     const e = await this.find(caller.workspaceId, id);
-    const secret = newSecret();
+    const secret = webhookSecret();
     e.previousSecretSealed = this.seal(
       e.id,
       'previous',

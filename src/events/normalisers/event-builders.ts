@@ -1,6 +1,7 @@
+import { sha256Hex } from '../../platform/crypto/constant-time';
 import type { CanonicalEvent, NormaliseInput } from './canonical-event';
 import type { MessageStatusData, WhatsAppMessageData } from './message-data';
-import { compact, instantOf, sha256Hex } from './payload-fields';
+import { compact, instantOf } from './payload-fields';
 
 /**
  * Yielded by a provider normaliser for a part of the payload it cannot read (an unknown `field`,

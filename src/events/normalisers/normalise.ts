@@ -1,8 +1,9 @@
+import { sha256Hex } from '../../platform/crypto/constant-time';
 import { bitrix24UnknownPayload, normaliseBitrix24 } from './bitrix24.normaliser';
 import type { CanonicalEvent, NormaliseInput } from './canonical-event';
 import { rawKey, UNRECOGNISED, type Normaliser } from './event-builders';
 import { normaliseMeta } from './meta.normaliser';
-import { asRecord, sha256Hex } from './payload-fields';
+import { asRecord } from './payload-fields';
 import { normaliseStandard } from './standard.normaliser';
 import { normaliseTwilio } from './twilio.normaliser';
 import { normaliseWaha } from './waha.normaliser';

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { MediaRef } from './message-data';
 
 /**
@@ -74,8 +73,4 @@ export function compact<T extends object>(value: T): T {
 export function mediaRef(ref: MediaRef): MediaRef | null {
   const out = compact(ref);
   return Object.keys(out).length > 0 ? out : null;
-}
-
-export function sha256Hex(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
 }

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { randomToken } from '../../platform/crypto/constant-time';
+import { randomToken, webhookSecret } from '../../platform/crypto/constant-time';
 import { SecretBox } from '../../platform/crypto/secret-box';
 import { FieldError } from '../../platform/http/problem';
 import type { SourceKind, SourceSecrets } from '../verification/inbound-request';
@@ -31,7 +30,7 @@ const SPECS: Record<SourceKind, KindSpec> = {
     required: [],
     optional: ['secret'],
     secrets: ['secret'],
-    generated: { key: 'secret', make: () => `whsec_${randomBytes(24).toString('base64')}` },
+    generated: { key: 'secret', make: webhookSecret },
   },
 };
 

@@ -38,3 +38,8 @@ export function randomToken(prefix: string, bytes = 24): string {
 export function sha256Hex(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
+
+/** A Standard Webhooks signing secret (`whsec_` + base64 of 24 random bytes), for sources and endpoints. */
+export function webhookSecret(): string {
+  return `whsec_${randomBytes(24).toString('base64')}`;
+}
