@@ -3,6 +3,7 @@ import { AppConfig } from './config/config';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EventsModule } from './events/events.module';
 import { GatewayModule } from './gateway/gateway.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { PlatformModule, PlatformOptions } from './platform/platform.module';
 
 export interface AppOptions extends PlatformOptions {
@@ -21,6 +22,7 @@ export class AppModule {
         GatewayModule,
         EventsModule,
         DeliveriesModule,
+        NotificationsModule,
         ...(options.imports ?? []),
       ],
     };

@@ -34,6 +34,6 @@ import { EventsService } from './store/events.service';
     OutboxRelay,
     DlqService,
   ],
-  exports: [EventHandlers, DlqService, EventWriter, OutboxRelay, EventsService],
+  exports: [EventHandlers, DlqService, EventWriter, OutboxRelay, EventsService, SourcesService],
 })
 export class EventsModule {}

@@ -137,6 +137,20 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
           .send({ name: 'e', url: 'http://127.0.0.1:9/x', eventTypes: ['*'] })
       ).body.id,
       '/v1/dlq/{id}': (await t.http().get('/v1/dlq').set(t.auth())).body.data[0].id,
+      '/v1/providers/{id}': (
+        await t
+          .http()
+          .post('/v1/providers')
+          .set(t.auth())
+          .send({ channel: 'sms', kind: 'sandbox', name: 'p', config: {} })
+      ).body.id,
+      '/v1/notifications/{id}': (
+        await t
+          .http()
+          .post('/v1/notifications')
+          .set(t.auth())
+          .send({ to: { phone: '+5531992953088' }, channels: ['sms'], content: { body: 'x' } })
+      ).body.id,
     };
     const keyB = (await t.http().post('/v1/workspaces').set(t.auth()).send({ name: 'Other' })).body.adminKey
       .key as string;

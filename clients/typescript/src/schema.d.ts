@@ -618,6 +618,207 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/providers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List providers (secrets masked) */
+        get: operations["ProvidersController_list"];
+        put?: never;
+        /** Add a provider account for a channel; credentials are stored encrypted */
+        post: operations["ProvidersController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a provider (secrets masked) */
+        get: operations["ProvidersController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a provider */
+        delete: operations["ProvidersController_remove"];
+        options?: never;
+        head?: never;
+        /** Change a provider; config keys given are merged into the current config */
+        patch: operations["ProvidersController_update"];
+        trace?: never;
+    };
+    "/v1/providers/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Call the provider's status endpoint with the stored credentials */
+        post: operations["ProvidersController_check"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Messages the sandbox provider recorded, newest first */
+        get: operations["SandboxController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List notifications, newest first */
+        get: operations["NotificationsController_list"];
+        put?: never;
+        /** Send a notification: stored, then sent by a worker on the first channel that works */
+        post: operations["NotificationsController_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send up to 1,000 notifications; each item is accepted or refused on its own */
+        post: operations["NotificationsController_sendBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A notification with its timeline of statuses and every provider call */
+        get: operations["NotificationsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/notifications/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a notification no provider has been asked to send yet */
+        post: operations["NotificationsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every template in use: the newest version of each key, channel and locale, and the built-ins
+         * @description Built-ins (`builtIn: true`, shared by every workspace) are listed unless the workspace has its own template for the same key, channel and locale. Sorted by key, channel and locale, not newest first; `nextCursor` is a position in that order.
+         */
+        get: operations["TemplatesController_list"];
+        put?: never;
+        /**
+         * Create the next version of a template for one channel and locale
+         * @description Subject, body and WhatsApp parameters are Liquid (LiquidJS) with strict variables; `{% if x %}` and `| default:` may test absent data. Filters beyond Liquid's: `money` (`150.5` → `R$ 150,50`) and `first_name`; `date` shows São Paulo time unless given a zone (`date: '%H:%M', 'America/Manaus'`). E-mail bodies are HTML and every `{{ }}` in them is HTML-escaped. A template that does not parse is 422 `TEMPLATE_INVALID` with `errors[].field` (`body`, `subject`, `whatsapp.parameters.0`). `subject` is required for email and refused elsewhere; `whatsapp` is for channel whatsapp only.
+         */
+        post: operations["TemplatesController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A template: what each channel and locale uses, with its earlier versions */
+        get: operations["TemplatesController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/templates/{key}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render a template with sample data, as sending would
+         * @description Subject, body and WhatsApp parameters are Liquid (LiquidJS) with strict variables; `{% if x %}` and `| default:` may test absent data. Filters beyond Liquid's: `money` (`150.5` → `R$ 150,50`) and `first_name`; `date` shows São Paulo time unless given a zone (`date: '%H:%M', 'America/Manaus'`). E-mail bodies are HTML and every `{{ }}` in them is HTML-escaped. Data lacking variables is 422 `TEMPLATE_VARIABLES_MISSING` listing every one (`errors[].field` = `data.<path>`, and `missing`); a key with no template for the channel is 422 `TEMPLATE_NOT_FOUND`; a key with none at all, 404.
+         */
+        post: operations["TemplatesController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -626,7 +827,7 @@ export interface components {
          * @description Stable upper-snake error code to switch on
          * @enum {string}
          */
-        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_BODY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "SIGNATURE_INVALID" | "TIMESTAMP_OUT_OF_TOLERANCE" | "FORBIDDEN_SCOPE" | "NOT_FOUND" | "SOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_IN_FLIGHT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UNPROCESSABLE" | "MAPPING_INVALID" | "RATE_LIMITED" | "INTERNAL" | "DEPENDENCY_UNAVAILABLE" | "SHUTTING_DOWN";
+        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_BODY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "SIGNATURE_INVALID" | "TIMESTAMP_OUT_OF_TOLERANCE" | "FORBIDDEN_SCOPE" | "NOT_FOUND" | "SOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_IN_FLIGHT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UNPROCESSABLE" | "MAPPING_INVALID" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "NOTIFICATION_NOT_CANCELLABLE" | "RECIPIENT_UNREACHABLE" | "RATE_LIMITED" | "INTERNAL" | "DEPENDENCY_UNAVAILABLE" | "SHUTTING_DOWN";
         FieldErrorResponse: {
             /**
              * @description Dot path of the offending field
@@ -1960,6 +2161,943 @@ export interface components {
              * @example null
              */
             nextCursor: string | null;
+        };
+        CreateProviderDto: {
+            /**
+             * @description Channel the provider sends on
+             * @example whatsapp
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms" | "email";
+            /**
+             * @description whatsapp: meta | twilio | sandbox; sms: twilio | sandbox; email: smtp | sandbox
+             * @example meta
+             * @enum {string}
+             */
+            kind: "meta" | "twilio" | "sandbox" | "smtp";
+            /**
+             * @description A name to recognise the provider by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description meta {accessToken, phoneNumberId, apiVersion?, baseUrl?}; twilio {accountSid, authToken, from?, messagingServiceSid?, baseUrl?}; smtp {host, port, secure, user?, pass?, from}; sandbox {}. Secrets are stored encrypted and shown masked.
+             * @example {
+             *       "accessToken": "EAAG…",
+             *       "phoneNumberId": "106540352242922",
+             *       "apiVersion": "v23.0"
+             *     }
+             */
+            config: Record<string, never>;
+            /**
+             * @description Order within the channel: lower numbers are tried first
+             * @default 100
+             * @example 1
+             */
+            priority: number;
+            /**
+             * @description Messages per second at most across all workers (Meta defaults to 80)
+             * @example 80
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Disabled providers are skipped
+             * @default true
+             * @example true
+             */
+            enabled: boolean;
+        };
+        ProviderView: {
+            /**
+             * @description Provider id
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            id: string;
+            /**
+             * @description Channel
+             * @example whatsapp
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms" | "email";
+            /**
+             * @description Kind
+             * @example meta
+             * @enum {string}
+             */
+            kind: "meta" | "twilio" | "sandbox" | "smtp";
+            /**
+             * @description Name
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description Config with secrets masked
+             * @example {
+             *       "accessToken": "••••a1b2",
+             *       "phoneNumberId": "106540352242922"
+             *     }
+             */
+            config: Record<string, never>;
+            /**
+             * @description Order within the channel: lower first
+             * @example 1
+             */
+            priority: number;
+            /**
+             * @description Messages per second at most
+             * @example 80
+             */
+            rateLimitPerSecond: number | null;
+            /**
+             * @description Whether sends use it
+             * @example true
+             */
+            enabled: boolean;
+            /**
+             * @description Created at (ISO 8601)
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Last change (ISO 8601)
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        ProviderPage: {
+            /** @description Items, newest first */
+            data: components["schemas"]["ProviderView"][];
+            /**
+             * @description Cursor of the next page; null on the last
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        UpdateProviderDto: {
+            /**
+             * @description Name
+             * @example Meta — main number
+             */
+            name?: string;
+            /**
+             * @description Config keys to change (merged into the current config)
+             * @example {
+             *       "accessToken": "EAAG…new"
+             *     }
+             */
+            config?: Record<string, never>;
+            /**
+             * @description Order within the channel: lower first
+             * @example 2
+             */
+            priority?: number;
+            /**
+             * @description Messages per second at most
+             * @example 80
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Disabled providers are skipped
+             * @example false
+             */
+            enabled?: boolean;
+        };
+        ProviderCheckView: {
+            /**
+             * @description Whether the provider accepted the credentials
+             * @example true
+             */
+            ok: boolean;
+            /**
+             * @description What the provider's status endpoint said
+             * @example phone number 106540352242922 (+55 31 9999-0000), quality GREEN
+             */
+            detail: string;
+            /**
+             * @description When it was checked (ISO 8601)
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            checkedAt: string;
+        };
+        SandboxMessageView: {
+            /**
+             * @description Sandbox message id
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            id: string;
+            /**
+             * @description Notification it belongs to
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ac
+             */
+            notificationId: string | null;
+            /**
+             * @description Channel
+             * @example whatsapp
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms" | "email";
+            /**
+             * @description Recipient (E.164 or e-mail)
+             * @example +5531992953088
+             */
+            to: string;
+            /**
+             * @description E-mail subject
+             * @example Sua consulta
+             */
+            subject: string | null;
+            /**
+             * @description Text as it would be sent
+             * @example Olá, Maria!
+             */
+            text: string;
+            /**
+             * @description E-mail HTML part
+             * @example <p>Olá, Maria!</p>
+             */
+            html: string | null;
+            /**
+             * @description The whole message as a provider would get it (WhatsApp template, media, buttons)
+             * @example {
+             *       "channel": "whatsapp",
+             *       "to": "+5531992953088",
+             *       "content": {
+             *         "text": "Olá, Maria!"
+             *       }
+             *     }
+             */
+            message: Record<string, never>;
+            /**
+             * @description Recorded at (ISO 8601)
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            createdAt: string;
+        };
+        SandboxMessagePage: {
+            /** @description Items, newest first */
+            data: components["schemas"]["SandboxMessageView"][];
+            /**
+             * @description Cursor of the next page; null on the last
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        RecipientDto: {
+            /**
+             * @description A contact of the workspace
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            contactId?: string;
+            /**
+             * @description Phone for WhatsApp and SMS, normalised to E.164 (default region BR)
+             * @example +55 31 99295-3088
+             */
+            phone?: string;
+            /**
+             * @description E-mail address
+             * @example maria@example.com
+             */
+            email?: string;
+        };
+        MediaDto: {
+            /**
+             * @description Attachment kind
+             * @example document
+             * @enum {string}
+             */
+            type: "image" | "document";
+            /**
+             * @description Public URL of the file
+             * @example https://example.com/boleto.pdf
+             */
+            url: string;
+            /**
+             * @description File name shown for documents
+             * @example boleto.pdf
+             */
+            filename?: string;
+        };
+        ButtonDto: {
+            /**
+             * @description Id echoed back when the button is tapped
+             * @example confirm_yes
+             */
+            id: string;
+            /**
+             * @description Button label (at most 20 characters)
+             * @example Confirmar
+             */
+            title: string;
+        };
+        ContentDto: {
+            /**
+             * @description E-mail subject (Liquid)
+             * @example Sua consulta, {{ name }}
+             */
+            subject?: string;
+            /**
+             * @description Body (Liquid; HTML for e-mail)
+             * @example Olá, {{ name }}! Sua consulta é amanhã.
+             */
+            body: string;
+            /** @description WhatsApp/MMS attachment; the body is its caption */
+            media?: components["schemas"]["MediaDto"];
+            /** @description WhatsApp reply buttons (1–3) */
+            buttons?: components["schemas"]["ButtonDto"][];
+        };
+        SendNotificationDto: {
+            /** @description Who to reach: a contact, a phone or an e-mail */
+            to: components["schemas"]["RecipientDto"];
+            /**
+             * @description Channels in fallback order: the next is used when every provider of one fails
+             * @example [
+             *       "whatsapp",
+             *       "sms"
+             *     ]
+             */
+            channels: ("whatsapp" | "sms" | "email")[];
+            /**
+             * @description Template key (one of template or content)
+             * @example appointment-reminder-24h
+             */
+            template?: string;
+            /** @description Inline content (one of template or content) */
+            content?: components["schemas"]["ContentDto"];
+            /**
+             * @description Template variables
+             * @example {
+             *       "name": "Maria",
+             *       "startsAt": "2026-11-23T15:00:00-03:00"
+             *     }
+             */
+            data?: Record<string, never>;
+            /**
+             * @description Template locale
+             * @default pt-BR
+             * @example pt-BR
+             */
+            locale: string;
+            /**
+             * @description Consent category
+             * @default transactional
+             * @enum {string}
+             */
+            category: "transactional" | "marketing";
+            /**
+             * @description High overtakes normal and low
+             * @default normal
+             * @enum {string}
+             */
+            priority: "high" | "normal" | "low";
+            /**
+             * @description Send later (ISO 8601)
+             * @example 2026-11-23T11:00:00.000Z
+             */
+            sendAt?: string;
+        };
+        NotificationAcceptedView: {
+            /**
+             * @description Notification id
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            id: string;
+            /**
+             * @description `queued`, or `scheduled` with a future sendAt
+             * @example queued
+             * @enum {string}
+             */
+            status: "scheduled" | "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "cancelled" | "suppressed";
+        };
+        BulkNotificationsDto: {
+            /**
+             * @description Up to 1,000 notifications; each is validated on its own
+             * @example [
+             *       {
+             *         "to": {
+             *           "phone": "+5531992953088"
+             *         },
+             *         "channels": [
+             *           "whatsapp"
+             *         ],
+             *         "template": "lead-welcome",
+             *         "data": {
+             *           "name": "Maria"
+             *         }
+             *       }
+             *     ]
+             */
+            notifications: Record<string, never>[];
+        };
+        BulkItemError: {
+            /**
+             * @description Stable error code
+             * @example VALIDATION_FAILED
+             */
+            code: string;
+            /**
+             * @description What is wrong
+             * @example to.phone: not a valid phone number
+             */
+            detail: string;
+        };
+        BulkItemResult: {
+            /**
+             * @description Position in the request
+             * @example 0
+             */
+            index: number;
+            /**
+             * @description Notification id when accepted
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            id?: string;
+            /**
+             * @description Status when accepted
+             * @example queued
+             * @enum {string}
+             */
+            status?: "scheduled" | "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "cancelled" | "suppressed";
+            /** @description Why the item was refused */
+            error?: components["schemas"]["BulkItemError"];
+        };
+        BulkResultView: {
+            /** @description One result per item, in order */
+            results: components["schemas"]["BulkItemResult"][];
+        };
+        RecipientView: {
+            /**
+             * @description Contact id
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            contactId: string | null;
+            /**
+             * @description Phone in E.164
+             * @example +5531992953088
+             */
+            phone: string | null;
+            /**
+             * @description E-mail
+             * @example maria@example.com
+             */
+            email: string | null;
+        };
+        NotificationSummaryView: {
+            /**
+             * @description Notification id
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            id: string;
+            /**
+             * @description Status
+             * @example delivered
+             * @enum {string}
+             */
+            status: "scheduled" | "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "cancelled" | "suppressed";
+            /** @description Recipient */
+            to: components["schemas"]["RecipientView"];
+            /**
+             * @description Channels in fallback order
+             * @example [
+             *       "whatsapp",
+             *       "sms"
+             *     ]
+             */
+            channels: ("whatsapp" | "sms" | "email")[];
+            /**
+             * @description Template key
+             * @example lead-welcome
+             */
+            template: string | null;
+            /**
+             * @description Category
+             * @example transactional
+             */
+            category: string;
+            /**
+             * @description Priority
+             * @example normal
+             */
+            priority: string;
+            /**
+             * @description Scheduled send time
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            sendAt: string | null;
+            /**
+             * @description Channel of the current attempt
+             * @example whatsapp
+             * @enum {string|null}
+             */
+            channel: "whatsapp" | "sms" | "email" | null;
+            /**
+             * @description Provider of the current attempt
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            providerId: string | null;
+            /**
+             * @description Provider kind of the current attempt
+             * @example meta
+             */
+            providerKind: string | null;
+            /**
+             * @description The provider's message id
+             * @example wamid.HBgM…
+             */
+            providerMessageId: string | null;
+            /**
+             * @description Last error code
+             * @example 131026
+             */
+            errorCode: string | null;
+            /**
+             * @description Last error
+             * @example Message undeliverable
+             */
+            error: string | null;
+            /**
+             * @description Provider calls made
+             * @example 1
+             */
+            attempts: number;
+            /**
+             * @description Created at (ISO 8601)
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Last change (ISO 8601)
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        NotificationPage: {
+            /** @description Items, newest first */
+            data: components["schemas"]["NotificationSummaryView"][];
+            /**
+             * @description Cursor of the next page; null on the last
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        TimelineEntryView: {
+            /**
+             * @description Status reached
+             * @example sent
+             * @enum {string}
+             */
+            status: "scheduled" | "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "cancelled" | "suppressed";
+            /**
+             * @description When (ISO 8601)
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            at: string;
+            /**
+             * @description Attempt number it belongs to
+             * @example 1
+             */
+            attempt?: number;
+            /**
+             * @description Why, when not obvious
+             * @example meta 131026: Message undeliverable
+             */
+            detail?: string;
+        };
+        AttemptView: {
+            /**
+             * @description Attempt number, from 1
+             * @example 1
+             */
+            attempt: number;
+            /**
+             * @description Channel
+             * @example whatsapp
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms" | "email";
+            /**
+             * @description Provider id (null: the sandbox of a channel with no provider)
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            providerId: string | null;
+            /**
+             * @description Provider kind
+             * @example meta
+             */
+            providerKind: string;
+            /**
+             * @description Status; only ever moves forward
+             * @example delivered
+             * @enum {string}
+             */
+            status: "sending" | "sent" | "delivered" | "read" | "failed";
+            /**
+             * @description The provider's message id
+             * @example wamid.HBgM…
+             */
+            providerMessageId: string | null;
+            /**
+             * @description The provider's error code
+             * @example 131026
+             */
+            errorCode: string | null;
+            /**
+             * @description Error message
+             * @example Message undeliverable
+             */
+            error: string | null;
+            /**
+             * @description Provider call duration (ms)
+             * @example 84
+             */
+            durationMs: number | null;
+            /**
+             * @description Started at (ISO 8601)
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Last status change (ISO 8601)
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            updatedAt: string;
+        };
+        NotificationView: {
+            /**
+             * @description Notification id
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            id: string;
+            /**
+             * @description Status
+             * @example delivered
+             * @enum {string}
+             */
+            status: "scheduled" | "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "cancelled" | "suppressed";
+            /** @description Recipient */
+            to: components["schemas"]["RecipientView"];
+            /**
+             * @description Channels in fallback order
+             * @example [
+             *       "whatsapp",
+             *       "sms"
+             *     ]
+             */
+            channels: ("whatsapp" | "sms" | "email")[];
+            /**
+             * @description Template key
+             * @example lead-welcome
+             */
+            template: string | null;
+            /**
+             * @description Category
+             * @example transactional
+             */
+            category: string;
+            /**
+             * @description Priority
+             * @example normal
+             */
+            priority: string;
+            /**
+             * @description Scheduled send time
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            sendAt: string | null;
+            /**
+             * @description Channel of the current attempt
+             * @example whatsapp
+             * @enum {string|null}
+             */
+            channel: "whatsapp" | "sms" | "email" | null;
+            /**
+             * @description Provider of the current attempt
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            providerId: string | null;
+            /**
+             * @description Provider kind of the current attempt
+             * @example meta
+             */
+            providerKind: string | null;
+            /**
+             * @description The provider's message id
+             * @example wamid.HBgM…
+             */
+            providerMessageId: string | null;
+            /**
+             * @description Last error code
+             * @example 131026
+             */
+            errorCode: string | null;
+            /**
+             * @description Last error
+             * @example Message undeliverable
+             */
+            error: string | null;
+            /**
+             * @description Provider calls made
+             * @example 1
+             */
+            attempts: number;
+            /**
+             * @description Created at (ISO 8601)
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            createdAt: string;
+            /**
+             * @description Last change (ISO 8601)
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            updatedAt: string;
+            /** @description Every status reached, in order */
+            timeline: components["schemas"]["TimelineEntryView"][];
+            /** @description Every provider call, in order */
+            attemptLog: components["schemas"]["AttemptView"][];
+        };
+        WhatsAppTemplateDto: {
+            /**
+             * @description Name of the approved WhatsApp template (Meta)
+             * @example appointment_reminder_24h
+             */
+            name: string;
+            /**
+             * @description Language of the WhatsApp template (BCP 47)
+             * @example pt-BR
+             */
+            language: string;
+            /**
+             * @description The template’s parameters {{1}}, {{2}}... in order, each a Liquid expression over `data`
+             * @example [
+             *       "{{ name | first_name }}",
+             *       "{{ startsAt | date: '%d/%m %H:%M' }}"
+             *     ]
+             */
+            parameters: string[];
+            /**
+             * @description Twilio Content API template SID; without it Twilio sends the rendered body
+             * @example HXb5b62575e6e4ff6129ad7c8efe1f983e
+             */
+            contentSid?: string;
+        };
+        CreateTemplateDto: {
+            /**
+             * @description Template key, shared by its channels and locales: what notifications name
+             * @example appointment-reminder-24h
+             */
+            key: string;
+            /**
+             * @description Channel this version is for
+             * @example whatsapp
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms" | "email";
+            /**
+             * @description Locale (language tag)
+             * @default pt-BR
+             * @example pt-BR
+             */
+            locale: string;
+            /**
+             * @description E-mail subject (Liquid, plain text); required for email and only for email
+             * @example Lembrete: {{ service }} amanhã
+             */
+            subject?: string;
+            /**
+             * @description Body (Liquid). For email it is HTML and every `{{ }}` is HTML-escaped; the text part is derived from it
+             * @example Olá, {{ name | first_name }}! Lembrete: {{ service }} amanhã às {{ startsAt | date: '%H:%M' }}.
+             */
+            body: string;
+            /** @description WhatsApp only: the approved template sent outside the 24-hour window */
+            whatsapp?: components["schemas"]["WhatsAppTemplateDto"];
+        };
+        WhatsAppTemplateView: {
+            /**
+             * @description Name of the WhatsApp template
+             * @example appointment_reminder_24h
+             */
+            name: string;
+            /**
+             * @description Language of the WhatsApp template
+             * @example pt-BR
+             */
+            language: string;
+            /**
+             * @description Parameters in order: Liquid as stored, or the rendered values in a preview
+             * @example [
+             *       "{{ name | first_name }}",
+             *       "{{ startsAt | date: '%d/%m %H:%M' }}"
+             *     ]
+             */
+            parameters: string[];
+            /**
+             * @description Twilio Content SID
+             * @example HXb5b62575e6e4ff6129ad7c8efe1f983e
+             */
+            contentSid?: string;
+        };
+        TemplateView: {
+            /**
+             * @description Id of this version (UUIDv7); null for a built-in
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            id: string | null;
+            /**
+             * @description Template key
+             * @example appointment-reminder-24h
+             */
+            key: string;
+            /**
+             * @description Channel
+             * @example whatsapp
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms" | "email";
+            /**
+             * @description Locale
+             * @example pt-BR
+             */
+            locale: string;
+            /**
+             * @description Version from 1 (the highest is used); 0 for a built-in
+             * @example 2
+             */
+            version: number;
+            /**
+             * @description E-mail subject (Liquid)
+             * @example Lembrete: {{ service }} amanhã
+             */
+            subject: string | null;
+            /**
+             * @description Body (Liquid)
+             * @example Olá, {{ name | first_name }}! Lembrete: {{ service }} amanhã às {{ startsAt | date: '%H:%M' }}.
+             */
+            body: string;
+            /** @description WhatsApp template, for channel whatsapp */
+            whatsapp: components["schemas"]["WhatsAppTemplateView"] | null;
+            /**
+             * @description Shipped with Ponte (shared by every workspace), not the workspace’s own
+             * @example false
+             */
+            builtIn: boolean;
+            /**
+             * @description Creation time (ISO 8601 UTC); null for a built-in
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            createdAt: string | null;
+        };
+        TemplatePage: {
+            /** @description Items, newest first */
+            data: components["schemas"]["TemplateView"][];
+            /**
+             * @description Cursor of the next page; null on the last
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        TemplateVariantView: {
+            /**
+             * @description Id of this version (UUIDv7); null for a built-in
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            id: string | null;
+            /**
+             * @description Template key
+             * @example appointment-reminder-24h
+             */
+            key: string;
+            /**
+             * @description Channel
+             * @example whatsapp
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms" | "email";
+            /**
+             * @description Locale
+             * @example pt-BR
+             */
+            locale: string;
+            /**
+             * @description Version from 1 (the highest is used); 0 for a built-in
+             * @example 2
+             */
+            version: number;
+            /**
+             * @description E-mail subject (Liquid)
+             * @example Lembrete: {{ service }} amanhã
+             */
+            subject: string | null;
+            /**
+             * @description Body (Liquid)
+             * @example Olá, {{ name | first_name }}! Lembrete: {{ service }} amanhã às {{ startsAt | date: '%H:%M' }}.
+             */
+            body: string;
+            /** @description WhatsApp template, for channel whatsapp */
+            whatsapp: components["schemas"]["WhatsAppTemplateView"] | null;
+            /**
+             * @description Shipped with Ponte (shared by every workspace), not the workspace’s own
+             * @example false
+             */
+            builtIn: boolean;
+            /**
+             * @description Creation time (ISO 8601 UTC); null for a built-in
+             * @example 2026-11-22T12:00:00.000Z
+             */
+            createdAt: string | null;
+            /** @description Earlier versions of this channel and locale, newest first (at most 20), then the built-in this one overrides */
+            versions: components["schemas"]["TemplateView"][];
+        };
+        TemplateDetailView: {
+            /**
+             * @description Template key
+             * @example appointment-reminder-24h
+             */
+            key: string;
+            /** @description What sending uses for each channel and locale (the newest version, else the built-in) */
+            variants: components["schemas"]["TemplateVariantView"][];
+        };
+        PreviewTemplateDto: {
+            /**
+             * @description Channel to render
+             * @example email
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms" | "email";
+            /**
+             * @description Locale; when the template has none for it, the pt-BR one is used (as sending does)
+             * @default pt-BR
+             * @example pt-BR
+             */
+            locale: string;
+            /**
+             * @description Template variables
+             * @example {
+             *       "name": "Maria Souza",
+             *       "service": "Limpeza de pele",
+             *       "startsAt": "2026-11-23T15:00:00-03:00"
+             *     }
+             */
+            data?: {
+                [key: string]: unknown;
+            };
+        };
+        RenderedContentView: {
+            /**
+             * @description E-mail subject; null for other channels
+             * @example Lembrete: Limpeza de pele amanhã
+             */
+            subject: string | null;
+            /**
+             * @description Plain text: the WhatsApp or SMS message, or the e-mail’s text part
+             * @example Olá, Maria! Lembrete: Limpeza de pele amanhã às 15:00.
+             */
+            text: string;
+            /**
+             * @description E-mail only: the HTML part, every variable HTML-escaped
+             * @example <p>Olá, Maria!</p>
+             */
+            html: string | null;
+            /** @description WhatsApp template with its rendered parameters, when the template has one */
+            whatsapp: components["schemas"]["WhatsAppTemplateView"] | null;
         };
     };
     responses: never;
@@ -5531,6 +6669,1340 @@ export interface operations {
             };
             /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    ProvidersController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderPage"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    ProvidersController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateProviderDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    ProvidersController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    ProvidersController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    ProvidersController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateProviderDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    ProvidersController_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProviderCheckView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    SandboxController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+                /** @description Only this channel */
+                channel?: "whatsapp" | "sms" | "email";
+                /** @description Only messages to this address (E.164 or e-mail) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxMessagePage"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    NotificationsController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+                /** @description Only this status */
+                status?: "scheduled" | "queued" | "sending" | "sent" | "delivered" | "read" | "failed" | "cancelled" | "suppressed";
+                /** @description Only those whose current channel is this */
+                channel?: "whatsapp" | "sms" | "email";
+                /** @description Only this contact */
+                contactId?: string;
+                /** @description Created at or after (ISO 8601) */
+                from?: string;
+                /** @description Created before (ISO 8601) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    NotificationsController_send: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SendNotificationDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationAcceptedView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    NotificationsController_sendBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkNotificationsDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkResultView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    NotificationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    NotificationsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    TemplatesController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplatePage"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    TemplatesController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTemplateDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    TemplatesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Template key */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateDetailView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    TemplatesController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Template key */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewTemplateDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenderedContentView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

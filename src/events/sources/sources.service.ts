@@ -60,9 +60,10 @@ export class SourcesService {
     const id = uuidv7();
     const slug =
       dto.slug ??
-      `${dto.kind}-${randomToken('', 6)
+      `${dto.kind}-${randomToken('', 16)
         .toLowerCase()
-        .replace(/[^a-z0-9]/g, 'x')}`;
+        .replace(/[^a-z0-9]/g, 'x')
+        .slice(0, 10)}`;
     const inserted = await this.sources
       .createQueryBuilder()
       .insert()
@@ -140,6 +141,19 @@ export class SourcesService {
     if (this.cache.size > 10_000) this.cache.clear();
     this.cache.set(slug, { value, expires: Date.now() + CACHE_TTL_MS });
     return value;
+  }
+
+  /**
+   * Where a provider should post the statuses of what we send (Twilio takes it per message): the
+   * workspace's oldest enabled source of that kind, if it has one.
+   */
+  async callbackUrl(workspaceId: string, kind: SourceKind): Promise<string | undefined> {
+    const source = await this.sources.findOne({
+      where: { workspaceId, kind, enabled: true },
+      order: { id: 'ASC' },
+      select: { slug: true },
+    });
+    return source ? `${this.config.app.publicUrl}/webhooks/${source.slug}` : undefined;
   }
 
   /** Bitrix24 hands its application token over in ONAPPINSTALL: keep it from then on. */

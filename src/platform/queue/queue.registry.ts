@@ -37,6 +37,7 @@ export const JOBS = {
   'events.process-low': { queue: QueueName.EventsLow },
   'events.retry': { queue: QueueName.Retry },
   'deliveries.send': { queue: QueueName.Deliveries },
+  'notifications.send': { queue: QueueName.Notifications },
 } satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOBS;

@@ -1,0 +1,60 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsModule } from '../events/events.module';
+import { GatewayModule } from '../gateway/gateway.module';
+import { MetaAdapter } from './providers/meta/meta.adapter';
+import { ProviderAdapters } from './providers/provider-adapters';
+import { Provider } from './providers/provider.entity';
+import { ProvidersController } from './providers/providers.controller';
+import { ProvidersService } from './providers/providers.service';
+import { SandboxMessage } from './providers/sandbox/sandbox-message.entity';
+import { SandboxAdapter } from './providers/sandbox/sandbox.adapter';
+import { SandboxController } from './providers/sandbox/sandbox.controller';
+import { SmtpAdapter } from './providers/smtp/smtp.adapter';
+import { TwilioAdapter } from './providers/twilio/twilio.adapter';
+import { NotificationAttempt } from './sending/notification-attempt.entity';
+import { NotificationComposer } from './sending/notification-composer';
+import { NotificationLedger } from './sending/notification-ledger';
+import { NotificationRoutes } from './sending/notification-routes';
+import { NotificationSender } from './sending/notification-sender';
+import { Notification } from './sending/notification.entity';
+import { NotificationsController } from './sending/notifications.controller';
+import { NotificationsService } from './sending/notifications.service';
+import { StatusTracker } from './sending/status-tracker';
+import { TEMPLATE_CONTROLLERS, TEMPLATE_ENTITIES, TEMPLATE_PROVIDERS } from './templates/templates.providers';
+
+/**
+ * Sending on WhatsApp, SMS and e-mail, as Novu does it: providers per workspace, versioned
+ * templates, notifications with their attempts and status timeline, fallback and the DLQ.
+ */
+@Module({
+  imports: [
+    EventsModule,
+    GatewayModule,
+    TypeOrmModule.forFeature([
+      Provider,
+      SandboxMessage,
+      Notification,
+      NotificationAttempt,
+      ...TEMPLATE_ENTITIES,
+    ]),
+  ],
+  controllers: [ProvidersController, SandboxController, NotificationsController, ...TEMPLATE_CONTROLLERS],
+  providers: [
+    SandboxAdapter,
+    MetaAdapter,
+    TwilioAdapter,
+    SmtpAdapter,
+    ProviderAdapters,
+    ProvidersService,
+    NotificationComposer,
+    NotificationLedger,
+    NotificationRoutes,
+    NotificationSender,
+    NotificationsService,
+    StatusTracker,
+    ...TEMPLATE_PROVIDERS,
+  ],
+  exports: [NotificationsService, ...TEMPLATE_PROVIDERS],
+})
+export class NotificationsModule {}

@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import { MetaAdapter } from './meta/meta.adapter';
+import type { ProviderAdapter } from './provider-adapter';
+import type { ProviderKind } from './provider.entity';
+import { SandboxAdapter } from './sandbox/sandbox.adapter';
+import { SmtpAdapter } from './smtp/smtp.adapter';
+import { TwilioAdapter } from './twilio/twilio.adapter';
+
+/** The adapter of each provider kind. */
+@Injectable()
+export class ProviderAdapters {
+  private readonly byKind: Map<ProviderKind, ProviderAdapter>;
+
+  constructor(sandbox: SandboxAdapter, meta: MetaAdapter, twilio: TwilioAdapter, smtp: SmtpAdapter) {
+    const all: ProviderAdapter[] = [sandbox, meta, twilio, smtp] as ProviderAdapter[];
+    this.byKind = new Map(all.map((a) => [a.kind, a]));
+  }
+
+  get(kind: ProviderKind): ProviderAdapter {
+    const adapter = this.byKind.get(kind);
+    if (!adapter) throw new Error(`No adapter for provider kind ${kind}`);
+    return adapter;
+  }
+}

@@ -1,0 +1,110 @@
+import { SecretBox } from '../../platform/crypto/secret-box';
+import type { FieldError } from '../../platform/http/problem';
+import type { ProviderKind } from './provider.entity';
+
+type FieldType = 'string' | 'url' | 'port' | 'boolean' | 'apiVersion';
+
+interface FieldSpec {
+  type: FieldType;
+  required?: boolean;
+  /** Shown masked after creation. */
+  secret?: boolean;
+}
+
+/** The config keys of each kind, as the spec's contract details pin them. */
+const SPECS: Record<ProviderKind, Record<string, FieldSpec>> = {
+  meta: {
+    accessToken: { type: 'string', required: true, secret: true },
+    phoneNumberId: { type: 'string', required: true },
+    apiVersion: { type: 'apiVersion' },
+    baseUrl: { type: 'url' },
+  },
+  twilio: {
+    accountSid: { type: 'string', required: true },
+    authToken: { type: 'string', required: true, secret: true },
+    from: { type: 'string' },
+    messagingServiceSid: { type: 'string' },
+    baseUrl: { type: 'url' },
+  },
+  smtp: {
+    host: { type: 'string', required: true },
+    port: { type: 'port', required: true },
+    secure: { type: 'boolean', required: true },
+    user: { type: 'string' },
+    pass: { type: 'string', secret: true },
+    from: { type: 'string', required: true },
+  },
+  sandbox: {},
+};
+
+export type ProviderConfig = Record<string, string | number | boolean>;
+
+function typeError(type: FieldType, value: unknown): string | undefined {
+  switch (type) {
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : 'must be true or false';
+    case 'port':
+      return Number.isInteger(value) && (value as number) > 0 && (value as number) < 65536
+        ? undefined
+        : 'must be a port number (1-65535)';
+    case 'apiVersion':
+      return typeof value === 'string' && /^v\d+\.\d+$/.test(value) ? undefined : 'must look like v23.0';
+    case 'url':
+      return typeof value === 'string' && /^https?:\/\/\S+$/.test(value) && value.length <= 500
+        ? undefined
+        : 'must be an http(s) URL';
+    default:
+      return typeof value === 'string' && value.length > 0 && value.length <= 500
+        ? undefined
+        : 'must be a non-empty string of at most 500 characters';
+  }
+}
+
+/** Field errors (`config.accessToken`) for a config of `kind`; unknown keys are refused. */
+export function validateProviderConfig(kind: ProviderKind, config: unknown, partial = false): FieldError[] {
+  if (!config || typeof config !== 'object' || Array.isArray(config)) {
+    return [{ field: 'config', message: 'config must be an object' }];
+  }
+  const spec = SPECS[kind];
+  const errors: FieldError[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    const field = spec[key];
+    if (!field) {
+      errors.push({
+        field: `config.${key}`,
+        message: `${kind} providers take ${Object.keys(spec).join(', ') || 'no config'}`,
+      });
+      continue;
+    }
+    const problem = typeError(field.type, value);
+    if (problem) errors.push({ field: `config.${key}`, message: `config.${key} ${problem}` });
+  }
+  if (!partial) {
+    for (const [key, field] of Object.entries(spec)) {
+      if (field.required && !(key in config))
+        errors.push({ field: `config.${key}`, message: `config.${key} is required for ${kind} providers` });
+    }
+  }
+  return errors;
+}
+
+/** Rules across keys, checked on the merged config. */
+export function crossCheckProviderConfig(kind: ProviderKind, config: ProviderConfig): FieldError[] {
+  if (kind === 'twilio' && !config.from && !config.messagingServiceSid)
+    return [{ field: 'config.from', message: 'twilio providers need from or messagingServiceSid' }];
+  return [];
+}
+
+export function maskProviderConfig(kind: ProviderKind, config: ProviderConfig): ProviderConfig {
+  const masked: ProviderConfig = {};
+  for (const [key, value] of Object.entries(config)) {
+    masked[key] = SPECS[kind][key]?.secret ? SecretBox.mask(String(value)) : value;
+  }
+  return masked;
+}
+
+/** The URL a provider's client will call, for the SSRF guard at save time. */
+export function providerTargetUrl(kind: ProviderKind, config: ProviderConfig): string | undefined {
+  if (kind === 'smtp') return `http://${String(config.host)}:${Number(config.port)}`;
+  return typeof config.baseUrl === 'string' ? config.baseUrl : undefined;
+}

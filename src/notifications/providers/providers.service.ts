@@ -1,0 +1,202 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { AppConfig } from '../../config/config';
+import { Clock } from '../../platform/clock';
+import { SecretBox } from '../../platform/crypto/secret-box';
+import { FieldError, notFound, ProblemException } from '../../platform/http/problem';
+import { Page, PageQuery, paginate } from '../../platform/http/pagination';
+import { Principal } from '../../platform/http/principal';
+import { assertSafeUrl, UnsafeUrlError } from '../../platform/outbound/ssrf-guard';
+import type { Channel } from '../channels';
+import { ProviderAdapters } from './provider-adapters';
+import type { ProviderAccount } from './provider-adapter';
+import {
+  crossCheckProviderConfig,
+  maskProviderConfig,
+  ProviderConfig,
+  providerTargetUrl,
+  validateProviderConfig,
+} from './provider-config';
+import { Provider, PROVIDER_KINDS, ProviderKind } from './provider.entity';
+import { CreateProviderDto, ProviderCheckView, ProviderView, UpdateProviderDto } from './providers.dto';
+
+const CACHE_TTL_MS = 5000;
+/** Meta's default throughput per business number. */
+const META_DEFAULT_RATE = 80;
+
+@Injectable()
+export class ProvidersService {
+  private readonly routeCache = new Map<string, { accounts: ProviderAccount[]; expires: number }>();
+
+  constructor(
+    @InjectRepository(Provider) private readonly providers: Repository<Provider>,
+    private readonly adapters: ProviderAdapters,
+    private readonly box: SecretBox,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(caller: Principal, dto: CreateProviderDto): Promise<ProviderView> {
+    if (!(PROVIDER_KINDS[dto.channel] as readonly string[]).includes(dto.kind)) {
+      throw this.invalid([
+        {
+          field: 'kind',
+          message: `${dto.channel} providers are ${PROVIDER_KINDS[dto.channel].join(', ')}`,
+        },
+      ]);
+    }
+    const config = await this.checkConfig(dto.kind, dto.config, {});
+    const id = uuidv7();
+    const now = this.clock.now();
+    const provider: Provider = {
+      id,
+      workspaceId: caller.workspaceId,
+      channel: dto.channel,
+      kind: dto.kind,
+      name: dto.name,
+      configSealed: this.seal(id, config),
+      priority: dto.priority ?? 100,
+      rateLimitPerSecond: dto.rateLimitPerSecond ?? (dto.kind === 'meta' ? META_DEFAULT_RATE : null),
+      enabled: dto.enabled ?? true,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.providers.insert(provider);
+    this.forget(caller.workspaceId);
+    return this.toView(provider);
+  }
+
+  list(caller: Principal, query: PageQuery): Promise<Page<ProviderView>> {
+    const qb = this.providers
+      .createQueryBuilder('p')
+      .where('p.workspaceId = :ws', { ws: caller.workspaceId });
+    return paginate(qb, query, (p) => this.toView(p));
+  }
+
+  async get(caller: Principal, id: string): Promise<ProviderView> {
+    return this.toView(await this.find(caller.workspaceId, id));
+  }
+
+  async update(caller: Principal, id: string, dto: UpdateProviderDto): Promise<ProviderView> {
+    const p = await this.find(caller.workspaceId, id);
+    if (dto.config !== undefined)
+      p.configSealed = this.seal(p.id, await this.checkConfig(p.kind, dto.config, this.open(p)));
+    if (dto.name !== undefined) p.name = dto.name;
+    if (dto.priority !== undefined) p.priority = dto.priority;
+    if (dto.rateLimitPerSecond !== undefined) p.rateLimitPerSecond = dto.rateLimitPerSecond;
+    if (dto.enabled !== undefined) p.enabled = dto.enabled;
+    p.updatedAt = this.clock.now();
+    await this.providers.save(p);
+    this.forget(p.workspaceId);
+    return this.toView(p);
+  }
+
+  async remove(caller: Principal, id: string): Promise<void> {
+    const p = await this.find(caller.workspaceId, id);
+    await this.providers.delete({ id: p.id });
+    this.forget(p.workspaceId);
+  }
+
+  /** Calls the provider's own status endpoint with the stored credentials. */
+  async check(caller: Principal, id: string): Promise<ProviderCheckView> {
+    const p = await this.find(caller.workspaceId, id);
+    const account = this.toAccount(p);
+    let result: { ok: boolean; detail: string };
+    try {
+      result = await this.adapters.get(p.kind).check(account);
+    } catch (err) {
+      result = { ok: false, detail: (err as Error).message.slice(0, 500) };
+    }
+    return { ...result, checkedAt: this.clock.now().toISOString() };
+  }
+
+  /** The enabled providers of a channel in the order sends try them (cached for a few seconds). */
+  async routes(workspaceId: string, channel: Channel): Promise<ProviderAccount[]> {
+    const key = `${workspaceId}:${channel}`;
+    const cached = this.routeCache.get(key);
+    if (cached && cached.expires > this.clock.nowMs()) return cached.accounts;
+    const rows = await this.providers.find({
+      where: { workspaceId, channel, enabled: true },
+      order: { priority: 'ASC', createdAt: 'ASC' },
+    });
+    const accounts = rows.map((p) => this.toAccount(p));
+    this.routeCache.set(key, { accounts, expires: this.clock.nowMs() + CACHE_TTL_MS });
+    return accounts;
+  }
+
+  private async checkConfig(
+    kind: ProviderKind,
+    changes: unknown,
+    current: ProviderConfig,
+  ): Promise<ProviderConfig> {
+    const errors = validateProviderConfig(kind, changes, Object.keys(current).length > 0);
+    if (errors.length) throw this.invalid(errors);
+    const merged = { ...current, ...(changes as ProviderConfig) };
+    const crossErrors = crossCheckProviderConfig(kind, merged);
+    if (crossErrors.length) throw this.invalid(crossErrors);
+    const target = providerTargetUrl(kind, merged);
+    if (target) {
+      try {
+        await assertSafeUrl(target, { allowPrivate: this.config.outbound.allowPrivate });
+      } catch (err) {
+        if (!(err instanceof UnsafeUrlError)) throw err;
+        throw this.invalid([
+          {
+            field: kind === 'smtp' ? 'config.host' : 'config.baseUrl',
+            message: `refused (${err.reason}): Ponte only calls public addresses`,
+          },
+        ]);
+      }
+    }
+    return merged;
+  }
+
+  private invalid(errors: FieldError[]): ProblemException {
+    return new ProblemException('VALIDATION_FAILED', 'The provider is not valid', { errors });
+  }
+
+  private async find(workspaceId: string, id: string): Promise<Provider> {
+    const p = await this.providers.findOneBy({ id, workspaceId });
+    if (!p) throw notFound('Provider');
+    return p;
+  }
+
+  private forget(workspaceId: string): void {
+    for (const key of this.routeCache.keys()) if (key.startsWith(workspaceId)) this.routeCache.delete(key);
+  }
+
+  private seal(id: string, config: ProviderConfig): string {
+    return this.box.seal(JSON.stringify(config), `provider:${id}:config`);
+  }
+
+  private open(p: Provider): ProviderConfig {
+    return JSON.parse(this.box.open(p.configSealed, `provider:${p.id}:config`)) as ProviderConfig;
+  }
+
+  private toAccount(p: Provider): ProviderAccount {
+    return {
+      id: p.id,
+      workspaceId: p.workspaceId,
+      kind: p.kind,
+      config: this.open(p),
+      version: `${p.id}:${p.updatedAt.getTime()}`,
+    };
+  }
+
+  private toView(p: Provider): ProviderView {
+    return {
+      id: p.id,
+      channel: p.channel,
+      kind: p.kind,
+      name: p.name,
+      config: maskProviderConfig(p.kind, this.open(p)),
+      priority: p.priority,
+      rateLimitPerSecond: p.rateLimitPerSecond,
+      enabled: p.enabled,
+      createdAt: p.createdAt.toISOString(),
+      updatedAt: p.updatedAt.toISOString(),
+    };
+  }
+}

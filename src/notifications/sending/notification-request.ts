@@ -1,0 +1,77 @@
+import { v7 as uuidv7 } from 'uuid';
+import { FieldError, ProblemException } from '../../platform/http/problem';
+import type { Channel } from '../channels';
+import { toE164 } from '../phone';
+import type { NotificationComposer, StoredContent } from './notification-composer';
+import { addressFor, channelKey } from './notification-routes';
+import type { Notification } from './notification.entity';
+import type { SendNotificationDto } from './notifications.dto';
+
+const invalid = (errors: FieldError[]) =>
+  new ProblemException('VALIDATION_FAILED', 'One or more fields are invalid', { errors });
+
+/**
+ * A validated request as the row to store: the phone in E.164, channels the recipient cannot be
+ * reached on skipped from the start, and every reachable channel rendered once so that a missing
+ * variable is a 422 now rather than a failure later.
+ */
+export async function prepareNotification(
+  dto: SendNotificationDto,
+  workspaceId: string,
+  composer: NotificationComposer,
+  now: Date,
+): Promise<Notification> {
+  if (!dto.template === !dto.content)
+    throw invalid([{ field: 'template', message: 'give exactly one of template or content' }]);
+  const { to } = dto;
+  if (!to.contactId && !to.phone && !to.email)
+    throw invalid([{ field: 'to', message: 'give a contactId, a phone or an email' }]);
+  const phone = to.phone ? toE164(to.phone) : undefined;
+  if (to.phone && !phone) throw invalid([{ field: 'to.phone', message: 'not a valid phone number' }]);
+  const address = { toPhone: phone ?? null, toEmail: to.email?.trim() ?? null };
+  const reachable = dto.channels.filter((c) => addressFor(address, c));
+  if (reachable.length === 0) {
+    throw new ProblemException('RECIPIENT_UNREACHABLE', `No address for ${dto.channels.join(', ')}`, {
+      errors: [{ field: 'to', message: 'WhatsApp and SMS need to.phone; email needs to.email' }],
+    });
+  }
+  const data = dto.data ?? {};
+  const content: StoredContent | null = dto.content ? { ...dto.content } : null;
+  const composable = {
+    workspaceId,
+    templateKey: dto.template ?? null,
+    content: content as Record<string, unknown> | null,
+    data,
+    locale: dto.locale ?? null,
+  };
+  for (const channel of reachable) await composer.render(composable, channel);
+
+  const sendAt = dto.sendAt ? new Date(dto.sendAt) : null;
+  const scheduled = sendAt !== null && sendAt.getTime() > now.getTime();
+  const status = scheduled ? 'scheduled' : 'queued';
+  return {
+    id: uuidv7(),
+    ...composable,
+    toContactId: to.contactId ?? null,
+    ...address,
+    channels: dto.channels,
+    category: dto.category ?? 'transactional',
+    priority: dto.priority ?? 'normal',
+    sendAt,
+    status,
+    attempts: 0,
+    routeTries: 0,
+    skippedRoutes: dto.channels.filter((c) => !reachable.includes(c)).map((c: Channel) => channelKey(c)),
+    currentAttemptId: null,
+    channel: null,
+    providerId: null,
+    providerKind: null,
+    providerMessageId: null,
+    errorCode: null,
+    error: null,
+    timeline: [{ status, at: now.toISOString() }],
+    nextAttemptAt: scheduled ? sendAt : now,
+    createdAt: now,
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { SourcesService } from '../../events/sources/sources.service';
+import type { Channel } from '../channels';
+import type { ProviderAccount } from '../providers/provider-adapter';
+import { ProvidersService } from '../providers/providers.service';
+import type { Notification } from './notification.entity';
+
+export interface Route {
+  channel: Channel;
+  account: ProviderAccount;
+  /** `whatsapp:<providerId>` (or `whatsapp:sandbox`): what a permanent failure skips. */
+  key: string;
+}
+
+export const channelKey = (channel: Channel): string => `${channel}:*`;
+
+/** The address a channel needs, if the notification has it. */
+export function addressFor(n: Pick<Notification, 'toPhone' | 'toEmail'>, channel: Channel): string | null {
+  return channel === 'email' ? n.toEmail : n.toPhone;
+}
+
+/**
+ * The fallback order: each channel of the notification in turn, and in each channel its enabled
+ * providers by priority (the sandbox when it has none), minus the routes already given up on.
+ */
+@Injectable()
+export class NotificationRoutes {
+  constructor(
+    private readonly providers: ProvidersService,
+    private readonly sources: SourcesService,
+  ) {}
+
+  async next(n: Notification): Promise<Route | undefined> {
+    const skipped = new Set(n.skippedRoutes);
+    for (const channel of n.channels) {
+      if (skipped.has(channelKey(channel)) || !addressFor(n, channel)) continue;
+      const accounts = await this.providers.routes(n.workspaceId, channel);
+      const candidates = accounts.length ? accounts : [sandboxAccount(n.workspaceId)];
+      for (const account of candidates) {
+        const key = `${channel}:${account.id ?? 'sandbox'}`;
+        if (!skipped.has(key)) return { channel, account, key };
+      }
+    }
+    return undefined;
+  }
+
+  /** Twilio takes the status callback URL per message: the workspace's Twilio source, if any. */
+  callbackUrl(workspaceId: string, kind: string): Promise<string | undefined> {
+    return kind === 'twilio' ? this.sources.callbackUrl(workspaceId, 'twilio') : Promise.resolve(undefined);
+  }
+}
+
+export function sandboxAccount(workspaceId: string): ProviderAccount {
+  return { id: null, workspaceId, kind: 'sandbox', config: {}, version: 'sandbox' };
+}

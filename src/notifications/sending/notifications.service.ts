@@ -1,0 +1,187 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { DataSource, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { OutboxRelay } from '../../events/processing/outbox-relay';
+import { Clock } from '../../platform/clock';
+import { notFound, ProblemException } from '../../platform/http/problem';
+import { Page, paginate } from '../../platform/http/pagination';
+import { Principal } from '../../platform/http/principal';
+import { flattenValidationErrors } from '../../platform/http/validation';
+import { JobQueue } from '../../platform/queue/job-queue.service';
+import { NotificationComposer } from './notification-composer';
+import { notificationJob } from './notification-jobs';
+import { entry } from './notification-ledger';
+import { NotificationAttempt } from './notification-attempt.entity';
+import { prepareNotification } from './notification-request';
+import { Notification } from './notification.entity';
+import { BulkNotificationsDto, NotificationQuery, SendNotificationDto } from './notifications.dto';
+import {
+  BulkItemResult,
+  NotificationAcceptedView,
+  NotificationSummaryView,
+  NotificationView,
+} from './notification-views';
+
+/** A `sending` row untouched this long lost its worker and its job (Redis wiped): offer it again. */
+const STUCK_SENDING_SECONDS = 120;
+
+/** The sending API: accept (persist, then enqueue), list, read, cancel. */
+@Injectable()
+export class NotificationsService implements OnModuleInit {
+  private readonly logger = new Logger('Notifications');
+
+  constructor(
+    @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
+    @InjectRepository(NotificationAttempt) private readonly attempts: Repository<NotificationAttempt>,
+    private readonly composer: NotificationComposer,
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobQueue,
+    private readonly relay: OutboxRelay,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.relay.register('notifications', (grace) => this.relayPending(grace));
+  }
+
+  async send(caller: Principal, dto: SendNotificationDto): Promise<NotificationAcceptedView> {
+    const n = await prepareNotification(dto, caller.workspaceId, this.composer, this.clock.now());
+    await this.store([n]);
+    return { id: n.id, status: n.status };
+  }
+
+  /** Each item is validated and accepted on its own; the accepted ones are stored in one insert. */
+  async sendBulk(caller: Principal, dto: BulkNotificationsDto): Promise<{ results: BulkItemResult[] }> {
+    const now = this.clock.now();
+    const results = await Promise.all(
+      dto.notifications.map(async (item, index): Promise<BulkItemResult & { row?: Notification }> => {
+        const parsed = plainToInstance(SendNotificationDto, item);
+        const errors = await validate(parsed, { whitelist: true, forbidNonWhitelisted: true });
+        if (errors.length) {
+          const detail = flattenValidationErrors(errors)
+            .map((e) => `${e.field}: ${e.message}`)
+            .join('; ');
+          return { index, error: { code: 'VALIDATION_FAILED', detail } };
+        }
+        try {
+          const row = await prepareNotification(parsed, caller.workspaceId, this.composer, now);
+          return { index, id: row.id, status: row.status, row };
+        } catch (err) {
+          if (!(err instanceof ProblemException)) throw err;
+          const fields = err.extras.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
+          return { index, error: { code: err.code, detail: fields || err.message } };
+        }
+      }),
+    );
+    await this.store(results.flatMap((r) => (r.row ? [r.row] : [])));
+    return { results: results.map(({ row: _row, ...r }) => r) };
+  }
+
+  list(caller: Principal, query: NotificationQuery): Promise<Page<NotificationSummaryView>> {
+    const qb = this.notifications
+      .createQueryBuilder('n')
+      .where('n.workspaceId = :ws', { ws: caller.workspaceId });
+    if (query.status) qb.andWhere('n.status = :status', { status: query.status });
+    if (query.channel) qb.andWhere('n.channel = :channel', { channel: query.channel });
+    if (query.contactId) qb.andWhere('n.toContactId = :contactId', { contactId: query.contactId });
+    if (query.from) qb.andWhere('n.createdAt >= :from', { from: new Date(query.from) });
+    if (query.to) qb.andWhere('n.createdAt < :to', { to: new Date(query.to) });
+    return paginate(qb, query, summary);
+  }
+
+  async get(caller: Principal, id: string): Promise<NotificationView> {
+    const n = await this.notifications.findOneBy({ id, workspaceId: caller.workspaceId });
+    if (!n) throw notFound('Notification');
+    const attempts = await this.attempts.find({ where: { notificationId: id }, order: { attempt: 'ASC' } });
+    return {
+      ...summary(n),
+      timeline: n.timeline,
+      attemptLog: attempts.map((a) => ({
+        attempt: a.attempt,
+        channel: a.channel,
+        providerId: a.providerId,
+        providerKind: a.providerKind,
+        status: a.status,
+        providerMessageId: a.providerMessageId,
+        errorCode: a.errorCode,
+        error: a.error,
+        durationMs: a.durationMs,
+        createdAt: a.createdAt.toISOString(),
+        updatedAt: a.updatedAt.toISOString(),
+      })),
+    };
+  }
+
+  /** Only what no provider has been asked to send yet can be cancelled. */
+  async cancel(caller: Principal, id: string): Promise<NotificationView> {
+    const now = this.clock.now();
+    const [rows]: [unknown[]] = await this.dataSource.query(
+      `UPDATE notifications SET status = 'cancelled', updated_at = $3, timeline = timeline || $4::jsonb
+       WHERE id = $1 AND workspace_id = $2 AND status IN ('scheduled', 'queued') RETURNING id`,
+      [id, caller.workspaceId, now, entry('cancelled', now)],
+    );
+    const view = await this.get(caller, id);
+    if (rows.length === 0)
+      throw new ProblemException('NOTIFICATION_NOT_CANCELLABLE', `The notification is ${view.status}`);
+    return view;
+  }
+
+  private async store(rows: Notification[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.notifications.insert(rows as QueryDeepPartialEntity<Notification>[]);
+    const now = this.clock.nowMs();
+    try {
+      await this.jobs.enqueueBulk(
+        rows.map((n) => notificationJob(n.id, 0, n.priority, n.nextAttemptAt.getTime() - now)),
+      );
+    } catch (err) {
+      // Stored is accepted: the relay enqueues it once Redis is back.
+      this.logger.warn(`enqueueing ${rows.length} notifications failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Offers again what is due soon but may have lost its job (Redis wiped), and stuck sends. */
+  private async relayPending(graceSeconds: number): Promise<number> {
+    const rows: Array<{ id: string; attempts: number; priority: string; next_attempt_at: Date }> =
+      await this.dataSource.query(
+        `SELECT id, attempts, priority, next_attempt_at FROM notifications
+         WHERE (status IN ('scheduled', 'queued') AND next_attempt_at < now() + interval '1 minute'
+                AND updated_at < now() - make_interval(secs => $1))
+            OR (status = 'sending' AND updated_at < now() - make_interval(secs => $2))
+         ORDER BY next_attempt_at LIMIT 5000`,
+        [graceSeconds, STUCK_SENDING_SECONDS],
+      );
+    const now = this.clock.nowMs();
+    await this.jobs.enqueueBulk(
+      rows.map((r) =>
+        notificationJob(r.id, r.attempts, r.priority, new Date(r.next_attempt_at).getTime() - now),
+      ),
+    );
+    return rows.length;
+  }
+}
+
+function summary(n: Notification): NotificationSummaryView {
+  return {
+    id: n.id,
+    status: n.status,
+    to: { contactId: n.toContactId, phone: n.toPhone, email: n.toEmail },
+    channels: n.channels,
+    template: n.templateKey,
+    category: n.category,
+    priority: n.priority,
+    sendAt: n.sendAt?.toISOString() ?? null,
+    channel: n.channel,
+    providerId: n.providerId,
+    providerKind: n.providerKind,
+    providerMessageId: n.providerMessageId,
+    errorCode: n.errorCode,
+    error: n.error,
+    attempts: n.attempts,
+    createdAt: n.createdAt.toISOString(),
+    updatedAt: n.updatedAt.toISOString(),
+  };
+}
