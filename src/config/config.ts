@@ -42,6 +42,8 @@ export class AppConfig {
   retention: { auditDays: number; eventDays: number };
   retries: { delivery: string; notification: string; event: string };
   outbox: { relayIntervalMs: number };
+  /** Circuit breaker per provider: opens at errorPercent failures over at least `volume` calls. */
+  breaker: { volume: number; errorPercent: number; resetMs: number };
 
   get isWorker(): boolean {
     return this.app.role !== 'api';
@@ -122,5 +124,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     event: v.EVENT_RETRY_SCHEDULE ?? '0,5s,30s,2m,10m',
   };
   config.outbox = { relayIntervalMs: v.OUTBOX_RELAY_INTERVAL_MS ?? 5000 };
+  config.breaker = {
+    volume: v.PROVIDER_BREAKER_VOLUME ?? 5,
+    errorPercent: v.PROVIDER_BREAKER_ERROR_PERCENT ?? 50,
+    resetMs: v.PROVIDER_BREAKER_RESET_MS ?? 30_000,
+  };
   return config;
 }

@@ -4,14 +4,19 @@ import { EventsModule } from '../events/events.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { MetaAdapter } from './providers/meta/meta.adapter';
 import { ProviderAdapters } from './providers/provider-adapters';
+import { ProviderBreakers } from './providers/provider-breakers';
+import { ProviderPacer } from './providers/provider-pacer';
 import { Provider } from './providers/provider.entity';
 import { ProvidersController } from './providers/providers.controller';
 import { ProvidersService } from './providers/providers.service';
 import { SandboxMessage } from './providers/sandbox/sandbox-message.entity';
 import { SandboxAdapter } from './providers/sandbox/sandbox.adapter';
 import { SandboxController } from './providers/sandbox/sandbox.controller';
+import { SendGridAdapter } from './providers/sendgrid/sendgrid.adapter';
 import { SmtpAdapter } from './providers/smtp/smtp.adapter';
 import { TwilioAdapter } from './providers/twilio/twilio.adapter';
+import { WahaAdapter } from './providers/waha/waha.adapter';
+import { ZapiAdapter } from './providers/zapi/zapi.adapter';
 import { NotificationAttempt } from './sending/notification-attempt.entity';
 import { NotificationComposer } from './sending/notification-composer';
 import { NotificationLedger } from './sending/notification-ledger';
@@ -45,7 +50,12 @@ import { TEMPLATE_CONTROLLERS, TEMPLATE_ENTITIES, TEMPLATE_PROVIDERS } from './t
     MetaAdapter,
     TwilioAdapter,
     SmtpAdapter,
+    ZapiAdapter,
+    WahaAdapter,
+    SendGridAdapter,
     ProviderAdapters,
+    ProviderPacer,
+    ProviderBreakers,
     ProvidersService,
     NotificationComposer,
     NotificationLedger,

@@ -1,9 +1,9 @@
 import { FakeMetaGraph } from '../fakes/meta-graph';
 import { FakeSmtp } from '../fakes/smtp';
 import { FakeTwilio } from '../fakes/twilio-rest';
-import { freePort } from '../support/free-port';
 import { waitFor } from '../support/private-redis';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
+import { startListeningApp, workspaceHarness } from '../support/workspace-harness';
 
 const META = {
   accessToken: 'EAAG-test-token-1234',
@@ -28,60 +28,16 @@ describe('sending core: providers, notifications, statuses, fallback', () => {
     delete process.env.TWILIO_REGION;
     await Promise.all([meta.start(), twilioFake.start()]);
     smtpAt = await smtp.start();
-    const port = await freePort();
-    t = await startTestApp({
-      env: {
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        NOTIFICATION_RETRY_SCHEDULE: '200ms,200ms,200ms',
-        EVENT_RETRY_SCHEDULE: '0,300ms,1s,2s',
-        RATE_LIMIT_PER_MINUTE: '100000',
-      },
+    t = await startListeningApp({
+      NOTIFICATION_RETRY_SCHEDULE: '200ms,200ms,200ms',
     });
-    await t.app.listen(port, '127.0.0.1');
   });
   afterAll(async () => {
     await t.close();
     await Promise.all([meta.stop(), twilioFake.stop(), smtp.stop()]);
   });
 
-  /** A workspace of its own: its providers are its fallback order. */
-  const workspace = async () => {
-    const res = await t
-      .http()
-      .post('/v1/workspaces')
-      .set(t.auth())
-      .send({ name: `ws-${Math.random()}` });
-    expect(res.status).toBe(201);
-    const key = res.body.adminKey.key as string;
-    const post = (path: string, body: object) => t.http().post(path).set(t.auth(key)).send(body);
-    const get = (path: string) => t.http().get(path).set(t.auth(key));
-    const provider = async (body: object) => {
-      const p = await post('/v1/providers', body);
-      expect(p.status).toBe(201);
-      return p.body as { id: string; config: Record<string, unknown> };
-    };
-    const source = async (kind: string, config: object) => {
-      const s = await post('/v1/sources', { name: kind, kind, config });
-      expect(s.status).toBe(201);
-      return s.body.url as string;
-    };
-    const notification = (id: string) => get(`/v1/notifications/${id}`).then((r) => r.body);
-    const until = (id: string, status: string, ms = 15_000) =>
-      waitFor(
-        async () => {
-          const n = await notification(id);
-          return n.status === status && n;
-        },
-        ms,
-        `notification ${id} ${status}`,
-      );
-    const send = async (body: object) => {
-      const r = await post('/v1/notifications', body);
-      expect(r.status).toBe(202);
-      return r.body.id as string;
-    };
-    return { key, post, get, provider, source, notification, until, send };
-  };
+  const workspace = () => workspaceHarness(t);
   const metaProvider = (priority = 1) => ({
     channel: 'whatsapp',
     kind: 'meta',

@@ -31,6 +31,7 @@ describe('MetaAdapter', () => {
       kind: 'meta',
       version: 'v1',
       config: { accessToken: 'EAAG-token', phoneNumberId: '1065', apiVersion: 'v24.0', baseUrl: fake.url },
+      rateLimitPerSecond: null,
     };
   });
   afterAll(async () => {

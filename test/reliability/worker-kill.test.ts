@@ -1,20 +1,10 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { DataSource } from 'typeorm';
 import { EventRecord } from '../../src/events/store/event.entity';
 import { waitFor } from '../support/private-redis';
 import { metaTextMessage, sign } from '../support/signers';
+import { ensureBuilt, startWorker } from '../support/built-app';
 import { startTestApp, TestApp, testEnv } from '../support/test-app';
-
-const ROOT = join(__dirname, '../..');
-
-/** A worker as production runs it: the built app in its own process, killable with SIGKILL. */
-function startWorker(env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
-    env: { ...process.env, ...env, APP_ROLE: 'worker', PORT: '0', HOST: '127.0.0.1' },
-    stdio: 'ignore',
-  });
-}
 
 describe('a worker killed with SIGKILL in the middle of a load', () => {
   let api: TestApp;
@@ -22,15 +12,7 @@ describe('a worker killed with SIGKILL in the middle of a load', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    // The child runs the build: make sure it is the current source.
-    execFileSync(
-      process.execPath,
-      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
-      {
-        stdio: 'ignore',
-        timeout: 120_000,
-      },
-    );
+    await ensureBuilt();
     api = await startTestApp({ env: { APP_ROLE: 'api' } });
     env = testEnv(api.databaseUrl, {
       QUEUE_PREFIX: api.config.queue.prefix,

@@ -2170,18 +2170,18 @@ export interface components {
              */
             channel: "whatsapp" | "sms" | "email";
             /**
-             * @description whatsapp: meta | twilio | sandbox; sms: twilio | sandbox; email: smtp | sandbox
+             * @description whatsapp: meta | twilio | zapi | waha | sandbox; sms: twilio | sandbox; email: smtp | sendgrid | sandbox
              * @example meta
              * @enum {string}
              */
-            kind: "meta" | "twilio" | "sandbox" | "smtp";
+            kind: "meta" | "twilio" | "zapi" | "waha" | "sandbox" | "smtp" | "sendgrid";
             /**
              * @description A name to recognise the provider by
              * @example Meta — main number
              */
             name: string;
             /**
-             * @description meta {accessToken, phoneNumberId, apiVersion?, baseUrl?}; twilio {accountSid, authToken, from?, messagingServiceSid?, baseUrl?}; smtp {host, port, secure, user?, pass?, from}; sandbox {}. Secrets are stored encrypted and shown masked.
+             * @description meta {accessToken, phoneNumberId, apiVersion?, baseUrl?}; twilio {accountSid, authToken, from?, messagingServiceSid?, baseUrl?}; zapi {instanceId, token, clientToken, baseUrl?}; waha {baseUrl, apiKey, session}; smtp {host, port, secure, user?, pass?, from}; sendgrid {apiKey, from, baseUrl?}; sandbox {}. Secrets are stored encrypted and shown masked.
              * @example {
              *       "accessToken": "EAAG…",
              *       "phoneNumberId": "106540352242922",
@@ -2224,7 +2224,7 @@ export interface components {
              * @example meta
              * @enum {string}
              */
-            kind: "meta" | "twilio" | "sandbox" | "smtp";
+            kind: "meta" | "twilio" | "zapi" | "waha" | "sandbox" | "smtp" | "sendgrid";
             /**
              * @description Name
              * @example Meta — main number

@@ -63,6 +63,8 @@ export interface ProviderAccount<C = Record<string, unknown>> {
   config: C;
   /** Changes when the config changes: adapters cache clients by it. */
   version: string;
+  /** Sends per second at most, across all workers (null: no limit). */
+  rateLimitPerSecond: number | null;
 }
 
 /**

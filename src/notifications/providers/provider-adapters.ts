@@ -3,16 +3,27 @@ import { MetaAdapter } from './meta/meta.adapter';
 import type { ProviderAdapter } from './provider-adapter';
 import type { ProviderKind } from './provider.entity';
 import { SandboxAdapter } from './sandbox/sandbox.adapter';
+import { SendGridAdapter } from './sendgrid/sendgrid.adapter';
 import { SmtpAdapter } from './smtp/smtp.adapter';
 import { TwilioAdapter } from './twilio/twilio.adapter';
+import { WahaAdapter } from './waha/waha.adapter';
+import { ZapiAdapter } from './zapi/zapi.adapter';
 
 /** The adapter of each provider kind. */
 @Injectable()
 export class ProviderAdapters {
   private readonly byKind: Map<ProviderKind, ProviderAdapter>;
 
-  constructor(sandbox: SandboxAdapter, meta: MetaAdapter, twilio: TwilioAdapter, smtp: SmtpAdapter) {
-    const all: ProviderAdapter[] = [sandbox, meta, twilio, smtp] as ProviderAdapter[];
+  constructor(
+    sandbox: SandboxAdapter,
+    meta: MetaAdapter,
+    twilio: TwilioAdapter,
+    smtp: SmtpAdapter,
+    zapi: ZapiAdapter,
+    waha: WahaAdapter,
+    sendgrid: SendGridAdapter,
+  ) {
+    const all = [sandbox, meta, twilio, smtp, zapi, waha, sendgrid] as ProviderAdapter[];
     this.byKind = new Map(all.map((a) => [a.kind, a]));
   }
 

@@ -26,6 +26,22 @@ const SPECS: Record<ProviderKind, Record<string, FieldSpec>> = {
     messagingServiceSid: { type: 'string' },
     baseUrl: { type: 'url' },
   },
+  zapi: {
+    instanceId: { type: 'string', required: true },
+    token: { type: 'string', required: true, secret: true },
+    clientToken: { type: 'string', required: true, secret: true },
+    baseUrl: { type: 'url' },
+  },
+  waha: {
+    baseUrl: { type: 'url', required: true },
+    apiKey: { type: 'string', required: true, secret: true },
+    session: { type: 'string', required: true },
+  },
+  sendgrid: {
+    apiKey: { type: 'string', required: true, secret: true },
+    from: { type: 'string', required: true },
+    baseUrl: { type: 'url' },
+  },
   smtp: {
     host: { type: 'string', required: true },
     port: { type: 'port', required: true },
@@ -88,10 +104,15 @@ export function validateProviderConfig(kind: ProviderKind, config: unknown, part
   return errors;
 }
 
+/** `no-reply@x.com` or `Ponte <no-reply@x.com>`. */
+const MAILBOX = /^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
+
 /** Rules across keys, checked on the merged config. */
 export function crossCheckProviderConfig(kind: ProviderKind, config: ProviderConfig): FieldError[] {
   if (kind === 'twilio' && !config.from && !config.messagingServiceSid)
     return [{ field: 'config.from', message: 'twilio providers need from or messagingServiceSid' }];
+  if (kind === 'sendgrid' && typeof config.from === 'string' && !MAILBOX.test(config.from.trim()))
+    return [{ field: 'config.from', message: 'config.from must be an address or "Name <address>"' }];
   return [];
 }
 
@@ -103,7 +124,11 @@ export function maskProviderConfig(kind: ProviderKind, config: ProviderConfig): 
   return masked;
 }
 
-/** The URL a provider's client will call, for the SSRF guard at save time. */
+/**
+ * The URL a provider's client will call, for the SSRF guard at save time: the SMTP host, else the
+ * `baseUrl` of the HTTP kinds (WAHA's is required, it is self-hosted; the others default to the
+ * provider's public API when it is omitted).
+ */
 export function providerTargetUrl(kind: ProviderKind, config: ProviderConfig): string | undefined {
   if (kind === 'smtp') return `http://${String(config.host)}:${Number(config.port)}`;
   return typeof config.baseUrl === 'string' ? config.baseUrl : undefined;

@@ -2,9 +2,9 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Channel } from '../channels';
 
 export const PROVIDER_KINDS = {
-  whatsapp: ['meta', 'twilio', 'sandbox'],
+  whatsapp: ['meta', 'twilio', 'zapi', 'waha', 'sandbox'],
   sms: ['twilio', 'sandbox'],
-  email: ['smtp', 'sandbox'],
+  email: ['smtp', 'sendgrid', 'sandbox'],
 } as const satisfies Record<Channel, readonly string[]>;
 export type ProviderKind = (typeof PROVIDER_KINDS)[Channel][number];
 

@@ -6,7 +6,7 @@ import { PROVIDER_KINDS, type ProviderKind } from './provider.entity';
 
 const ALL_KINDS = [...new Set(Object.values(PROVIDER_KINDS).flat())];
 const CONFIG_DOC =
-  'meta {accessToken, phoneNumberId, apiVersion?, baseUrl?}; twilio {accountSid, authToken, from?, messagingServiceSid?, baseUrl?}; smtp {host, port, secure, user?, pass?, from}; sandbox {}. Secrets are stored encrypted and shown masked.';
+  'meta {accessToken, phoneNumberId, apiVersion?, baseUrl?}; twilio {accountSid, authToken, from?, messagingServiceSid?, baseUrl?}; zapi {instanceId, token, clientToken, baseUrl?}; waha {baseUrl, apiKey, session}; smtp {host, port, secure, user?, pass?, from}; sendgrid {apiKey, from, baseUrl?}; sandbox {}. Secrets are stored encrypted and shown masked.';
 
 export class CreateProviderDto {
   @ApiProperty({ description: 'Channel the provider sends on', enum: CHANNELS, example: 'whatsapp' })
@@ -14,7 +14,8 @@ export class CreateProviderDto {
   channel: Channel;
 
   @ApiProperty({
-    description: 'whatsapp: meta | twilio | sandbox; sms: twilio | sandbox; email: smtp | sandbox',
+    description:
+      'whatsapp: meta | twilio | zapi | waha | sandbox; sms: twilio | sandbox; email: smtp | sendgrid | sandbox',
     enum: ALL_KINDS,
     example: 'meta',
   })

@@ -182,6 +182,7 @@ export class ProvidersService {
       kind: p.kind,
       config: this.open(p),
       version: `${p.id}:${p.updatedAt.getTime()}`,
+      rateLimitPerSecond: p.rateLimitPerSecond,
     };
   }
 

@@ -147,6 +147,16 @@ export class NotificationLedger {
     return rows.length > 0;
   }
 
+  /** Waiting for the provider's rate limit: due later, and fresh, so the relay leaves it alone. */
+  async defer(n: Notification, delayMs: number): Promise<void> {
+    const now = this.clock.now();
+    await this.dataSource.query(
+      `UPDATE notifications SET next_attempt_at = $3, updated_at = $4
+       WHERE id = $1 AND attempts = $2 AND status IN ('queued', 'scheduled')`,
+      [n.id, n.attempts, new Date(now.getTime() + delayMs), now],
+    );
+  }
+
   /** Nothing left to try. Returns false when the notification was not in a state to fail. */
   async fail(n: Notification, code: string, detail: string): Promise<boolean> {
     const now = this.clock.now();

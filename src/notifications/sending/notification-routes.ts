@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SourcesService } from '../../events/sources/sources.service';
 import type { Channel } from '../channels';
 import type { ProviderAccount } from '../providers/provider-adapter';
+import { ProviderBreakers } from '../providers/provider-breakers';
 import { ProvidersService } from '../providers/providers.service';
 import type { Notification } from './notification.entity';
 
@@ -28,20 +29,30 @@ export class NotificationRoutes {
   constructor(
     private readonly providers: ProvidersService,
     private readonly sources: SourcesService,
+    private readonly breakers: ProviderBreakers,
   ) {}
 
-  async next(n: Notification): Promise<Route | undefined> {
+  /**
+   * The first route not given up on whose circuit is not open; when every one left is open, the
+   * first of those (its call fails at once and the policy moves on).
+   */
+  async next(
+    n: Pick<Notification, 'workspaceId' | 'channels' | 'skippedRoutes' | 'toPhone' | 'toEmail'>,
+  ): Promise<Route | undefined> {
     const skipped = new Set(n.skippedRoutes);
+    let firstOpen: Route | undefined;
     for (const channel of n.channels) {
       if (skipped.has(channelKey(channel)) || !addressFor(n, channel)) continue;
       const accounts = await this.providers.routes(n.workspaceId, channel);
       const candidates = accounts.length ? accounts : [sandboxAccount(n.workspaceId)];
       for (const account of candidates) {
         const key = `${channel}:${account.id ?? 'sandbox'}`;
-        if (!skipped.has(key)) return { channel, account, key };
+        if (skipped.has(key)) continue;
+        if (!this.breakers.isOpen(account.id)) return { channel, account, key };
+        firstOpen ??= { channel, account, key };
       }
     }
-    return undefined;
+    return firstOpen;
   }
 
   /** Twilio takes the status callback URL per message: the workspace's Twilio source, if any. */
@@ -51,5 +62,5 @@ export class NotificationRoutes {
 }
 
 export function sandboxAccount(workspaceId: string): ProviderAccount {
-  return { id: null, workspaceId, kind: 'sandbox', config: {}, version: 'sandbox' };
+  return { id: null, workspaceId, kind: 'sandbox', config: {}, version: 'sandbox', rateLimitPerSecond: null };
 }

@@ -3,6 +3,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../config/config';
 import { DlqService } from '../../events/dlq/dlq.service';
+import { Clock } from '../../platform/clock';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { ProblemException } from '../../platform/http/problem';
 import { JobQueue } from '../../platform/queue/job-queue.service';
@@ -10,11 +11,18 @@ import { OnJob } from '../../platform/queue/on-job.decorator';
 import { RetrySchedule } from '../../platform/queue/retry-schedule';
 import { SendFailure } from '../providers/provider-adapter';
 import { ProviderAdapters } from '../providers/provider-adapters';
+import { ProviderBreakers } from '../providers/provider-breakers';
+import { ProviderPacer } from '../providers/provider-pacer';
 import { NotificationComposer } from './notification-composer';
-import { notificationJob } from './notification-jobs';
+import { NotificationJobData, notificationJob, STUCK_SENDING_MS } from './notification-jobs';
 import { NotificationLedger } from './notification-ledger';
 import { channelKey, NotificationRoutes, Route } from './notification-routes';
 import type { Notification } from './notification.entity';
+
+/** Waits for a provider's rate limit up to this long in place; longer ones become delayed jobs. */
+const INLINE_WAIT_MS = 2000;
+/** Waking this much after its slot, a send takes another slot. */
+const LATE_MS = 8;
 
 /** Where a failed call leaves the route it was made on. */
 export interface FailedCall {
@@ -43,6 +51,9 @@ export class NotificationSender implements OnModuleInit {
     private readonly adapters: ProviderAdapters,
     private readonly jobs: JobQueue,
     private readonly dlq: DlqService,
+    private readonly pacer: ProviderPacer,
+    private readonly breakers: ProviderBreakers,
+    private readonly clock: Clock,
     config: AppConfig,
     metrics: MetricsService,
   ) {
@@ -59,9 +70,12 @@ export class NotificationSender implements OnModuleInit {
   }
 
   @OnJob('notifications.send')
-  async send(data: { notificationId: string }): Promise<void> {
+  async send(data: NotificationJobData): Promise<void> {
     const n = await this.ledger.load(data.notificationId);
     if (!n || !['queued', 'scheduled', 'sending'].includes(n.status)) return;
+    // A stale job (its call was made), or a call in flight on another worker: nothing to do.
+    if (data.attempts !== undefined && data.attempts !== n.attempts) return;
+    if (n.status === 'sending' && this.clock.nowMs() - n.updatedAt.getTime() < STUCK_SENDING_MS) return;
     const route = await this.routes.next(n);
     if (!route) {
       await this.giveUp(
@@ -71,15 +85,19 @@ export class NotificationSender implements OnModuleInit {
       );
       return;
     }
+    if (!(await this.deferWhileThrottled(n, route))) return;
     const attemptId = uuidv7();
     const claim = await this.ledger.claim(n, route, attemptId);
     if (!claim) return;
     const claimed: Notification = { ...n, ...claim, currentAttemptId: attemptId, status: 'sending' };
-    const started = performance.now();
+    let started = performance.now();
     try {
       const message = await this.composer.message(claimed, route.channel);
       message.statusCallbackUrl = await this.routes.callbackUrl(n.workspaceId, route.account.kind);
-      const receipt = await this.adapters.get(route.account.kind).send(route.account, message);
+      const adapter = this.adapters.get(route.account.kind);
+      await this.takeTurn(route);
+      started = performance.now();
+      const receipt = await this.breakers.call(route.account, () => adapter.send(route.account, message));
       this.calls.inc({ provider: route.account.kind, outcome: 'sent' });
       await this.ledger.markSent(
         attemptId,
@@ -135,6 +153,38 @@ export class NotificationSender implements OnModuleInit {
       detail: `${detail} — ${next.why}`,
     });
     if (requeued) await this.enqueue(n, next.delayMs);
+  }
+
+  /**
+   * Before claiming: a provider over its rate limit for longer than a moment gets the call back as
+   * a delayed job (the worker's slot is free meanwhile). False when the call was deferred.
+   */
+  private async deferWhileThrottled(n: Notification, route: Route): Promise<boolean> {
+    const limit = route.account.rateLimitPerSecond;
+    if (!limit || !route.account.id) return true;
+    const waitMs = await this.pacer.peek(route.account.id, limit);
+    if (waitMs <= INLINE_WAIT_MS) return true;
+    await this.ledger.defer(n, waitMs);
+    await this.jobs.enqueueBulk([
+      notificationJob(n.id, n.attempts, n.priority, waitMs, `-w${this.clock.nowMs()}`),
+    ]);
+    return false;
+  }
+
+  /**
+   * Right before the call, so that arrivals at the provider keep the spacing: wait for a slot. A
+   * worker that wakes late (its process did not get the CPU) takes a new slot rather than send
+   * on top of the next ones: missed slots are lost, never caught up in a burst.
+   */
+  private async takeTurn(route: Route): Promise<void> {
+    const limit = route.account.rateLimitPerSecond;
+    if (!limit || !route.account.id) return;
+    for (let tries = 0; tries < 20; tries++) {
+      const waitMs = await this.pacer.reserve(route.account.id, limit);
+      const due = performance.now() + waitMs;
+      if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
+      if (performance.now() - due <= LATE_MS) return;
+    }
   }
 
   private async giveUp(n: Notification, code: string, detail: string): Promise<void> {

@@ -12,7 +12,7 @@ import { Principal } from '../../platform/http/principal';
 import { flattenValidationErrors } from '../../platform/http/validation';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { NotificationComposer } from './notification-composer';
-import { notificationJob } from './notification-jobs';
+import { notificationJob, STUCK_SENDING_MS } from './notification-jobs';
 import { entry } from './notification-ledger';
 import { NotificationAttempt } from './notification-attempt.entity';
 import { prepareNotification } from './notification-request';
@@ -24,9 +24,6 @@ import {
   NotificationSummaryView,
   NotificationView,
 } from './notification-views';
-
-/** A `sending` row untouched this long lost its worker and its job (Redis wiped): offer it again. */
-const STUCK_SENDING_SECONDS = 120;
 
 /** The sending API: accept (persist, then enqueue), list, read, cancel. */
 @Injectable()
@@ -152,7 +149,7 @@ export class NotificationsService implements OnModuleInit {
                 AND updated_at < now() - make_interval(secs => $1))
             OR (status = 'sending' AND updated_at < now() - make_interval(secs => $2))
          ORDER BY next_attempt_at LIMIT 5000`,
-        [graceSeconds, STUCK_SENDING_SECONDS],
+        [graceSeconds, STUCK_SENDING_MS / 1000],
       );
     const now = this.clock.nowMs();
     await this.jobs.enqueueBulk(

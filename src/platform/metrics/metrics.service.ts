@@ -8,6 +8,7 @@ import {
   Counter,
   CounterConfiguration,
   Gauge,
+  GaugeConfiguration,
   Histogram,
   HistogramConfiguration,
   Registry,
@@ -58,6 +59,11 @@ export class MetricsService {
   counter<L extends string>(config: Omit<CounterConfiguration<L>, 'registers'>): Counter<L> {
     const existing = this.registry.getSingleMetric(config.name) as Counter<L> | undefined;
     return existing ?? new Counter<L>({ ...config, registers: [this.registry] });
+  }
+
+  gauge<L extends string>(config: Omit<GaugeConfiguration<L>, 'registers'>): Gauge<L> {
+    const existing = this.registry.getSingleMetric(config.name) as Gauge<L> | undefined;
+    return existing ?? new Gauge<L>({ ...config, registers: [this.registry] });
   }
 
   histogram<L extends string>(config: Omit<HistogramConfiguration<L>, 'registers'>): Histogram<L> {

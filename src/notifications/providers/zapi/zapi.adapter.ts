@@ -1,0 +1,97 @@
+import { Injectable } from '@nestjs/common';
+import { OutboundHttp } from '../../../platform/outbound/outbound-http';
+import {
+  CheckResult,
+  FailureKind,
+  networkFailure,
+  OutgoingMessage,
+  ProviderAccount,
+  ProviderAdapter,
+  SendFailure,
+  SendReceipt,
+} from '../provider-adapter';
+import { ZapiError, zapiFailure, zapiRequest } from './zapi-messages';
+
+export interface ZapiConfig {
+  instanceId: string;
+  /** The instance token, part of every URL. */
+  token: string;
+  /** The account security token, sent as the `Client-Token` header. */
+  clientToken: string;
+  baseUrl?: string;
+}
+
+const DEFAULT_BASE = 'https://api.z-api.io';
+
+interface ZapiSendAnswer extends ZapiError {
+  zaapId?: string;
+  messageId?: string;
+  id?: string;
+}
+
+interface ZapiStatusAnswer extends ZapiError {
+  connected?: boolean;
+  smartphoneConnected?: boolean;
+}
+
+/** WhatsApp through Z-API: text, reply buttons, image, document, link preview; instance status. */
+@Injectable()
+export class ZapiAdapter extends ProviderAdapter<ZapiConfig> {
+  readonly kind = 'zapi' as const;
+
+  constructor(private readonly http: OutboundHttp) {
+    super();
+  }
+
+  async send(account: ProviderAccount<ZapiConfig>, message: OutgoingMessage): Promise<SendReceipt> {
+    const { method, body } = zapiRequest(message);
+    let res;
+    try {
+      res = await this.http.json<ZapiSendAnswer>({
+        url: `${this.root(account.config)}/${method}`,
+        method: 'POST',
+        headers: { 'client-token': account.config.clientToken },
+        json: body,
+      });
+    } catch (err) {
+      throw networkFailure(err);
+    }
+    if (res.status < 200 || res.status >= 300) throw zapiFailure(res.status, res.data);
+    // `messageId` is WhatsApp's id, the one MessageStatusCallback lists in `ids`; `zaapId` is
+    // Z-API's own and never comes back in a status.
+    const id = res.data?.messageId ?? res.data?.id;
+    if (id) return { providerMessageId: id };
+    if (res.data?.error) throw zapiFailure(res.status, res.data);
+    throw new SendFailure('transient', 'bad_answer', 'Z-API answered without a message id');
+  }
+
+  async check(account: ProviderAccount<ZapiConfig>): Promise<CheckResult> {
+    const res = await this.http.json<ZapiStatusAnswer>({
+      url: `${this.root(account.config)}/status`,
+      method: 'GET',
+      headers: { 'client-token': account.config.clientToken },
+    });
+    if (res.status !== 200) return { ok: false, detail: zapiFailure(res.status, res.data).message };
+    const d = res.data ?? {};
+    const phone = d.smartphoneConnected === false ? ', phone offline' : '';
+    if (d.connected === true)
+      return { ok: true, detail: `instance ${account.config.instanceId} is connected${phone}` };
+    return {
+      ok: false,
+      detail: `instance ${account.config.instanceId} is not connected: ${d.error ?? 'no detail'}${phone}`,
+    };
+  }
+
+  /**
+   * A `failed` status (DeliveryCallback with an error) carries no code: the message is given up on
+   * this provider and the next one is tried.
+   */
+  classify(errorCode: string | undefined): FailureKind {
+    return errorCode === 'instance_disconnected' ? 'transient' : 'permanent';
+  }
+
+  private root(config: ZapiConfig): string {
+    const base = (config.baseUrl ?? DEFAULT_BASE).replace(/\/+$/, '');
+    return `${base}/instances/${encodeURIComponent(config.instanceId)}/token/${encodeURIComponent(config.token)}`;
+  }
+}

@@ -1,0 +1,77 @@
+import type { ChildProcess } from 'node:child_process';
+import { DataSource } from 'typeorm';
+import { FakeMetaGraph } from '../fakes/meta-graph';
+import { ensureBuilt, startWorker } from '../support/built-app';
+import { waitFor } from '../support/private-redis';
+import { startTestApp, TestApp, testEnv } from '../support/test-app';
+
+const META = { accessToken: 'EAAG-rate-token', phoneNumberId: '2001' };
+const LIMIT = 80;
+const TOTAL = 2000;
+
+/** The most requests the fake received within any sliding second. */
+function peakPerSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let peak = 0;
+  for (let i = 0, j = 0; j < sorted.length; j++) {
+    while (sorted[j] - sorted[i] >= 1000) i++;
+    peak = Math.max(peak, j - i + 1);
+  }
+  return peak;
+}
+
+describe('a provider limited to 80 messages a second, two worker processes, a burst of 2,000', () => {
+  let api: TestApp;
+  const workers: ChildProcess[] = [];
+  const meta = new FakeMetaGraph(META);
+
+  beforeAll(async () => {
+    await ensureBuilt();
+    await meta.start();
+    api = await startTestApp({ env: { APP_ROLE: 'api', RATE_LIMIT_PER_MINUTE: '100000' } });
+    const env = testEnv(api.databaseUrl, {
+      QUEUE_PREFIX: api.config.queue.prefix,
+      DATABASE_MIGRATE: 'false',
+      WORKER_CONCURRENCY: '20',
+    });
+    workers.push(startWorker(env), startWorker(env));
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const w of workers) w.kill('SIGKILL');
+    await api.close();
+    await meta.stop();
+  });
+
+  it('never exceeds 80 in any sliding second at the provider, and sends all 2,000', async () => {
+    const created = await api
+      .http()
+      .post('/v1/providers')
+      .set(api.auth())
+      .send({
+        channel: 'whatsapp',
+        kind: 'meta',
+        name: 'Meta 80/s',
+        rateLimitPerSecond: LIMIT,
+        config: { ...META, baseUrl: meta.url },
+      });
+    expect(created.status).toBe(201);
+    for (let batch = 0; batch < TOTAL / 1000; batch++) {
+      const notifications = Array.from({ length: 1000 }, (_, i) => ({
+        to: { phone: `+55319${String(70000000 + batch * 1000 + i)}` },
+        channels: ['whatsapp'],
+        content: { body: `mensagem ${batch * 1000 + i}` },
+      }));
+      const res = await api.http().post('/v1/notifications/bulk').set(api.auth()).send({ notifications });
+      expect(res.status).toBe(202);
+    }
+    await waitFor(async () => meta.sentMessages().length >= TOTAL, 90_000, `${TOTAL} messages at the fake`);
+    const times = meta.requests().map((r) => r.receivedAt);
+    expect(times).toHaveLength(TOTAL); // none twice, none refused
+    expect(peakPerSecond(times)).toBeLessThanOrEqual(LIMIT);
+    const [{ count }] = await api.app
+      .get(DataSource)
+      .query(`SELECT count(*)::int AS count FROM notifications WHERE status = 'sent'`);
+    expect(count).toBe(TOTAL);
+  }, 150_000);
+});
