@@ -1,9 +1,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Request } from 'autocannon';
-import { join } from 'node:path';
-import { DIST, freePort, load, recreateDatabase, Report, startProcess, stopProcess } from './support';
+import { api, BENCH_ADMIN_KEY, load, measureReference, Report, startPonte, stopProcess } from './support';
 
-const ADMIN = 'pk_bench_admin_0123456789abcdefghijkl';
 const SECRET = 'bench-app-secret';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 
@@ -61,54 +59,15 @@ function signedMetaRequest(): Request {
  */
 export async function ingest(): Promise<void> {
   const report = new Report('ingest');
-  const helloPort = await freePort();
-  const hello = await startProcess(
-    join(DIST, 'bench/hello.js'),
-    [String(helloPort)],
-    {},
-    `http://127.0.0.1:${helloPort}/`,
-  );
-  const reference = await load({
-    url: `http://127.0.0.1:${helloPort}/`,
-    connections: 50,
-    duration: DURATION,
-  });
-  await stopProcess(hello);
-  report.figure('reference-hello-world', { connections: 50, ...reference });
-
-  const port = await freePort();
-  const databaseUrl = await recreateDatabase('ponte_bench');
-  const ponte = await startProcess(
-    join(DIST, 'src/main.js'),
-    [],
-    {
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      QUEUE_PREFIX: `bench-${randomUUID().slice(0, 8)}`,
-      BOOTSTRAP_ADMIN_API_KEY: ADMIN,
-      JWT_SECRET: 'bench-jwt-secret-bench-jwt-secret',
-      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-      OUTBOUND_ALLOW_PRIVATE: 'true',
-      LOG_LEVEL: 'warn',
-      APP_ROLE: process.env.BENCH_ROLE ?? 'all',
-    },
-    `http://127.0.0.1:${port}/health/ready`,
-  );
+  const reference = await measureReference(report, DURATION);
+  const { child: ponte, url } = await startPonte();
   try {
-    const created = await fetch(`http://127.0.0.1:${port}/v1/sources`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        name: 'bench',
-        slug: 'bench-meta',
-        kind: 'meta',
-        config: { appSecret: SECRET, verifyToken: 'v' },
-      }),
+    await api(url, BENCH_ADMIN_KEY)('POST', '/v1/sources', {
+      name: 'bench',
+      slug: 'bench-meta',
+      kind: 'meta',
+      config: { appSecret: SECRET, verifyToken: 'v' },
     });
-    if (created.status !== 201) throw new Error(`source creation answered ${created.status}`);
-    const url = `http://127.0.0.1:${port}`;
     await load({ url, connections: 20, duration: 3, requests: [signedMetaRequest()] }); // warm-up
     const closed = await load({ url, connections: 50, duration: DURATION, requests: [signedMetaRequest()] });
     report.figure('ponte-ingest-closed-loop', {

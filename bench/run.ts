@@ -1,7 +1,13 @@
 import { ingest } from './ingest';
+import { notifyApi } from './notify-api';
+import { rateLimit } from './rate-limit';
 
 /** `npm run bench` runs every benchmark; `npm run bench -- ingest` one of them. */
-const BENCHMARKS: Record<string, () => Promise<void>> = { ingest };
+const BENCHMARKS: Record<string, () => Promise<void>> = {
+  ingest,
+  'notify-api': notifyApi,
+  'rate-limit': rateLimit,
+};
 
 async function main(): Promise<void> {
   const names = process.argv.slice(2);

@@ -25,8 +25,9 @@ export async function startProcess(
   args: string[],
   env: Record<string, string>,
   readyUrl: string,
+  nodeArgs: string[] = [],
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [script, ...args], {
+  const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -106,5 +107,72 @@ export class Report {
         2,
       ) + '\n',
     );
+  }
+}
+
+export const BENCH_ADMIN_KEY = 'pk_bench_admin_0123456789abcdefghijkl';
+
+/** Ponte built for production on a fresh database; `env` adds or overrides settings. */
+export async function startPonte(
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string; api: Api }> {
+  const port = await freePort();
+  const databaseUrl = await recreateDatabase('ponte_bench');
+  const child = await startProcess(
+    join(DIST, 'src/main.js'),
+    [],
+    {
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATABASE_URL: databaseUrl,
+      QUEUE_PREFIX: `bench-${Math.random().toString(36).slice(2, 10)}`,
+      BOOTSTRAP_ADMIN_API_KEY: BENCH_ADMIN_KEY,
+      JWT_SECRET: 'bench-jwt-secret-bench-jwt-secret',
+      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      OUTBOUND_ALLOW_PRIVATE: 'true',
+      LOG_LEVEL: 'warn',
+      APP_ROLE: process.env.BENCH_ROLE ?? 'all',
+      ...env,
+    },
+    `http://127.0.0.1:${port}/health/ready`,
+    // e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles Ponte alone
+    (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  );
+  const url = `http://127.0.0.1:${port}`;
+  return { child, url, api: api(url, BENCH_ADMIN_KEY) };
+}
+
+export type Api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => Promise<T>;
+
+/** JSON calls to Ponte's API with a key; a non-2xx answer throws with its body. */
+export function api(url: string, key: string): Api {
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+    return (text ? JSON.parse(text) : {}) as T;
+  };
+}
+
+/** The reference of every throughput benchmark: a bare Fastify hello-world, closed loop. */
+export async function measureReference(report: Report, duration: number): Promise<LoadFigures> {
+  const port = await freePort();
+  const hello = await startProcess(
+    join(DIST, 'bench/hello.js'),
+    [String(port)],
+    {},
+    `http://127.0.0.1:${port}/`,
+  );
+  try {
+    const reference = await load({ url: `http://127.0.0.1:${port}/`, connections: 50, duration });
+    report.figure('reference-hello-world', { connections: 50, ...reference });
+    return reference;
+  } finally {
+    await stopProcess(hello);
   }
 }

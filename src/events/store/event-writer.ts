@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { GroupCommit } from '../../platform/database/group-commit';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { QueueName } from '../../platform/queue/queue.registry';
 import { eventJob } from '../processing/event-jobs';
@@ -22,15 +23,6 @@ export interface WrittenEvent {
   inserted: boolean;
 }
 
-interface Pending {
-  rows: Array<NewEvent & { id: string }>;
-  resolve: (ids: Set<string>) => void;
-  reject: (err: unknown) => void;
-}
-
-const MAX_BATCH = 500;
-const MAX_IN_FLIGHT = 4;
-
 // One statement for any batch size (arrays, not a VALUES list), so PostgreSQL plans it once.
 const INSERT = `
   INSERT INTO events (id, workspace_id, source_id, type, dedupe_key, status, queue, occurred_at, received_at, data)
@@ -41,15 +33,15 @@ const INSERT = `
   RETURNING id`;
 
 /**
- * Group commit: events from concurrent requests are gathered while the previous insert runs and
- * written by one multi-row INSERT (one round trip, one commit), then enqueued by one addBulk.
- * At low load a batch is a single request, so nothing waits for company.
+ * Events from concurrent requests are written by one multi-row INSERT (one round trip, one
+ * commit), then enqueued by one addBulk (see GroupCommit).
  */
 @Injectable()
 export class EventWriter {
   private readonly logger = new Logger('EventWriter');
-  private queue: Pending[] = [];
-  private inFlight = 0;
+  private readonly batches = new GroupCommit<NewEvent & { id: string }, Set<string>>((rows) =>
+    this.flush(rows),
+  );
 
   constructor(
     private readonly dataSource: DataSource,
@@ -60,49 +52,24 @@ export class EventWriter {
   write(events: NewEvent[]): Promise<WrittenEvent[]> {
     if (events.length === 0) return Promise.resolve([]);
     const rows = events.map((e) => ({ ...e, id: uuidv7() }));
-    return new Promise<Set<string>>((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
-      this.pump();
-    }).then((inserted) => rows.map((r) => ({ id: r.id, inserted: inserted.has(r.id) })));
+    return this.batches
+      .add(rows)
+      .then((inserted) => rows.map((r) => ({ id: r.id, inserted: inserted.has(r.id) })));
   }
 
-  private pump(): void {
-    while (this.inFlight < MAX_IN_FLIGHT && this.queue.length > 0) {
-      const batch: Pending[] = [];
-      let size = 0;
-      while (this.queue.length > 0 && size < MAX_BATCH) {
-        const next = this.queue.shift()!;
-        batch.push(next);
-        size += next.rows.length;
-      }
-      this.inFlight++;
-      void this.flush(batch).finally(() => {
-        this.inFlight--;
-        this.pump();
-      });
-    }
-  }
-
-  private async flush(batch: Pending[]): Promise<void> {
-    const rows = batch.flatMap((p) => p.rows);
-    let inserted: Set<string>;
-    try {
-      const result: Array<{ id: string }> = await this.dataSource.query(INSERT, [
-        rows.map((r) => r.id),
-        rows.map((r) => r.workspaceId),
-        rows.map((r) => r.sourceId),
-        rows.map((r) => r.type),
-        rows.map((r) => r.dedupeKey),
-        rows.map((r) => r.queue),
-        rows.map((r) => r.occurredAt.toISOString()),
-        rows.map((r) => r.receivedAt.toISOString()),
-        rows.map((r) => JSON.stringify(r.data)),
-      ]);
-      inserted = new Set(result.map((r) => r.id));
-    } catch (err) {
-      for (const p of batch) p.reject(err);
-      return;
-    }
+  private async flush(rows: Array<NewEvent & { id: string }>): Promise<Set<string>> {
+    const result: Array<{ id: string }> = await this.dataSource.query(INSERT, [
+      rows.map((r) => r.id),
+      rows.map((r) => r.workspaceId),
+      rows.map((r) => r.sourceId),
+      rows.map((r) => r.type),
+      rows.map((r) => r.dedupeKey),
+      rows.map((r) => r.queue),
+      rows.map((r) => r.occurredAt.toISOString()),
+      rows.map((r) => r.receivedAt.toISOString()),
+      rows.map((r) => JSON.stringify(r.data)),
+    ]);
+    const inserted = new Set(result.map((r) => r.id));
     // Committed: acknowledge-worthy. Enqueue best effort; the outbox relay covers a Redis outage.
     const fresh = rows.filter((r) => inserted.has(r.id));
     try {
@@ -110,6 +77,6 @@ export class EventWriter {
     } catch (err) {
       this.logger.warn(`enqueue of ${fresh.length} events deferred to the relay: ${(err as Error).message}`);
     }
-    for (const p of batch) p.resolve(inserted);
+    return inserted;
   }
 }

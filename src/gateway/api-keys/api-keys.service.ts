@@ -78,7 +78,16 @@ export class ApiKeysService {
     );
   }
 
-  findActiveByKey(key: string): Promise<ApiKey | null> {
-    return this.keys.findOneBy({ keyHash: sha256Hex(key), revokedAt: IsNull() });
+  /** On every request (a revocation holds at once everywhere): plain SQL, no query builder. */
+  async findActiveByKey(
+    key: string,
+  ): Promise<Pick<ApiKey, 'id' | 'workspaceId' | 'scopes' | 'rateLimitPerMinute'> | null> {
+    const rows: Array<Pick<ApiKey, 'id' | 'workspaceId' | 'scopes' | 'rateLimitPerMinute'>> =
+      await this.keys.query(
+        `SELECT id, workspace_id AS "workspaceId", scopes, rate_limit_per_minute AS "rateLimitPerMinute"
+         FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+        [sha256Hex(key)],
+      );
+    return rows[0] ?? null;
   }
 }

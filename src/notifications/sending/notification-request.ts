@@ -53,6 +53,8 @@ export async function prepareNotification(
     id: uuidv7(),
     ...composable,
     toContactId: to.contactId ?? null,
+    conversationId: null,
+    viaProviderId: null,
     ...address,
     channels: dto.channels,
     category: dto.category ?? 'transactional',

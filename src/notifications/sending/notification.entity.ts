@@ -40,6 +40,9 @@ export class Notification {
   @PrimaryColumn('uuid') id: string;
   @Column('uuid') workspaceId: string;
   @Column('uuid', { nullable: true }) toContactId: string | null;
+  /** Replies in a conversation go through its provider only. */
+  @Column('uuid', { nullable: true }) conversationId: string | null;
+  @Column('uuid', { nullable: true }) viaProviderId: string | null;
   /** E.164. */
   @Column('text', { nullable: true }) toPhone: string | null;
   @Column('text', { nullable: true }) toEmail: string | null;

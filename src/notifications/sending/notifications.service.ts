@@ -3,9 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { OutboxRelay } from '../../events/processing/outbox-relay';
 import { Clock } from '../../platform/clock';
+import { GroupCommit } from '../../platform/database/group-commit';
 import { notFound, ProblemException } from '../../platform/http/problem';
 import { Page, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
@@ -25,10 +25,23 @@ import {
   NotificationView,
 } from './notification-views';
 
+// One statement for any batch size (arrays, not a VALUES list), so PostgreSQL plans it once.
+const INSERT = `
+  INSERT INTO notifications (id, workspace_id, to_contact_id, to_phone, to_email, channels, template_key, locale,
+    content, data, category, priority, send_at, status, skipped_routes, timeline, next_attempt_at, created_at, updated_at)
+  SELECT id, ws, contact, phone, email, channels::text[], template, locale, content, data, category, priority,
+    send_at, status, skipped::text[], timeline, next_at, created, created
+  FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+    $9::jsonb[], $10::jsonb[], $11::text[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::jsonb[],
+    $17::timestamptz[], $18::timestamptz[])
+    AS t(id, ws, contact, phone, email, channels, template, locale, content, data, category, priority, send_at,
+         status, skipped, timeline, next_at, created)`;
+
 /** The sending API: accept (persist, then enqueue), list, read, cancel. */
 @Injectable()
 export class NotificationsService implements OnModuleInit {
   private readonly logger = new Logger('Notifications');
+  private readonly batches = new GroupCommit<Notification, void>((rows) => this.flush(rows));
 
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
@@ -126,9 +139,32 @@ export class NotificationsService implements OnModuleInit {
     return view;
   }
 
-  private async store(rows: Notification[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.notifications.insert(rows as QueryDeepPartialEntity<Notification>[]);
+  /** Persists and enqueues, in group commits with concurrent requests. */
+  private store(rows: Notification[]): Promise<void> {
+    return rows.length ? this.batches.add(rows) : Promise.resolve();
+  }
+
+  private async flush(rows: Notification[]): Promise<void> {
+    await this.dataSource.query(INSERT, [
+      rows.map((n) => n.id),
+      rows.map((n) => n.workspaceId),
+      rows.map((n) => n.toContactId),
+      rows.map((n) => n.toPhone),
+      rows.map((n) => n.toEmail),
+      rows.map((n) => `{${n.channels.join(',')}}`),
+      rows.map((n) => n.templateKey),
+      rows.map((n) => n.locale),
+      rows.map((n) => (n.content ? JSON.stringify(n.content) : null)),
+      rows.map((n) => JSON.stringify(n.data)),
+      rows.map((n) => n.category),
+      rows.map((n) => n.priority),
+      rows.map((n) => n.sendAt?.toISOString() ?? null),
+      rows.map((n) => n.status),
+      rows.map((n) => `{${n.skippedRoutes.join(',')}}`),
+      rows.map((n) => JSON.stringify(n.timeline)),
+      rows.map((n) => n.nextAttemptAt.toISOString()),
+      rows.map((n) => n.createdAt.toISOString()),
+    ]);
     const now = this.clock.nowMs();
     try {
       await this.jobs.enqueueBulk(

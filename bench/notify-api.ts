@@ -1,0 +1,62 @@
+import type { Request } from 'autocannon';
+import { load, measureReference, Report, startPonte, stopProcess } from './support';
+
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+
+/** A WhatsApp notification to a different number each time, rendered from inline Liquid content. */
+function notificationRequest(key: string): Request {
+  let n = 0;
+  return {
+    method: 'POST',
+    path: '/v1/notifications',
+    setupRequest: (req: Request) => ({
+      ...req,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        to: { phone: `+55319${String(10000000 + (n++ % 89999999))}` },
+        channels: ['whatsapp', 'sms'],
+        content: { body: 'Olá, {{ name }}! Sua consulta é amanhã às {{ time }}.' },
+        data: { name: 'Maria', time: '15h' },
+      }),
+    }),
+  };
+}
+
+/**
+ * notify-api: `POST /v1/notifications` (validate, normalise the phone, render every channel,
+ * persist, enqueue, 202) with a key whose rate limit is raised, against a bare Fastify
+ * hello-world in the same run. Targets (quality.md): ≥ 3,000 req/s; p99 ≤ 30 ms at 1,000 req/s.
+ * The workers run in their own process (BENCH_ROLE, default `api` here) so the API is measured.
+ */
+export async function notifyApi(): Promise<void> {
+  const report = new Report('notify-api');
+  const reference = await measureReference(report, DURATION);
+  const { child, url, api } = await startPonte({ APP_ROLE: process.env.BENCH_ROLE ?? 'api' });
+  try {
+    const { key } = await api<{ key: string }>('POST', '/v1/api-keys', {
+      name: 'bench',
+      scopes: ['notifications:write'],
+      rateLimitPerMinute: 1_000_000,
+    });
+    const request = notificationRequest(key);
+    await load({ url, connections: 20, duration: 3, requests: [request] }); // warm-up
+    const closed = await load({ url, connections: 50, duration: DURATION, requests: [request] });
+    report.figure('ponte-notify-closed-loop', {
+      connections: 50,
+      ...closed,
+      ratio: +(closed.rps / reference.rps).toFixed(3),
+      targetRps: 3000,
+    });
+    const fixed = await load({
+      url,
+      connections: 50,
+      overallRate: 1000,
+      duration: DURATION,
+      requests: [request],
+    });
+    report.figure('ponte-notify-1000rps', { rate: 1000, ...fixed, targetP99Ms: 30 });
+    report.save({ reference: reference.rps, ratio: +(closed.rps / reference.rps).toFixed(3) });
+  } finally {
+    await stopProcess(child);
+  }
+}

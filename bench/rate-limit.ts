@@ -1,0 +1,55 @@
+import { MetaSink } from './meta-sink';
+import { Report, startPonte, stopProcess } from './support';
+
+const LIMIT = 80;
+const BURST = Number(process.env.BENCH_BURST ?? 5000);
+
+/**
+ * rate-limit: a provider limited to 80 msg/s under a 5,000-message burst (bulk API). Targets
+ * (quality.md): never above 80 in any 1-second window at the provider; ≥ 76/s on average. The
+ * reference is the limit itself: the ratio is the average rate over it.
+ */
+export async function rateLimit(): Promise<void> {
+  const report = new Report('rate-limit');
+  const sink = new MetaSink();
+  const sinkUrl = await sink.start();
+  const { child, api } = await startPonte({ WORKER_CONCURRENCY: '50' });
+  try {
+    await api('POST', '/v1/providers', {
+      channel: 'whatsapp',
+      kind: 'meta',
+      name: 'bench',
+      rateLimitPerSecond: LIMIT,
+      config: { accessToken: 'bench-token', phoneNumberId: '1065', baseUrl: sinkUrl },
+    });
+    const started = Date.now();
+    for (let sent = 0; sent < BURST; sent += 1000) {
+      const notifications = Array.from({ length: Math.min(1000, BURST - sent) }, (_, i) => ({
+        to: { phone: `+55319${String(20000000 + sent + i)}` },
+        channels: ['whatsapp'],
+        content: { body: 'Lembrete: sua consulta é amanhã.' },
+      }));
+      await api('POST', '/v1/notifications/bulk', { notifications });
+    }
+    const deadline = started + (BURST / LIMIT) * 1000 * 1.5 + 30_000;
+    while (sink.arrivals.length < BURST && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 250));
+    const first = Math.min(...sink.arrivals);
+    const last = Math.max(...sink.arrivals);
+    const average = +((sink.arrivals.length - 1) / ((last - first) / 1000)).toFixed(1);
+    report.figure('provider-80-per-second', {
+      burst: BURST,
+      received: sink.arrivals.length,
+      duplicates: sink.duplicates,
+      peakInAnySecond: sink.peakPerSecond(),
+      averagePerSecond: average,
+      ratio: +(average / LIMIT).toFixed(3),
+      targetPeak: LIMIT,
+      targetAverage: 76,
+    });
+    report.save({ reference: LIMIT, ratio: +(average / LIMIT).toFixed(3) });
+  } finally {
+    await stopProcess(child);
+    await sink.stop();
+  }
+}
