@@ -35,7 +35,7 @@ export class Conversations1795387554390 implements MigrationInterface {
       `CREATE TABLE "messages" ("id" uuid NOT NULL, "workspace_id" uuid NOT NULL, "conversation_id" uuid NOT NULL, "contact_id" uuid NOT NULL, "direction" text NOT NULL, "provider_message_id" text, "kind" text NOT NULL, "text" text, "media" jsonb, "status" text NOT NULL, "notification_id" uuid, "event_id" uuid, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_18325f38ae6de43878487eff986" PRIMARY KEY ("id"))`,
     );
     await q.query(
-      `CREATE INDEX "IDX_9283df01cbe70db2170b079558" ON "messages"  ("notification_id") WHERE notification_id IS NOT NULL`,
+      `CREATE UNIQUE INDEX "IDX_9283df01cbe70db2170b079558" ON "messages"  ("notification_id") WHERE notification_id IS NOT NULL`,
     );
     await q.query(
       `CREATE UNIQUE INDEX "IDX_2199a2250e40c962a78081a2e8" ON "messages"  ("workspace_id", "direction", "provider_message_id") WHERE provider_message_id IS NOT NULL`,

@@ -4,6 +4,7 @@ import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EventsModule } from './events/events.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { WhatsAppModule } from './whatsapp/whatsapp.module';
 import { PlatformModule, PlatformOptions } from './platform/platform.module';
 
 export interface AppOptions extends PlatformOptions {
@@ -23,6 +24,7 @@ export class AppModule {
         EventsModule,
         DeliveriesModule,
         NotificationsModule,
+        WhatsAppModule,
         ...(options.imports ?? []),
       ],
     };

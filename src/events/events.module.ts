@@ -13,6 +13,7 @@ import { Source } from './sources/source.entity';
 import { SourcesController } from './sources/sources.controller';
 import { SourcesService } from './sources/sources.service';
 import { EventRecord } from './store/event.entity';
+import { EventErasure } from './store/event-erasure';
 import { EventWriter } from './store/event-writer';
 import { EventsController } from './store/events.controller';
 import { EventsService } from './store/events.service';
@@ -33,7 +34,8 @@ import { EventsService } from './store/events.service';
     EventProcessor,
     OutboxRelay,
     DlqService,
+    EventErasure,
   ],
-  exports: [EventHandlers, DlqService, EventWriter, OutboxRelay, EventsService, SourcesService],
+  exports: [EventHandlers, DlqService, EventWriter, OutboxRelay, EventsService, SourcesService, EventErasure],
 })
 export class EventsModule {}

@@ -49,6 +49,6 @@ import { WorkspacesService } from './workspaces/workspaces.service';
     AuditService,
     BootstrapService,
   ],
-  exports: [AuthService, RateLimiter],
+  exports: [AuthService, RateLimiter, WorkspacesService],
 })
 export class GatewayModule {}

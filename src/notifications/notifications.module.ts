@@ -26,6 +26,10 @@ import { Notification } from './sending/notification.entity';
 import { NotificationsController } from './sending/notifications.controller';
 import { NotificationsService } from './sending/notifications.service';
 import { StatusTracker } from './sending/status-tracker';
+import { SentObservers } from './sending/sent-observers';
+import { ConsentGate } from './sending/consent-gate';
+import { NotificationsPersonalData } from './sending/notifications-personal-data';
+import { CONTACT_CONTROLLERS, CONTACT_ENTITIES, CONTACT_PROVIDERS } from './contacts/contacts.providers';
 import { TEMPLATE_CONTROLLERS, TEMPLATE_ENTITIES, TEMPLATE_PROVIDERS } from './templates/templates.providers';
 
 /**
@@ -42,9 +46,16 @@ import { TEMPLATE_CONTROLLERS, TEMPLATE_ENTITIES, TEMPLATE_PROVIDERS } from './t
       Notification,
       NotificationAttempt,
       ...TEMPLATE_ENTITIES,
+      ...CONTACT_ENTITIES,
     ]),
   ],
-  controllers: [ProvidersController, SandboxController, NotificationsController, ...TEMPLATE_CONTROLLERS],
+  controllers: [
+    ProvidersController,
+    SandboxController,
+    NotificationsController,
+    ...TEMPLATE_CONTROLLERS,
+    ...CONTACT_CONTROLLERS,
+  ],
   providers: [
     SandboxAdapter,
     MetaAdapter,
@@ -63,8 +74,19 @@ import { TEMPLATE_CONTROLLERS, TEMPLATE_ENTITIES, TEMPLATE_PROVIDERS } from './t
     NotificationSender,
     NotificationsService,
     StatusTracker,
+    SentObservers,
+    ConsentGate,
+    NotificationsPersonalData,
     ...TEMPLATE_PROVIDERS,
+    ...CONTACT_PROVIDERS,
   ],
-  exports: [NotificationsService, ...TEMPLATE_PROVIDERS],
+  exports: [
+    NotificationsService,
+    SentObservers,
+    ProviderAdapters,
+    ProvidersService,
+    ...TEMPLATE_PROVIDERS,
+    ...CONTACT_PROVIDERS,
+  ],
 })
 export class NotificationsModule {}

@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { DlqService } from '../../src/events/dlq/dlq.service';
 import { ADMIN_KEY, startTestApp, TestApp } from '../support/test-app';
 
@@ -151,6 +152,22 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
           .set(t.auth())
           .send({ to: { phone: '+5531992953088' }, channels: ['sms'], content: { body: 'x' } })
       ).body.id,
+      '/v1/contacts/{id}': (
+        await t.http().post('/v1/contacts').set(t.auth()).send({ phone: '+5531992953099', name: 'A' })
+      ).body.id,
+    };
+    // Conversations come from inbound messages only: one straight into the table.
+    const [{ id: conversationId }] = await t.app.get(DataSource).query(
+      `INSERT INTO conversations (id, workspace_id, contact_id, business_number, provider, status, unread_count, created_at, updated_at)
+       VALUES (gen_random_uuid(), $1, $2, 'meta:1', 'meta', 'open', 0, now(), now()) RETURNING id`,
+      [workspaceA, fixtures['/v1/contacts/{id}']],
+    );
+    fixtures['/v1/conversations/{id}'] = conversationId;
+    // A body each route accepts, so that the answer is about the id, not the body.
+    const bodies: Record<string, object> = {
+      '/v1/endpoints/{id}/recover': { since: new Date().toISOString() },
+      '/v1/conversations/{id}/messages': { text: 'x' },
+      '/v1/contacts/{id}/preferences': { channels: { sms: { marketing: false } } },
     };
     const keyB = (await t.http().post('/v1/workspaces').set(t.auth()).send({ name: 'Other' })).body.adminKey
       .key as string;
@@ -164,7 +181,7 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
       expect({ path, fixture: !!prefix }).toEqual({ path, fixture: true }); // a new /:id route needs a fixture here
       const url = path.replace('{id}', fixtures[prefix!]);
       for (const method of Object.keys(methods)) {
-        const body = method === 'post' ? { since: new Date().toISOString() } : {};
+        const body = bodies[path] ?? {};
         const res = await t.http()[method as 'get'](url).set(t.auth(keyB)).send(body);
         expect({ method, path, status: res.status }).toEqual({ method, path, status: 404 });
       }

@@ -12,6 +12,8 @@ const META = {
 };
 const TWILIO = { accountSid: `AC${'a1'.repeat(16)}`, authToken: 'twilio-auth-token-5678' };
 const SMTP = { user: 'mailer', pass: 'mail-pass-9012' };
+/** Approved templates go out on Meta whatever the 24-hour window (free text needs it open). */
+const TEMPLATE = { template: 'lead-welcome', data: { name: 'Ana', businessName: 'Clínica' } };
 
 describe('sending core: providers, notifications, statuses, fallback', () => {
   let t: TestApp;
@@ -64,6 +66,13 @@ describe('sending core: providers, notifications, statuses, fallback', () => {
     expect(created.config).toMatchObject({ accessToken: '••••1234', phoneNumberId: META.phoneNumberId });
     const hook = await ws.source('meta', { appSecret: META.appSecret, verifyToken: 'vt' });
     const to = phone();
+    // the contact writes first: free text is allowed inside the 24-hour window
+    expect((await meta.sendInboundText({ url: hook }, { from: to.slice(1), text: 'Oi' })).status).toBe(200);
+    await waitFor(
+      async () => (await ws.get('/v1/conversations')).body.data.length === 1,
+      10_000,
+      'the conversation',
+    );
     const textId = await ws.send({
       to: { phone: to },
       channels: ['whatsapp'],
@@ -208,7 +217,7 @@ describe('sending core: providers, notifications, statuses, fallback', () => {
       { status: 500, body: { error: { message: 'Internal', code: 1 } } },
       (r) => r.body?.to === to.slice(1),
     );
-    const id = await ws.send({ to: { phone: to }, channels: ['whatsapp'], content: { body: 'oi' } });
+    const id = await ws.send({ to: { phone: to }, channels: ['whatsapp'], ...TEMPLATE });
     const n = await ws.until(id, 'sent');
     expect(n.attempts).toBe(3);
     expect(
@@ -227,14 +236,14 @@ describe('sending core: providers, notifications, statuses, fallback', () => {
     const hook = await ws.source('meta', { appSecret: META.appSecret, verifyToken: 'vt' });
     const to = phone();
     meta.permanentFailureFor(to.slice(1), 131026);
-    const id = await ws.send({ to: { phone: to }, channels: ['whatsapp'], content: { body: 'oi' } });
+    const id = await ws.send({ to: { phone: to }, channels: ['whatsapp'], ...TEMPLATE });
     const n = await ws.until(id, 'sent');
     expect(n).toMatchObject({ attempts: 2, providerKind: 'twilio' });
     expect(n.attemptLog[0]).toMatchObject({ providerKind: 'meta', status: 'failed', errorCode: '131026' });
     expect(meta.requests((r) => r.body?.to === to.slice(1))).toHaveLength(1);
 
     const late = phone();
-    const lateId = await ws.send({ to: { phone: late }, channels: ['whatsapp'], content: { body: 'oi' } });
+    const lateId = await ws.send({ to: { phone: late }, channels: ['whatsapp'], ...TEMPLATE });
     await ws.until(lateId, 'sent');
     const wamid = meta.sentMessages().find((m) => m.to === late.slice(1))!.wamid;
     expect(await meta.sendStatus({ url: hook }, wamid, 'failed', { errorCode: 131026 })).toBe(200);
@@ -261,7 +270,7 @@ describe('sending core: providers, notifications, statuses, fallback', () => {
     await ws.provider(twilioProvider('sms', 1));
     const to = phone();
     meta.permanentFailureFor(to.slice(1), 131047);
-    const id = await ws.send({ to: { phone: to }, channels: ['whatsapp', 'sms'], content: { body: 'oi' } });
+    const id = await ws.send({ to: { phone: to }, channels: ['whatsapp', 'sms'], ...TEMPLATE });
     const n = await ws.until(id, 'sent');
     expect(
       n.attemptLog.map((a: { channel: string; providerKind: string }) => `${a.channel}/${a.providerKind}`),
@@ -278,7 +287,7 @@ describe('sending core: providers, notifications, statuses, fallback', () => {
       status: 500,
       body: { code: 20500, message: 'down', status: 500 },
     });
-    const id = await ws.send({ to: { phone: to }, channels: ['whatsapp', 'sms'], content: { body: 'oi' } });
+    const id = await ws.send({ to: { phone: to }, channels: ['whatsapp', 'sms'], ...TEMPLATE });
     const n = await ws.until(id, 'failed', 20_000);
     expect(n.attempts).toBe(8); // 1 + 3 retries on each of two providers
     const dlq = (await ws.get('/v1/dlq?kind=notification')).body.data;

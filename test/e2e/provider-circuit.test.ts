@@ -50,7 +50,8 @@ describe('a circuit breaker per provider', () => {
       .send({
         to: { phone: `+55319${String(60000000 + ++n)}` },
         channels: ['whatsapp'],
-        content: { body: 'oi' },
+        template: 'lead-welcome',
+        data: { name: 'Ana', businessName: 'Clínica' },
       });
     return res.body.id as string;
   };

@@ -60,7 +60,8 @@ describe('a provider limited to 80 messages a second, two worker processes, a bu
       const notifications = Array.from({ length: 1000 }, (_, i) => ({
         to: { phone: `+55319${String(70000000 + batch * 1000 + i)}` },
         channels: ['whatsapp'],
-        content: { body: `mensagem ${batch * 1000 + i}` },
+        template: 'lead-welcome',
+        data: { name: `Cliente ${batch * 1000 + i}`, businessName: 'Clínica' },
       }));
       const res = await api.http().post('/v1/notifications/bulk').set(api.auth()).send({ notifications });
       expect(res.status).toBe(202);

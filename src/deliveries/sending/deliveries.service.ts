@@ -4,6 +4,7 @@ import { In, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { DlqService } from '../../events/dlq/dlq.service';
 import { OutboxRelay } from '../../events/processing/outbox-relay';
+import { EventErasure } from '../../events/store/event-erasure';
 import { EventsService } from '../../events/store/events.service';
 import { Clock } from '../../platform/clock';
 import { ProblemException } from '../../platform/http/problem';
@@ -26,6 +27,7 @@ export class DeliveriesService implements OnModuleInit {
     private readonly dlq: DlqService,
     private readonly relay: OutboxRelay,
     private readonly events: EventsService,
+    private readonly erasure: EventErasure,
     private readonly clock: Clock,
   ) {}
 
@@ -35,6 +37,13 @@ export class DeliveriesService implements OnModuleInit {
         throw new ProblemException('CONFLICT', 'The delivery is not failed');
     });
     this.relay.register('deliveries', (grace) => this.relayPending(grace));
+    // Payload copies follow the events they copied when those are erased or anonymised (LGPD).
+    this.erasure.onErased(async (_workspaceId, eventIds) => {
+      await this.deliveries.query(
+        `UPDATE deliveries SET payload = jsonb_set(payload, '{data}', '{"erased": true}'::jsonb) WHERE event_id = ANY($1::uuid[])`,
+        [eventIds],
+      );
+    });
     this.events.contributeToDetail('deliveries', async (workspaceId, eventId) =>
       (await this.deliveries.find({ where: { workspaceId, eventId }, order: { id: 'ASC' } })).map((d) => ({
         id: d.id,

@@ -26,12 +26,20 @@ export function matchesEventType(pattern: string, type: string): boolean {
  */
 @Injectable()
 export class EventHandlers {
-  private readonly handlers: Array<{ name: string; pattern: string; handle: EventHandler }> = [];
+  private readonly handlers: Array<{ name: string; pattern: string; handle: EventHandler; enrich: boolean }> =
+    [];
 
-  subscribe(name: string, pattern: string, handle: EventHandler): void {
+  /**
+   * `enrich` handlers run before the others and may add fields to `event.data` (persisting them
+   * themselves), so that deliveries and workflows see the enriched event.
+   */
+  subscribe(name: string, pattern: string, handle: EventHandler, options: { enrich?: boolean } = {}): void {
     if (this.handlers.some((h) => h.name === name))
       throw new Error(`Event handler "${name}" is subscribed twice`);
-    this.handlers.push({ name, pattern, handle });
+    const entry = { name, pattern, handle, enrich: options.enrich ?? false };
+    const firstPlain = this.handlers.findIndex((h) => !h.enrich);
+    if (entry.enrich && firstPlain >= 0) this.handlers.splice(firstPlain, 0, entry);
+    else this.handlers.push(entry);
   }
 
   unsubscribe(name: string): void {

@@ -32,6 +32,11 @@ export class WorkspacesService {
   ) {}
 
   /** A workspace and its first admin key, in one transaction. */
+  /** The workspace's display name (messages to contacts sign with it). */
+  async nameOf(id: string): Promise<string> {
+    return (await this.workspaces.findOneBy({ id }))?.name ?? '';
+  }
+
   async create(dto: CreateWorkspaceDto): Promise<CreatedWorkspaceView> {
     return this.workspaces.manager.transaction(async (tx) => {
       const workspace = await this.insert(tx, dto.name, dto.slug ?? slugify(dto.name));

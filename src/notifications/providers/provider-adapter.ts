@@ -76,4 +76,9 @@ export abstract class ProviderAdapter<C = Record<string, unknown>> {
   abstract send(account: ProviderAccount<C>, message: OutgoingMessage): Promise<SendReceipt>;
   abstract check(account: ProviderAccount<C>): Promise<CheckResult>;
   abstract classify(errorCode: string | undefined): FailureKind;
+
+  /** Marks an inbound message (and those before it) read, where the provider supports it. */
+  markRead(_account: ProviderAccount<C>, _messageId: string): Promise<void> {
+    return Promise.resolve();
+  }
 }

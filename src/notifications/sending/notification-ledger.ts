@@ -157,6 +157,36 @@ export class NotificationLedger {
     );
   }
 
+  /** Back to `scheduled` until `until` (quiet hours), before any call was made. */
+  async postpone(n: Notification, until: Date, detail: string): Promise<boolean> {
+    const now = this.clock.now();
+    const [rows]: [unknown[]] = await this.dataSource.query(
+      `UPDATE notifications SET status = 'scheduled', next_attempt_at = $3, updated_at = $4, timeline = timeline || $5::jsonb
+       WHERE id = $1 AND attempts = $2 AND status IN ('queued', 'scheduled') RETURNING id`,
+      [n.id, n.attempts, until, now, entry('scheduled', now, undefined, detail)],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Channels the contact opted out of are given up on; with none left the notification is
+   * `suppressed` (never sent). Returns the routes now skipped, or null when it was suppressed.
+   */
+  async suppress(n: Notification, channels: Channel[]): Promise<string[] | null> {
+    const skipped = [...new Set([...n.skippedRoutes, ...channels.map((c) => `${c}:*`)])];
+    const left = n.channels.filter((c) => !skipped.includes(`${c}:*`));
+    const now = this.clock.now();
+    const detail = `opted out of ${n.category} on ${channels.join(', ')}`;
+    await this.dataSource.query(
+      `UPDATE notifications SET skipped_routes = $2, updated_at = $3,
+         status = CASE WHEN $4 THEN 'suppressed' ELSE status END,
+         timeline = CASE WHEN $4 THEN timeline || $5::jsonb ELSE timeline END
+       WHERE id = $1 AND status IN ('queued', 'scheduled')`,
+      [n.id, skipped, now, left.length === 0, entry('suppressed', now, undefined, detail)],
+    );
+    return left.length === 0 ? null : skipped;
+  }
+
   /** Nothing left to try. Returns false when the notification was not in a state to fail. */
   async fail(n: Notification, code: string, detail: string): Promise<boolean> {
     const now = this.clock.now();

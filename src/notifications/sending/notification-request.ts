@@ -15,11 +15,28 @@ const invalid = (errors: FieldError[]) =>
  * reached on skipped from the start, and every reachable channel rendered once so that a missing
  * variable is a 422 now rather than a failure later.
  */
+/**
+ * Whether free text may go out on WhatsApp now to this phone: false when the route is an official
+ * API (Meta, Twilio) and the contact's 24-hour window is closed. Registered by the WhatsApp module.
+ */
+export type WindowGuard = (
+  workspaceId: string,
+  phone: string,
+  viaProviderId: string | null,
+) => Promise<boolean>;
+
+export interface PrepareOptions {
+  conversationId?: string | null;
+  viaProviderId?: string | null;
+  windowGuard?: WindowGuard;
+}
+
 export async function prepareNotification(
   dto: SendNotificationDto,
   workspaceId: string,
   composer: NotificationComposer,
   now: Date,
+  options: PrepareOptions = {},
 ): Promise<Notification> {
   if (!dto.template === !dto.content)
     throw invalid([{ field: 'template', message: 'give exactly one of template or content' }]);
@@ -44,7 +61,19 @@ export async function prepareNotification(
     data,
     locale: dto.locale ?? null,
   };
-  for (const channel of reachable) await composer.render(composable, channel);
+  const skipped = dto.channels.filter((c) => !reachable.includes(c));
+  for (const channel of reachable) {
+    const rendered = await composer.render(composable, channel);
+    if (channel !== 'whatsapp' || rendered.whatsapp || !options.windowGuard || !phone) continue;
+    if (await options.windowGuard(workspaceId, phone, options.viaProviderId ?? null)) continue;
+    // Free text outside the 24-hour window: an approved template could go, this cannot.
+    if (reachable.length === 1)
+      throw new ProblemException(
+        'WHATSAPP_WINDOW_CLOSED',
+        'The 24-hour customer-service window is closed: only approved templates can be sent on WhatsApp',
+      );
+    skipped.push('whatsapp');
+  }
 
   const sendAt = dto.sendAt ? new Date(dto.sendAt) : null;
   const scheduled = sendAt !== null && sendAt.getTime() > now.getTime();
@@ -53,8 +82,8 @@ export async function prepareNotification(
     id: uuidv7(),
     ...composable,
     toContactId: to.contactId ?? null,
-    conversationId: null,
-    viaProviderId: null,
+    conversationId: options.conversationId ?? null,
+    viaProviderId: options.viaProviderId ?? null,
     ...address,
     channels: dto.channels,
     category: dto.category ?? 'transactional',
@@ -63,7 +92,7 @@ export async function prepareNotification(
     status,
     attempts: 0,
     routeTries: 0,
-    skippedRoutes: dto.channels.filter((c) => !reachable.includes(c)).map((c: Channel) => channelKey(c)),
+    skippedRoutes: skipped.map((c: Channel) => channelKey(c)),
     currentAttemptId: null,
     channel: null,
     providerId: null,

@@ -37,13 +37,20 @@ export class NotificationRoutes {
    * first of those (its call fails at once and the policy moves on).
    */
   async next(
-    n: Pick<Notification, 'workspaceId' | 'channels' | 'skippedRoutes' | 'toPhone' | 'toEmail'>,
+    n: Pick<
+      Notification,
+      'workspaceId' | 'channels' | 'skippedRoutes' | 'toPhone' | 'toEmail' | 'viaProviderId'
+    >,
   ): Promise<Route | undefined> {
     const skipped = new Set(n.skippedRoutes);
     let firstOpen: Route | undefined;
     for (const channel of n.channels) {
       if (skipped.has(channelKey(channel)) || !addressFor(n, channel)) continue;
-      const accounts = await this.providers.routes(n.workspaceId, channel);
+      const all = await this.providers.routes(n.workspaceId, channel);
+      // a reply in a conversation goes out through the conversation's own number
+      const pinned =
+        channel === 'whatsapp' && n.viaProviderId ? all.filter((a) => a.id === n.viaProviderId) : [];
+      const accounts = pinned.length ? pinned : all;
       const candidates = accounts.length ? accounts : [sandboxAccount(n.workspaceId)];
       for (const account of candidates) {
         const key = `${channel}:${account.id ?? 'sandbox'}`;

@@ -14,6 +14,8 @@ import { ProviderAdapters } from '../providers/provider-adapters';
 import { ProviderBreakers } from '../providers/provider-breakers';
 import { ProviderPacer } from '../providers/provider-pacer';
 import { NotificationComposer } from './notification-composer';
+import { SentObservers } from './sent-observers';
+import { ConsentGate } from './consent-gate';
 import { NotificationJobData, notificationJob, STUCK_SENDING_MS } from './notification-jobs';
 import { NotificationLedger } from './notification-ledger';
 import { channelKey, NotificationRoutes, Route } from './notification-routes';
@@ -54,6 +56,8 @@ export class NotificationSender implements OnModuleInit {
     private readonly pacer: ProviderPacer,
     private readonly breakers: ProviderBreakers,
     private readonly clock: Clock,
+    private readonly observers: SentObservers,
+    private readonly consent: ConsentGate,
     config: AppConfig,
     metrics: MetricsService,
   ) {
@@ -76,6 +80,7 @@ export class NotificationSender implements OnModuleInit {
     // A stale job (its call was made), or a call in flight on another worker: nothing to do.
     if (data.attempts !== undefined && data.attempts !== n.attempts) return;
     if (n.status === 'sending' && this.clock.nowMs() - n.updatedAt.getTime() < STUCK_SENDING_MS) return;
+    if (n.attempts === 0 && !(await this.honourConsent(n))) return;
     const route = await this.routes.next(n);
     if (!route) {
       await this.giveUp(
@@ -105,6 +110,14 @@ export class NotificationSender implements OnModuleInit {
         receipt.providerMessageId,
         performance.now() - started,
       );
+      await this.observers.notify({
+        notification: claimed,
+        channel: route.channel,
+        account: route.account,
+        providerMessageId: receipt.providerMessageId,
+        text: message.content.text,
+        template: message.content.whatsapp?.name ?? null,
+      });
       if (receipt.delivered) await this.ledger.applyStatus(attemptId, 'delivered');
     } catch (err) {
       const failure = toFailure(err);
@@ -185,6 +198,30 @@ export class NotificationSender implements OnModuleInit {
       if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
       if (performance.now() - due <= LATE_MS) return;
     }
+  }
+
+  /** Before the first call: opted-out channels dropped, quiet hours waited out. False: not now. */
+  private async honourConsent(n: Notification): Promise<boolean> {
+    const decision = await this.consent.check(n);
+    if (decision.deferUntil) {
+      const delay = decision.deferUntil.getTime() - this.clock.nowMs();
+      if (
+        await this.ledger.postpone(
+          n,
+          decision.deferUntil,
+          `quiet hours until ${decision.deferUntil.toISOString()}`,
+        )
+      )
+        await this.jobs.enqueueBulk([
+          notificationJob(n.id, n.attempts, n.priority, delay, `-q${decision.deferUntil.getTime()}`),
+        ]);
+      return false;
+    }
+    if (decision.suppressed.length === 0) return true;
+    const skipped = await this.ledger.suppress(n, decision.suppressed);
+    if (!skipped) return false;
+    n.skippedRoutes = skipped;
+    return true;
   }
 
   private async giveUp(n: Notification, code: string, detail: string): Promise<void> {

@@ -15,7 +15,8 @@ import { NotificationComposer } from './notification-composer';
 import { notificationJob, STUCK_SENDING_MS } from './notification-jobs';
 import { entry } from './notification-ledger';
 import { NotificationAttempt } from './notification-attempt.entity';
-import { prepareNotification } from './notification-request';
+import { prepareNotification, PrepareOptions, WindowGuard } from './notification-request';
+import { ContactsService } from '../contacts/contacts.service';
 import { Notification } from './notification.entity';
 import { BulkNotificationsDto, NotificationQuery, SendNotificationDto } from './notifications.dto';
 import {
@@ -28,25 +29,28 @@ import {
 // One statement for any batch size (arrays, not a VALUES list), so PostgreSQL plans it once.
 const INSERT = `
   INSERT INTO notifications (id, workspace_id, to_contact_id, to_phone, to_email, channels, template_key, locale,
-    content, data, category, priority, send_at, status, skipped_routes, timeline, next_attempt_at, created_at, updated_at)
+    content, data, category, priority, send_at, status, skipped_routes, timeline, next_attempt_at, created_at, updated_at,
+    conversation_id, via_provider_id)
   SELECT id, ws, contact, phone, email, channels::text[], template, locale, content, data, category, priority,
-    send_at, status, skipped::text[], timeline, next_at, created, created
+    send_at, status, skipped::text[], timeline, next_at, created, created, conv, via
   FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
     $9::jsonb[], $10::jsonb[], $11::text[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::jsonb[],
-    $17::timestamptz[], $18::timestamptz[])
+    $17::timestamptz[], $18::timestamptz[], $19::uuid[], $20::uuid[])
     AS t(id, ws, contact, phone, email, channels, template, locale, content, data, category, priority, send_at,
-         status, skipped, timeline, next_at, created)`;
+         status, skipped, timeline, next_at, created, conv, via)`;
 
 /** The sending API: accept (persist, then enqueue), list, read, cancel. */
 @Injectable()
 export class NotificationsService implements OnModuleInit {
   private readonly logger = new Logger('Notifications');
   private readonly batches = new GroupCommit<Notification, void>((rows) => this.flush(rows));
+  private windowGuard?: WindowGuard;
 
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
     @InjectRepository(NotificationAttempt) private readonly attempts: Repository<NotificationAttempt>,
     private readonly composer: NotificationComposer,
+    private readonly contacts: ContactsService,
     private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
     private readonly relay: OutboxRelay,
@@ -57,10 +61,43 @@ export class NotificationsService implements OnModuleInit {
     this.relay.register('notifications', (grace) => this.relayPending(grace));
   }
 
-  async send(caller: Principal, dto: SendNotificationDto): Promise<NotificationAcceptedView> {
-    const n = await prepareNotification(dto, caller.workspaceId, this.composer, this.clock.now());
+  /** The WhatsApp module tells which phones are inside their 24-hour window. */
+  setWindowGuard(guard: WindowGuard): void {
+    this.windowGuard = guard;
+  }
+
+  send(caller: Principal, dto: SendNotificationDto): Promise<NotificationAcceptedView> {
+    return this.sendFor(caller.workspaceId, dto);
+  }
+
+  /** For other modules (conversation replies, opt-out confirmations): the same path as the API. */
+  async sendFor(
+    workspaceId: string,
+    dto: SendNotificationDto,
+    options: Omit<PrepareOptions, 'windowGuard'> = {},
+  ): Promise<NotificationAcceptedView> {
+    const n = await this.prepare(workspaceId, dto, this.clock.now(), options);
     await this.store([n]);
     return { id: n.id, status: n.status };
+  }
+
+  /** A contact recipient lends its phone and e-mail; then the request is validated and rendered. */
+  private async prepare(
+    workspaceId: string,
+    dto: SendNotificationDto,
+    now: Date,
+    options: Omit<PrepareOptions, 'windowGuard'> = {},
+  ): Promise<Notification> {
+    if (dto.to?.contactId) {
+      const contact = await this.contacts.find(workspaceId, dto.to.contactId);
+      if (!contact) throw notFound('Contact');
+      dto.to.phone ??= contact.phone ?? undefined;
+      dto.to.email ??= contact.email ?? undefined;
+    }
+    return prepareNotification(dto, workspaceId, this.composer, now, {
+      ...options,
+      windowGuard: this.windowGuard,
+    });
   }
 
   /** Each item is validated and accepted on its own; the accepted ones are stored in one insert. */
@@ -77,7 +114,7 @@ export class NotificationsService implements OnModuleInit {
           return { index, error: { code: 'VALIDATION_FAILED', detail } };
         }
         try {
-          const row = await prepareNotification(parsed, caller.workspaceId, this.composer, now);
+          const row = await this.prepare(caller.workspaceId, parsed, now);
           return { index, id: row.id, status: row.status, row };
         } catch (err) {
           if (!(err instanceof ProblemException)) throw err;
@@ -164,6 +201,8 @@ export class NotificationsService implements OnModuleInit {
       rows.map((n) => JSON.stringify(n.timeline)),
       rows.map((n) => n.nextAttemptAt.toISOString()),
       rows.map((n) => n.createdAt.toISOString()),
+      rows.map((n) => n.conversationId),
+      rows.map((n) => n.viaProviderId),
     ]);
     const now = this.clock.nowMs();
     try {

@@ -18,7 +18,9 @@ export function dataSourceOptions(
     connectTimeoutMS: 5000,
     applicationName: 'ponte',
     synchronize: false,
-    logging: ['error'],
+    // TypeORM would print failed SQL with its parameters (phones, e-mails) straight to the console,
+    // past the masking logger; errors reach our logs through the exception filter instead.
+    logging: false,
   };
 }
 

@@ -24,6 +24,10 @@ export const PROBLEMS = {
   TEMPLATE_NOT_FOUND: { status: 422, title: 'No template with this key for the channel' },
   TEMPLATE_VARIABLES_MISSING: { status: 422, title: 'The data lacks variables the template uses' },
   NOTIFICATION_NOT_CANCELLABLE: { status: 409, title: 'The notification can no longer be cancelled' },
+  WHATSAPP_WINDOW_CLOSED: {
+    status: 422,
+    title: 'Outside the 24-hour WhatsApp window only approved templates can be sent',
+  },
   RECIPIENT_UNREACHABLE: { status: 422, title: 'The recipient has no address for the channels asked' },
   RATE_LIMITED: { status: 429, title: 'Rate limit exceeded' },
   INTERNAL: { status: 500, title: 'Internal error' },

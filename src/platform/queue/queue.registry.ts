@@ -32,12 +32,17 @@ export const JOBS = {
     queue: QueueName.Maintenance,
     schedule: { pattern: '30 3 * * *', tz: 'America/Sao_Paulo' },
   },
+  'events.anonymise': {
+    queue: QueueName.Maintenance,
+    schedule: { pattern: '45 3 * * *', tz: 'America/Sao_Paulo' },
+  },
   'events.process-high': { queue: QueueName.EventsHigh },
   'events.process': { queue: QueueName.Events },
   'events.process-low': { queue: QueueName.EventsLow },
   'events.retry': { queue: QueueName.Retry },
   'deliveries.send': { queue: QueueName.Deliveries },
   'notifications.send': { queue: QueueName.Notifications },
+  'whatsapp.mark-read': { queue: QueueName.Notifications },
 } satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOBS;

@@ -6,8 +6,11 @@ export type MessageDirection = 'inbound' | 'outbound';
 @Entity('messages')
 @Index(['conversationId', 'id'])
 @Index(['workspaceId', 'contactId'])
-@Index(['workspaceId', 'direction', 'providerMessageId'], { unique: true, where: 'provider_message_id IS NOT NULL' })
-@Index(['notificationId'], { where: 'notification_id IS NOT NULL' })
+@Index(['workspaceId', 'direction', 'providerMessageId'], {
+  unique: true,
+  where: 'provider_message_id IS NOT NULL',
+})
+@Index(['notificationId'], { unique: true, where: 'notification_id IS NOT NULL' })
 export class Message {
   @PrimaryColumn('uuid') id: string;
   @Column('uuid') workspaceId: string;

@@ -43,7 +43,7 @@ export class MetaAdapter extends ProviderAdapter<MetaConfig> {
   }
 
   /** Marks an inbound message (and the ones before it) read. */
-  async markRead(account: ProviderAccount<MetaConfig>, messageId: string): Promise<void> {
+  override async markRead(account: ProviderAccount<MetaConfig>, messageId: string): Promise<void> {
     await this.post(account, { messaging_product: 'whatsapp', status: 'read', message_id: messageId });
   }
 

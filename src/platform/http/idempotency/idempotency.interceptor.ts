@@ -1,13 +1,4 @@
-import {
-  CallHandler,
-  ExecutionContext,
-  HttpStatus,
-  Injectable,
-  NestInterceptor,
-  UseInterceptors,
-} from '@nestjs/common';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
-import { Reflector } from '@nestjs/core';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { ProblemException } from '../problem';
@@ -19,10 +10,7 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(
-    private readonly reflector: Reflector,
-    private readonly idempotency: IdempotencyService,
-  ) {}
+  constructor(private readonly idempotency: IdempotencyService) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
@@ -56,12 +44,11 @@ export class IdempotencyInterceptor implements NestInterceptor {
       if (claim.status >= 400) void reply.type('application/problem+json');
       return claim.body;
     }
-    const status =
-      this.reflector.get<number | undefined>(HTTP_CODE_METADATA, context.getHandler()) ??
-      (request.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
     try {
       const body = await lastValueFrom(next.handle(), { defaultValue: undefined });
-      await this.idempotency.complete(workspaceId, key, status, body);
+      // Nest sets the route's status before interceptors run; a handler may have changed it since
+      // (an upsert answering 200 instead of 201): the replay must answer what was answered.
+      await this.idempotency.complete(workspaceId, key, reply.statusCode, body);
       return body;
     } catch (err) {
       const problem = problemFor(request, err).doc;

@@ -1,0 +1,199 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Repository } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { Clock } from '../../platform/clock';
+import { Page, paginate } from '../../platform/http/pagination';
+import { Principal } from '../../platform/http/principal';
+import { notFound, ProblemException } from '../../platform/http/problem';
+import { toE164 } from '../phone';
+import { ContactPreferencesService, ConsentSetting } from './contact-preferences.service';
+import { toContactView } from './contact-views';
+import { Contact } from './contact.entity';
+import { ContactQuery, ContactView, UpdateContactDto, UpsertContactDto } from './contacts.dto';
+import { ContactWrites, phoneFromWaId } from './contact-writes';
+
+/** What an inbound message (or an outbound one to a bare address) knows about the person. */
+export interface ChannelAddress {
+  waId?: string;
+  phone?: string;
+  email?: string;
+  name?: string | null;
+}
+
+/**
+ * Contacts: the API (upsert by externalId, else phone; get, patch, search) and what other modules
+ * use (`find`, `findByAddress`, `upsertFromChannel`, `setConsent`). Erased contacts are invisible.
+ */
+@Injectable()
+export class ContactsService {
+  constructor(
+    @InjectRepository(Contact) private readonly contacts: Repository<Contact>,
+    private readonly writes: ContactWrites,
+    private readonly preferences: ContactPreferencesService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** POST /v1/contacts: `created` tells 201 from 200. */
+  async upsert(
+    caller: Principal,
+    dto: UpsertContactDto,
+  ): Promise<{ contact: ContactView; created: boolean }> {
+    const ws = caller.workspaceId;
+    const phone = this.writes.lookupPhone(dto);
+    if (!dto.externalId && !phone && !dto.email) {
+      throw new ProblemException('VALIDATION_FAILED', 'One or more fields are invalid', {
+        errors: [{ field: '(body)', message: 'give at least one of externalId, phone, waId or email' }],
+      });
+    }
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let found = dto.externalId ? await this.one(ws, { externalId: dto.externalId }) : null;
+      if (!found && phone) {
+        found = await this.one(ws, { phone });
+        if (found?.externalId && dto.externalId && found.externalId !== dto.externalId) {
+          throw this.writes.conflict('phone', found.id);
+        }
+      }
+      if (found) {
+        const changed = await this.writes.change(ws, found.id, dto, phone);
+        if (changed) return { contact: toContactView(changed), created: false };
+        continue; // erased meanwhile
+      }
+      const row = this.newContact(ws, { ...this.writes.fieldsOf(dto), phone: phone ?? null });
+      if (await this.writes.insert(row)) return { contact: toContactView(row), created: true };
+      // Someone created it meanwhile (same externalId or phone): the next round finds it.
+    }
+    throw new ProblemException('CONFLICT', 'The contact changed concurrently; retry');
+  }
+
+  async get(caller: Principal, id: string): Promise<ContactView> {
+    const c = await this.find(caller.workspaceId, id);
+    if (!c) throw notFound('Contact');
+    return toContactView(c);
+  }
+
+  /** Fields given replace the current ones; tags are replaced, attributes merged (null removes a key). */
+  async update(caller: Principal, id: string, dto: UpdateContactDto): Promise<ContactView> {
+    const changed = await this.writes.change(caller.workspaceId, id, dto, this.writes.lookupPhone(dto));
+    if (!changed) throw notFound('Contact');
+    return toContactView(changed);
+  }
+
+  list(caller: Principal, query: ContactQuery): Promise<Page<ContactView>> {
+    const qb = this.contacts
+      .createQueryBuilder('c')
+      .where('c.workspaceId = :ws AND c.erasedAt IS NULL', { ws: caller.workspaceId });
+    if (query.tag) qb.andWhere(':tag = ANY(c.tags)', { tag: query.tag });
+    const search = query.search?.trim();
+    if (search) {
+      const ors = ['c.name ILIKE :like', 'c.email ILIKE :like', 'c.externalId ILIKE :like'];
+      const digits = search.replace(/\D/g, '');
+      if (digits.length >= 3) ors.push('c.phone LIKE :digits');
+      const e164 = digits.length >= 8 ? toE164(search) : undefined;
+      if (e164) ors.push('c.phone = :e164');
+      qb.andWhere(`(${ors.join(' OR ')})`, {
+        like: `%${escapeLike(search)}%`,
+        digits: `%${digits}%`,
+        e164,
+      });
+    }
+    return paginate(qb, query, toContactView);
+  }
+
+  /** The contact, or null when unknown, in another workspace, or erased. */
+  find(workspaceId: string, id: string): Promise<Contact | null> {
+    return this.contacts.findOneBy({ id, workspaceId, erasedAt: IsNull() });
+  }
+
+  /** The contact with this phone (normalised to E.164), else the oldest with this e-mail. */
+  async findByAddress(
+    workspaceId: string,
+    address: { phone?: string | null; email?: string | null },
+  ): Promise<Contact | null> {
+    const phone = address.phone ? toE164(address.phone) : undefined;
+    const byPhone = phone ? await this.one(workspaceId, { phone }) : null;
+    if (byPhone) return byPhone;
+    const email = address.email?.trim().toLowerCase();
+    return email ? this.one(workspaceId, { email }) : null;
+  }
+
+  /**
+   * The contact an inbound message comes from, created when missing: found by the phone from
+   * `waId` (or `phone`), else by e-mail (else, with neither, by the exact `waId`). `waId` is kept
+   * as given (updated when it changed); name, phone and e-mail only fill empty fields. Concurrent
+   * calls for one person make one contact.
+   */
+  async upsertFromChannel(workspaceId: string, input: ChannelAddress): Promise<Contact> {
+    const phone =
+      (input.waId && phoneFromWaId(input.waId)) || (input.phone ? toE164(input.phone) : undefined);
+    const email = input.email?.trim().toLowerCase() || undefined;
+    const waId = input.waId || undefined;
+    const name = input.name?.trim() || undefined;
+    if (!phone && !email && !waId) throw new Error('upsertFromChannel needs a waId, phone or e-mail');
+    for (let attempt = 0; attempt < 3; attempt++) {
+      let found = phone ? await this.one(workspaceId, { phone }) : null;
+      if (!found && email) {
+        found = await this.one(workspaceId, { email });
+        if (found?.phone && phone && found.phone !== phone) found = null; // someone else's e-mail
+      }
+      if (!found && !phone && !email) found = await this.one(workspaceId, { waId });
+      if (found) return this.writes.fill(found, { waId, name, phone, email });
+      const row = this.newContact(workspaceId, {
+        phone: phone ?? null,
+        waId: waId ?? null,
+        email: email ?? null,
+      });
+      row.name = name ?? null;
+      // Without a phone no unique index stops a twin: serialise on the address instead.
+      const lock = phone ? undefined : `contact:${workspaceId}:${email ? `email:${email}` : `wa:${waId}`}`;
+      if (await this.writes.insert(row, lock)) return row;
+    }
+    throw new Error('contact upsert from channel did not settle');
+  }
+
+  /** Opt in or out of one (channel, category); true when it changed something (and logged it). */
+  setConsent(
+    workspaceId: string,
+    contactId: string,
+    change: ConsentSetting & { source: string; detail?: string },
+  ): Promise<boolean> {
+    return this.preferences.setConsent(workspaceId, contactId, change);
+  }
+
+  /** The oldest live contact matching `where` in the workspace. */
+  private one(
+    workspaceId: string,
+    where: Partial<Record<'externalId' | 'phone' | 'email' | 'waId', string>>,
+  ) {
+    return this.contacts.findOne({
+      where: { ...where, workspaceId, erasedAt: IsNull() },
+      order: { id: 'ASC' },
+    });
+  }
+
+  private newContact(workspaceId: string, fields: Partial<Contact>): Contact {
+    const now = this.clock.now();
+    return {
+      id: uuidv7(),
+      workspaceId,
+      externalId: null,
+      name: null,
+      phone: null,
+      waId: null,
+      email: null,
+      locale: null,
+      tags: [],
+      attributes: {},
+      preferences: {},
+      quietHours: null,
+      createdAt: now,
+      updatedAt: now,
+      erasedAt: null,
+      ...fields,
+    };
+  }
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, '\\$&');
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { Clock } from '../../platform/clock';
+import type { Channel } from '../channels';
+import { isAllowed, quietHoursEnd } from '../contacts/consent';
+import type { Category } from '../contacts/contact.entity';
+import { ContactsService } from '../contacts/contacts.service';
+import type { Notification } from './notification.entity';
+
+export interface ConsentDecision {
+  /** Channels the contact opted out of for this category. */
+  suppressed: Channel[];
+  /** Marketing inside the contact's quiet hours waits until they end. */
+  deferUntil: Date | null;
+}
+
+/**
+ * Consent at send time (it may have changed since the request): opted-out channels are never
+ * used, and marketing waits out the contact's quiet hours. A recipient who is not a contact has
+ * given no preferences: everything is allowed.
+ */
+@Injectable()
+export class ConsentGate {
+  constructor(
+    private readonly contacts: ContactsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async check(n: Notification): Promise<ConsentDecision> {
+    const contact = n.toContactId
+      ? await this.contacts.find(n.workspaceId, n.toContactId)
+      : await this.contacts.findByAddress(n.workspaceId, { phone: n.toPhone, email: n.toEmail });
+    if (!contact) return { suppressed: [], deferUntil: null };
+    const category = n.category as Category;
+    return {
+      suppressed: n.channels.filter((c) => !isAllowed(contact, c, category)),
+      deferUntil: category === 'marketing' ? quietHoursEnd(contact.quietHours, this.clock.now()) : null,
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { WhatsAppMessageData } from '../../events/normalisers/message-data';
+import { EventHandlers, StoredEvent } from '../../events/processing/event-handlers';
+import { WorkspacesService } from '../../gateway/workspaces/workspaces.service';
+import { ContactsService } from '../../notifications/contacts/contacts.service';
+import { classifyConsentMessage } from '../../notifications/contacts/opt-out';
+import { NotificationsService } from '../../notifications/sending/notifications.service';
+
+/**
+ * A message that is just PARAR (or says "parar de receber"...) opts the contact out of marketing
+ * on that channel, VOLTAR/START back in; each change is logged and confirmed on the same channel
+ * (and WhatsApp number). A message that changes nothing is not answered.
+ */
+@Injectable()
+export class ConsentByMessage implements OnModuleInit {
+  private readonly logger = new Logger('ConsentByMessage');
+
+  constructor(
+    private readonly handlers: EventHandlers,
+    private readonly contacts: ContactsService,
+    private readonly notifications: NotificationsService,
+    private readonly workspaces: WorkspacesService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.subscribe('consent.whatsapp', 'whatsapp.message.received', (e) =>
+      this.onMessage(e, 'whatsapp'),
+    );
+    this.handlers.subscribe('consent.sms', 'sms.message.received', (e) => this.onMessage(e, 'sms'));
+  }
+
+  async onMessage(event: StoredEvent, channel: 'whatsapp' | 'sms'): Promise<void> {
+    const data = event.data as unknown as WhatsAppMessageData & {
+      contactId?: string;
+      conversationId?: string;
+    };
+    const verdict = classifyConsentMessage(data.text);
+    if (!verdict || !data.from) return;
+    const contactId =
+      data.contactId ??
+      (
+        await this.contacts.upsertFromChannel(
+          event.workspaceId,
+          channel === 'whatsapp' ? { waId: data.from } : { phone: data.from },
+        )
+      ).id;
+    const optedIn = verdict === 'opt-in';
+    const changed = await this.contacts.setConsent(event.workspaceId, contactId, {
+      channel,
+      category: 'marketing',
+      optedIn,
+      source: 'message',
+      detail: data.messageId,
+    });
+    if (!changed) return;
+    this.logger.log(
+      `contact ${contactId} opted ${optedIn ? 'in to' : 'out of'} marketing on ${channel} by message`,
+    );
+    const conversation: Array<{ provider_id: string | null }> = data.conversationId
+      ? await this.dataSource.query(`SELECT provider_id FROM conversations WHERE id = $1`, [
+          data.conversationId,
+        ])
+      : [];
+    await this.notifications.sendFor(
+      event.workspaceId,
+      {
+        to: { contactId },
+        channels: [channel],
+        template: optedIn ? 'opt-in-confirmation' : 'opt-out-confirmation',
+        data: { businessName: await this.workspaces.nameOf(event.workspaceId) },
+        category: 'transactional',
+      },
+      { conversationId: data.conversationId ?? null, viaProviderId: conversation[0]?.provider_id ?? null },
+    );
+  }
+}
