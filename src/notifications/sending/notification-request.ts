@@ -26,6 +26,11 @@ export type WindowGuard = (
 ) => Promise<boolean>;
 
 export interface PrepareOptions {
+  /**
+   * A caller's own id for the notification (e.g. derived from a workflow execution and step): the
+   * same id twice stores and sends one notification.
+   */
+  id?: string;
   conversationId?: string | null;
   viaProviderId?: string | null;
   windowGuard?: WindowGuard;
@@ -79,7 +84,7 @@ export async function prepareNotification(
   const scheduled = sendAt !== null && sendAt.getTime() > now.getTime();
   const status = scheduled ? 'scheduled' : 'queued';
   return {
-    id: uuidv7(),
+    id: options.id ?? uuidv7(),
     ...composable,
     toContactId: to.contactId ?? null,
     conversationId: options.conversationId ?? null,

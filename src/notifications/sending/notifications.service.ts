@@ -37,7 +37,8 @@ const INSERT = `
     $9::jsonb[], $10::jsonb[], $11::text[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::jsonb[],
     $17::timestamptz[], $18::timestamptz[], $19::uuid[], $20::uuid[])
     AS t(id, ws, contact, phone, email, channels, template, locale, content, data, category, priority, send_at,
-         status, skipped, timeline, next_at, created, conv, via)`;
+         status, skipped, timeline, next_at, created, conv, via)
+  ON CONFLICT (id) DO NOTHING`;
 
 /** The sending API: accept (persist, then enqueue), list, read, cancel. */
 @Injectable()
@@ -70,7 +71,10 @@ export class NotificationsService implements OnModuleInit {
     return this.sendFor(caller.workspaceId, dto);
   }
 
-  /** For other modules (conversation replies, opt-out confirmations): the same path as the API. */
+  /**
+   * For other modules (conversation replies, opt-out confirmations, workflow steps): the same path
+   * as the API. With `options.id`, asking twice sends once (the second answer is the first's id).
+   */
   async sendFor(
     workspaceId: string,
     dto: SendNotificationDto,
