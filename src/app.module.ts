@@ -5,6 +5,7 @@ import { EventsModule } from './events/events.module';
 import { GatewayModule } from './gateway/gateway.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { WhatsAppModule } from './whatsapp/whatsapp.module';
+import { WorkflowsModule } from './workflows/workflows.module';
 import { PlatformModule, PlatformOptions } from './platform/platform.module';
 
 export interface AppOptions extends PlatformOptions {
@@ -25,6 +26,7 @@ export class AppModule {
         DeliveriesModule,
         NotificationsModule,
         WhatsAppModule,
+        WorkflowsModule,
         ...(options.imports ?? []),
       ],
     };

@@ -24,6 +24,6 @@ import { Delivery } from './sending/delivery.entity';
   ],
   controllers: [EndpointsController, ...MAPPING_CONTROLLERS],
   providers: [EndpointsService, DeliveriesService, DeliveryFanout, DeliverySender, ...MAPPING_PROVIDERS],
-  exports: [...MAPPING_PROVIDERS],
+  exports: [...MAPPING_PROVIDERS, DeliveriesService, EndpointsService],
 })
 export class DeliveriesModule {}

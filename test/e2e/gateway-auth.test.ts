@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { waitFor } from '../support/private-redis';
 import { DlqService } from '../../src/events/dlq/dlq.service';
 import { ADMIN_KEY, startTestApp, TestApp } from '../support/test-app';
 
@@ -163,6 +164,24 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
       [workspaceA, fixtures['/v1/contacts/{id}']],
     );
     fixtures['/v1/conversations/{id}'] = conversationId;
+    const workflow = await t
+      .http()
+      .post('/v1/workflows/from-template')
+      .set(t.auth())
+      .send({ template: 'lead-welcome' });
+    fixtures['/v1/workflows/{id}'] = workflow.body.id;
+    await t
+      .http()
+      .post('/v1/events')
+      .set(t.auth())
+      .send({ type: 'lead.created', data: { name: 'A', phone: '+5531992953077' } });
+    fixtures['/v1/executions/{id}'] = await waitFor(
+      async () =>
+        (await t.http().get(`/v1/workflows/${workflow.body.id}/executions`).set(t.auth())).body.data[0]
+          ?.id as string | undefined,
+      15_000,
+      'an execution',
+    );
     // A body each route accepts, so that the answer is about the id, not the body.
     const bodies: Record<string, object> = {
       '/v1/endpoints/{id}/recover': { since: new Date().toISOString() },

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { v7 as uuidv7 } from 'uuid';
+import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { DlqService } from '../../events/dlq/dlq.service';
 import { OutboxRelay } from '../../events/processing/outbox-relay';
 import { EventErasure } from '../../events/store/event-erasure';
@@ -16,6 +16,9 @@ import { DeliveryView } from './deliveries.dto';
 import { DeliveryAttempt } from './delivery-attempt.entity';
 import { deliveryJob } from './delivery-jobs';
 import { Delivery } from './delivery.entity';
+
+/** Namespace of the delivery ids derived from a caller's idempotency key. */
+const DELIVERY_KEY_NAMESPACE = '6f1c3f4e-2a7b-5c8d-9e0f-1a2b3c4d5e6f';
 
 @Injectable()
 export class DeliveriesService implements OnModuleInit {
@@ -119,6 +122,47 @@ export class DeliveriesService implements OnModuleInit {
     });
     await this.jobs.enqueueBulk([deliveryJob(id, 0, 0)]);
     return { deliveryId: id };
+  }
+
+  /**
+   * For workflows: `{type, timestamp, data}` to one endpoint, or to every enabled endpoint of a
+   * `system` (crm, accounting...), through the normal signed path with its retries and mappings.
+   * `key` makes it idempotent: the same key again adds no delivery. Answers the delivery ids.
+   */
+  async deliverPayload(
+    workspaceId: string,
+    target: { endpointId: string } | { system: string },
+    payload: { type: string; data: unknown },
+    key: string,
+  ): Promise<string[]> {
+    const endpoints =
+      'endpointId' in target
+        ? [await this.endpoints.find(workspaceId, target.endpointId)]
+        : await this.deliveries.query<Array<{ id: string }>>(
+            'SELECT id FROM endpoints WHERE workspace_id = $1 AND system = $2 AND enabled ORDER BY id',
+            [workspaceId, target.system],
+          );
+    if (endpoints.length === 0) return [];
+    const now = this.clock.now();
+    const rows = endpoints.map((e) => ({
+      id: uuidv5(`${key}/${e.id}`, DELIVERY_KEY_NAMESPACE),
+      endpointId: e.id,
+    }));
+    await this.deliveries.query(
+      `INSERT INTO deliveries (id, workspace_id, endpoint_id, event_id, event_type, payload, status, next_attempt_at, created_at)
+       SELECT id, $2, ep, NULL, $3, $4::jsonb, 'pending', $5, $5 FROM unnest($1::uuid[], $6::uuid[]) AS t(id, ep)
+       ON CONFLICT (id) DO NOTHING`,
+      [
+        rows.map((r) => r.id),
+        workspaceId,
+        payload.type,
+        JSON.stringify({ type: payload.type, timestamp: now.toISOString(), data: payload.data }),
+        now,
+        rows.map((r) => r.endpointId),
+      ],
+    );
+    await this.jobs.enqueueBulk(rows.map((r) => deliveryJob(r.id, 0, 0)));
+    return rows.map((r) => r.id);
   }
 
   /** Re-send what failed (dead or waiting for a retry) since `since`: a new round of attempts. */

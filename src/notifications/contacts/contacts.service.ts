@@ -100,6 +100,17 @@ export class ContactsService {
     return paginate(qb, query, toContactView);
   }
 
+  /** Adds tags (kept once each, in the order first added); the new list, or null when the contact is gone. */
+  async addTags(workspaceId: string, id: string, tags: string[]): Promise<string[] | null> {
+    const [rows]: [Array<{ tags: string[] }>] = await this.contacts.query(
+      `UPDATE contacts SET updated_at = $4,
+         tags = ARRAY(SELECT t FROM unnest(tags || $3::text[]) WITH ORDINALITY AS u(t, i) GROUP BY t ORDER BY min(i))
+       WHERE id = $1 AND workspace_id = $2 AND erased_at IS NULL RETURNING tags`,
+      [id, workspaceId, tags, this.clock.now()],
+    );
+    return rows[0]?.tags ?? null;
+  }
+
   /** The contact, or null when unknown, in another workspace, or erased. */
   find(workspaceId: string, id: string): Promise<Contact | null> {
     return this.contacts.findOneBy({ id, workspaceId, erasedAt: IsNull() });

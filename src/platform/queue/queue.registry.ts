@@ -43,6 +43,9 @@ export const JOBS = {
   'deliveries.send': { queue: QueueName.Deliveries },
   'notifications.send': { queue: QueueName.Notifications },
   'whatsapp.mark-read': { queue: QueueName.Notifications },
+  'workflows.run': { queue: QueueName.Workflows },
+  /** Fired by one dynamic job scheduler per scheduled workflow (`wf-cron-<workflow id>`). */
+  'workflows.cron': { queue: QueueName.Workflows },
 } satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOBS;

@@ -1,0 +1,299 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { compileExpression, evaluate } from '../deliveries/mappings/expression';
+import { EventHandlers, StoredEvent } from '../events/processing/event-handlers';
+import { OutboxRelay } from '../events/processing/outbox-relay';
+import { EventsService } from '../events/store/events.service';
+import { Clock } from '../platform/clock';
+import { notFound, ProblemException } from '../platform/http/problem';
+import { Page, PageQuery, paginate } from '../platform/http/pagination';
+import { Principal } from '../platform/http/principal';
+import { JobQueue } from '../platform/queue/job-queue.service';
+import { QueueName } from '../platform/queue/queue.registry';
+import { eventsOf, EventTrigger, patternsFor, Step } from './workflow-definition';
+import { executionJob } from './workflow-runner';
+import { ScopeEvent, WorkflowScope } from './workflow-scope';
+import { depthOfDedupeKey } from './workflow-steps';
+import { Workflow } from './workflow.entity';
+import { WorkflowExecution } from './workflow-execution.entity';
+import { WorkflowStepRun } from './workflow-step-run.entity';
+import { WorkflowVersion } from './workflow-version.entity';
+import { ExecutionSummaryView, ExecutionView, StepRunView } from './workflows.dto';
+
+const RELAY_BATCH = 2000;
+
+/**
+ * Starting executions (one per workflow and event, or per cron tick), cancelling them (by API or
+ * `cancelOn`), retrying, reading them, and relaying their jobs when Redis lost them.
+ */
+@Injectable()
+export class WorkflowExecutions implements OnModuleInit {
+  private readonly logger = new Logger('Workflows');
+
+  constructor(
+    @InjectRepository(Workflow) private readonly workflows: Repository<Workflow>,
+    @InjectRepository(WorkflowVersion) private readonly versions: Repository<WorkflowVersion>,
+    @InjectRepository(WorkflowExecution) private readonly executions: Repository<WorkflowExecution>,
+    @InjectRepository(WorkflowStepRun) private readonly runs: Repository<WorkflowStepRun>,
+    private readonly handlers: EventHandlers,
+    private readonly relay: OutboxRelay,
+    private readonly events: EventsService,
+    private readonly scopes: WorkflowScope,
+    private readonly jobs: JobQueue,
+    private readonly clock: Clock,
+  ) {}
+
+  onModuleInit(): void {
+    this.handlers.subscribe('workflows.trigger', '*', (event) => this.onEvent(event));
+    this.relay.register('workflows', (grace) => this.relayOpen(grace));
+    this.events.contributeToDetail('executions', async (workspaceId, eventId) =>
+      (
+        await this.executions.find({ where: { workspaceId, triggerEventId: eventId }, order: { id: 'ASC' } })
+      ).map((e) => ({ id: e.id, workflowId: e.workflowId, version: e.version, status: e.status })),
+    );
+  }
+
+  /** Cancels what the event cancels, then starts what it triggers. Idempotent: a retried event starts nothing twice. */
+  async onEvent(event: StoredEvent): Promise<void> {
+    await this.cancelMatching(event);
+    const workflows = await this.workflows
+      .createQueryBuilder('w')
+      .where('w.workspaceId = :ws AND w.active AND w.deletedAt IS NULL AND w.triggerEvents && :patterns', {
+        ws: event.workspaceId,
+        patterns: patternsFor(event.type),
+      })
+      .getMany();
+    if (workflows.length === 0) return;
+    const stored = await this.scopes.event(event.id);
+    const scopeEvent: ScopeEvent = {
+      id: event.id,
+      type: event.type,
+      occurredAt: new Date(event.occurredAt).toISOString(),
+      data: event.data,
+    };
+    const { scope, contactId } = await this.scopes.build(event.workspaceId, scopeEvent, null);
+    for (const w of workflows) {
+      const filter = (w.trigger as EventTrigger).filter;
+      if (filter) {
+        try {
+          if (!(await evaluate(compileExpression(filter), scope, {}, { timeoutMs: 200 }))) continue;
+        } catch (err) {
+          this.logger.warn(`workflow ${w.id} filter failed on event ${event.id}: ${(err as Error).message}`);
+          continue;
+        }
+      }
+      await this.start(w, event.id, {
+        triggerEventId: event.id,
+        contactId,
+        depth: depthOfDedupeKey(stored?.dedupeKey),
+      });
+    }
+  }
+
+  /** One execution per (workflow, trigger key); its first job. */
+  async start(
+    w: Workflow,
+    triggerKey: string,
+    fields: { triggerEventId?: string; scheduledAt?: Date; contactId?: string | null; depth?: number },
+  ): Promise<void> {
+    const now = this.clock.now();
+    const id = uuidv7();
+    const inserted: Array<{ id: string }> = await this.executions.query(
+      `INSERT INTO workflow_executions (id, workspace_id, workflow_id, version, trigger_key, trigger_event_id, scheduled_at,
+         contact_id, depth, cancel_on_events, status, seq, started_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text[], 'running', 0, $11, $11)
+       ON CONFLICT (workflow_id, trigger_key) DO NOTHING RETURNING id`,
+      [
+        id,
+        w.workspaceId,
+        w.id,
+        w.version,
+        triggerKey,
+        fields.triggerEventId ?? null,
+        fields.scheduledAt ?? null,
+        fields.contactId ?? null,
+        fields.depth ?? 0,
+        w.cancelOn ? eventsOf(w.cancelOn.event) : [],
+        now,
+      ],
+    );
+    if (inserted.length) await this.jobs.enqueueBulk([executionJob(id, 0)]);
+  }
+
+  private async cancelMatching(event: StoredEvent): Promise<void> {
+    const candidates = await this.executions
+      .createQueryBuilder('e')
+      .where(`e.workspaceId = :ws AND e.status IN ('running', 'waiting') AND e.cancelOnEvents && :patterns`, {
+        ws: event.workspaceId,
+        patterns: patternsFor(event.type),
+      })
+      .andWhere('(e.triggerEventId IS NULL OR e.triggerEventId <> :eventId)', { eventId: event.id })
+      .getMany();
+    for (const exec of candidates) {
+      const version = await this.versions.findOneBy({ workflowId: exec.workflowId, version: exec.version });
+      const match = version?.cancelOn?.match;
+      if (match) {
+        const trigger = exec.triggerEventId ? await this.scopes.event(exec.triggerEventId) : null;
+        const input = {
+          event: {
+            id: event.id,
+            type: event.type,
+            occurredAt: new Date(event.occurredAt).toISOString(),
+            data: event.data,
+          },
+          trigger,
+        };
+        try {
+          if (!(await evaluate(compileExpression(match), input, {}, { timeoutMs: 200 }))) continue;
+        } catch (err) {
+          this.logger.warn(`cancelOn of execution ${exec.id} failed: ${(err as Error).message}`);
+          continue;
+        }
+      }
+      await this.cancelOne(exec.id, `cancelled by ${event.type} ${event.id}`);
+    }
+  }
+
+  /** Running or waiting → cancelled; its timer (if Redis still has it) is removed. */
+  private async cancelOne(id: string, reason: string): Promise<boolean> {
+    const now = this.clock.now();
+    const [rows]: [Array<{ seq: number }>] = await this.executions.query(
+      `UPDATE workflow_executions SET status = 'cancelled', error = $2, finished_at = $3, updated_at = $3,
+         lease_until = NULL, wake_at = NULL
+       WHERE id = $1 AND status IN ('running', 'waiting') RETURNING seq`,
+      [id, reason, now],
+    );
+    if (!rows[0]) return false;
+    await this.runs.update(
+      { executionId: id, status: In(['running', 'pending']) },
+      { status: 'cancelled', finishedAt: now },
+    );
+    await this.jobs
+      .queue(QueueName.Workflows)
+      .remove(`wf-${id}-${rows[0].seq}`)
+      .catch(() => undefined); // a stale job does nothing anyway
+    return true;
+  }
+
+  async cancel(caller: Principal, id: string): Promise<ExecutionView> {
+    await this.find(caller.workspaceId, id);
+    if (!(await this.cancelOne(id, 'cancelled by request')))
+      throw new ProblemException('EXECUTION_NOT_CANCELLABLE', 'The execution is not running or waiting');
+    return this.get(caller, id);
+  }
+
+  /** A failed execution runs again from its failed step (the steps that succeeded are not repeated). */
+  async retry(caller: Principal, id: string): Promise<ExecutionView> {
+    await this.find(caller.workspaceId, id);
+    const [rows]: [Array<{ seq: number }>] = await this.executions.query(
+      `UPDATE workflow_executions SET status = 'running', error = NULL, failed_step = NULL, finished_at = NULL,
+         seq = seq + 1, lease_until = NULL, updated_at = $2
+       WHERE id = $1 AND status = 'failed' RETURNING seq`,
+      [id, this.clock.now()],
+    );
+    if (!rows[0])
+      throw new ProblemException('EXECUTION_NOT_RETRYABLE', 'Only a failed execution can be retried');
+    await this.jobs.enqueueBulk([executionJob(id, rows[0].seq)]);
+    return this.get(caller, id);
+  }
+
+  /** Cancels every open execution of a deleted workflow. */
+  async cancelAllOf(workflowId: string): Promise<void> {
+    const open = await this.executions.find({
+      where: { workflowId, status: In(['running', 'waiting']) },
+      select: { id: true },
+    });
+    for (const e of open) await this.cancelOne(e.id, 'workflow deleted');
+  }
+
+  async list(caller: Principal, workflowId: string, query: PageQuery): Promise<Page<ExecutionSummaryView>> {
+    const qb = this.executions
+      .createQueryBuilder('e')
+      .where('e.workspaceId = :ws AND e.workflowId = :workflowId', { ws: caller.workspaceId, workflowId });
+    return paginate(qb, query, summary);
+  }
+
+  async get(caller: Principal, id: string): Promise<ExecutionView> {
+    const exec = await this.find(caller.workspaceId, id);
+    const version = await this.versions.findOneByOrFail({
+      workflowId: exec.workflowId,
+      version: exec.version,
+    });
+    const rows = new Map((await this.runs.findBy({ executionId: id })).map((r) => [r.stepId, r]));
+    const steps: StepRunView[] = [];
+    const visit = (list: Step[], path: string) =>
+      list.forEach((step, i) => {
+        const r = rows.get(step.id);
+        const unreached = exec.status === 'cancelled' ? 'cancelled' : 'pending';
+        steps.push({
+          id: step.id,
+          type: step.type,
+          path: `${path}.${i}`,
+          status: r?.status ?? unreached,
+          attempts: r?.attempts ?? 0,
+          startedAt: r?.startedAt?.toISOString() ?? null,
+          finishedAt: r?.finishedAt?.toISOString() ?? null,
+          output: r?.output ?? null,
+          error: r?.error ?? null,
+        });
+        if (step.type === 'branch') {
+          visit(step.then, `${path}.${i}.then`);
+          visit(step.else ?? [], `${path}.${i}.else`);
+        }
+      });
+    visit(version.steps, 'steps');
+    return { ...summary(exec), steps };
+  }
+
+  private async find(workspaceId: string, id: string): Promise<WorkflowExecution> {
+    const exec = await this.executions.findOneBy({ id, workspaceId });
+    if (!exec) throw notFound('Execution');
+    return exec;
+  }
+
+  /**
+   * Redis may have lost the jobs: waiting executions get their timer again (fired at once when
+   * overdue), runnable ones their job; a lease that expired means its worker died, so a new job.
+   */
+  private async relayOpen(graceSeconds: number): Promise<number> {
+    const waiting: Array<{ id: string; seq: number; wake_at: Date }> = await this.executions.query(
+      `SELECT id, seq, wake_at FROM workflow_executions WHERE status = 'waiting' ORDER BY wake_at LIMIT ${RELAY_BATCH}`,
+    );
+    const lost: Array<{ id: string; seq: number }> = await this.executions.query(
+      `SELECT id, seq FROM workflow_executions WHERE status = 'running' AND lease_until IS NULL
+         AND updated_at < now() - make_interval(secs => $1) LIMIT ${RELAY_BATCH}`,
+      [graceSeconds],
+    );
+    const [dead]: [Array<{ id: string; seq: number }>] = await this.executions.query(
+      `UPDATE workflow_executions SET seq = seq + 1, lease_until = NULL
+       WHERE id IN (SELECT id FROM workflow_executions WHERE status = 'running' AND lease_until < now() LIMIT ${RELAY_BATCH})
+       RETURNING id, seq`,
+    );
+    const now = this.clock.nowMs();
+    const jobs = [
+      ...waiting.map((e) => executionJob(e.id, e.seq, new Date(e.wake_at).getTime() - now)),
+      ...[...lost, ...dead].map((e) => executionJob(e.id, e.seq)),
+    ];
+    if (jobs.length) await this.jobs.enqueueBulk(jobs);
+    return jobs.length;
+  }
+}
+
+function summary(e: WorkflowExecution): ExecutionSummaryView {
+  return {
+    id: e.id,
+    workflowId: e.workflowId,
+    version: e.version,
+    status: e.status,
+    triggerEventId: e.triggerEventId,
+    scheduledAt: e.scheduledAt?.toISOString() ?? null,
+    contactId: e.contactId,
+    wakeAt: e.wakeAt?.toISOString() ?? null,
+    error: e.error,
+    failedStep: e.failedStep,
+    startedAt: e.startedAt.toISOString(),
+    finishedAt: e.finishedAt?.toISOString() ?? null,
+  };
+}

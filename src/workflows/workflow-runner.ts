@@ -1,0 +1,315 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { v7 as uuidv7 } from 'uuid';
+import { Clock } from '../platform/clock';
+import { ProblemException } from '../platform/http/problem';
+import { JobQueue } from '../platform/queue/job-queue.service';
+import { OnJob } from '../platform/queue/on-job.decorator';
+import { parseDuration } from './iso-duration';
+import { StepError } from './step-error';
+import { allSteps, DelayStep, Step } from './workflow-definition';
+import { WorkflowScope } from './workflow-scope';
+import { evaluateField, StepContext, WorkflowSteps } from './workflow-steps';
+import { WorkflowExecution } from './workflow-execution.entity';
+import { WorkflowStepRun } from './workflow-step-run.entity';
+import { WorkflowVersion } from './workflow-version.entity';
+
+const LEASE_SECONDS = 60;
+type Outcome = 'done' | 'waiting' | 'failed' | 'stopped';
+
+/** The one live job of an execution: `wf-<execution>-<seq>`, delayed until it is due. */
+export function executionJob(executionId: string, seq: number, delayMs = 0) {
+  return {
+    name: 'workflows.run',
+    data: { executionId, seq },
+    opts: { jobId: `wf-${executionId}-${seq}`, delay: delayMs > 0 ? delayMs : undefined },
+  };
+}
+
+/**
+ * Walks an execution's version from the top: steps already succeeded or skipped are passed (a
+ * branch takes the path it took), the first other one runs. So a crash or a retry resumes where it
+ * stopped and no finished step runs twice. A delay not yet due parks the execution as `waiting`
+ * with its `wake_at` and a delayed job.
+ */
+@Injectable()
+export class WorkflowRunner {
+  private readonly logger = new Logger('Workflows');
+
+  constructor(
+    @InjectRepository(WorkflowExecution) private readonly executions: Repository<WorkflowExecution>,
+    @InjectRepository(WorkflowVersion) private readonly versions: Repository<WorkflowVersion>,
+    @InjectRepository(WorkflowStepRun) private readonly runs: Repository<WorkflowStepRun>,
+    private readonly steps: WorkflowSteps,
+    private readonly scopes: WorkflowScope,
+    private readonly jobs: JobQueue,
+    private readonly clock: Clock,
+  ) {}
+
+  @OnJob('workflows.run')
+  async run(data: { executionId: string; seq: number }): Promise<void> {
+    const exec = await this.executions.findOneBy({ id: data.executionId });
+    if (!exec || exec.seq !== data.seq || !['running', 'waiting'].includes(exec.status)) return;
+    if (exec.status === 'waiting' && exec.wakeAt && exec.wakeAt.getTime() > this.clock.nowMs()) {
+      // Early (a promoted or re-offered job): a fresh timer for the rest of the wait.
+      await this.park(exec.id, exec.seq, exec.wakeAt);
+      return;
+    }
+    const [leased]: [Array<{ id: string }>] = await this.executions.query(
+      `UPDATE workflow_executions SET status = 'running', wake_at = NULL, lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), updated_at = $3
+       WHERE id = $1 AND seq = $2 AND status IN ('running', 'waiting') AND (lease_until IS NULL OR lease_until < now())
+       RETURNING id`,
+      [exec.id, exec.seq, this.clock.now()],
+    );
+    if (leased.length === 0) return; // another worker walks it
+    await this.walkExecution(exec);
+  }
+
+  private async walkExecution(exec: WorkflowExecution): Promise<void> {
+    const version = await this.versions.findOneByOrFail({
+      workflowId: exec.workflowId,
+      version: exec.version,
+    });
+    const event = exec.triggerEventId
+      ? await this.scopes.event(exec.triggerEventId)
+      : this.scopes.scheduleEvent(exec.scheduledAt ?? exec.startedAt);
+    const { scope, contactId } = await this.scopes.build(
+      exec.workspaceId,
+      event ?? {
+        id: exec.triggerEventId,
+        type: 'unknown',
+        occurredAt: exec.startedAt.toISOString(),
+        data: {},
+      },
+      exec.contactId,
+    );
+    const rows = new Map((await this.runs.findBy({ executionId: exec.id })).map((r) => [r.stepId, r]));
+    for (const r of rows.values())
+      if (r.status === 'succeeded') scope.steps[r.stepId] = { status: r.status, output: r.output };
+    const ctx: StepContext = {
+      workspaceId: exec.workspaceId,
+      executionId: exec.id,
+      depth: exec.depth,
+      contactId,
+      scope,
+    };
+    let outcome: Outcome;
+    try {
+      outcome = await this.walk(version.steps, exec, rows, ctx);
+    } catch (err) {
+      await this.executions.update({ id: exec.id, status: 'running' }, { leaseUntil: null });
+      throw err;
+    }
+    if (outcome === 'done') {
+      const now = this.clock.now();
+      await this.executions.update(
+        { id: exec.id, status: 'running' },
+        { status: 'succeeded', finishedAt: now, updatedAt: now, leaseUntil: null },
+      );
+    }
+  }
+
+  private async walk(
+    steps: Step[],
+    exec: WorkflowExecution,
+    rows: Map<string, WorkflowStepRun>,
+    ctx: StepContext,
+  ): Promise<Outcome> {
+    for (const step of steps) {
+      const row = rows.get(step.id);
+      if (row?.status === 'skipped') continue;
+      if (row?.status === 'succeeded') {
+        if (step.type !== 'branch') continue;
+        const taken = (row.output as { result?: boolean } | null)?.result ? step.then : (step.else ?? []);
+        const inner = await this.walk(taken, exec, rows, ctx);
+        if (inner !== 'done') return inner;
+        continue;
+      }
+      if (!(await this.renewLease(exec.id))) return 'stopped'; // cancelled meanwhile
+      const now = this.clock.now();
+      ctx.scope.now = now.toISOString();
+      if (step.type === 'delay') {
+        let wakeAt: Date;
+        try {
+          wakeAt = await this.wakeAtOf(step, row, ctx);
+        } catch (err) {
+          await this.mark(exec.id, step, 'running', { start: !row, attempt: true });
+          await this.fail(exec.id, step, err);
+          return 'failed';
+        }
+        if (wakeAt.getTime() > now.getTime()) {
+          await this.mark(exec.id, step, 'running', {
+            output: { wakeAt: wakeAt.toISOString() },
+            start: !row,
+          });
+          await this.wait(exec, wakeAt);
+          return 'waiting';
+        }
+        await this.succeed(
+          exec.id,
+          step,
+          { wakeAt: wakeAt.toISOString(), firedAt: now.toISOString() },
+          ctx,
+          !row,
+        );
+        continue;
+      }
+      await this.mark(exec.id, step, 'running', { start: true, attempt: true });
+      try {
+        const output = await this.execute(step, ctx);
+        await this.succeed(exec.id, step, output, ctx, false);
+        if (step.type === 'branch') {
+          const other = (output as { result: boolean }).result ? (step.else ?? []) : step.then;
+          await this.skip(exec.id, other);
+          const inner = await this.walk(
+            (output as { result: boolean }).result ? step.then : (step.else ?? []),
+            exec,
+            rows,
+            ctx,
+          );
+          if (inner !== 'done') return inner;
+        }
+      } catch (err) {
+        await this.fail(exec.id, step, err);
+        return 'failed';
+      }
+    }
+    return 'done';
+  }
+
+  private async execute(step: Step, ctx: StepContext): Promise<unknown> {
+    switch (step.type) {
+      case 'notify':
+        return this.steps.notify(step, ctx);
+      case 'webhook':
+        return this.steps.webhook(step, ctx);
+      case 'emit':
+        return this.steps.emit(step, ctx);
+      case 'action':
+        return this.steps.action(step, ctx);
+      case 'branch':
+        return { result: Boolean(await evaluateField(step.if, ctx.scope, 'if')) };
+      default:
+        throw new StepError(`Unknown step type "${(step as Step).type}"`);
+    }
+  }
+
+  /** A duration counts from when the delay was first reached; `until` is evaluated then too. */
+  private async wakeAtOf(step: DelayStep, row: WorkflowStepRun | undefined, ctx: StepContext): Promise<Date> {
+    const stored = (row?.output as { wakeAt?: string } | null)?.wakeAt;
+    if (row?.status === 'running' && stored) return new Date(stored);
+    if (step.duration) return new Date(this.clock.nowMs() + (parseDuration(step.duration) ?? 0));
+    const until = await evaluateField(step.until!, ctx.scope, 'until');
+    const at = typeof until === 'string' || typeof until === 'number' ? new Date(until) : undefined;
+    if (!at || Number.isNaN(at.getTime()))
+      throw new StepError(`until evaluated to ${JSON.stringify(until)}, not a time`);
+    return at;
+  }
+
+  private async wait(exec: WorkflowExecution, wakeAt: Date): Promise<void> {
+    const [rows]: [Array<{ seq: number }>] = await this.executions.query(
+      `UPDATE workflow_executions SET status = 'waiting', wake_at = $2, seq = seq + 1, lease_until = NULL, updated_at = $3
+       WHERE id = $1 AND status = 'running' RETURNING seq`,
+      [exec.id, wakeAt, this.clock.now()],
+    );
+    if (rows[0])
+      await this.jobs.enqueueBulk([
+        executionJob(exec.id, rows[0].seq, wakeAt.getTime() - this.clock.nowMs()),
+      ]);
+  }
+
+  /** A new timer for a waiting execution (its job came early). */
+  private async park(id: string, seq: number, wakeAt: Date): Promise<void> {
+    const [rows]: [Array<{ seq: number }>] = await this.executions.query(
+      `UPDATE workflow_executions SET seq = seq + 1 WHERE id = $1 AND seq = $2 AND status = 'waiting' RETURNING seq`,
+      [id, seq],
+    );
+    if (rows[0])
+      await this.jobs.enqueueBulk([executionJob(id, rows[0].seq, wakeAt.getTime() - this.clock.nowMs())]);
+  }
+
+  private async renewLease(id: string): Promise<boolean> {
+    const [rows]: [unknown[]] = await this.executions.query(
+      `UPDATE workflow_executions SET lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
+       WHERE id = $1 AND status = 'running' RETURNING id`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  private async mark(
+    executionId: string,
+    step: Step,
+    status: 'running',
+    opts: { output?: unknown; start?: boolean; attempt?: boolean },
+  ): Promise<void> {
+    await this.runs.query(
+      `INSERT INTO workflow_step_runs (id, execution_id, step_id, type, status, attempts, started_at, output)
+       VALUES ($1, $2, $3, $4, $5, 1, $6, $7::jsonb)
+       ON CONFLICT (execution_id, step_id) DO UPDATE SET status = EXCLUDED.status, error = NULL, finished_at = NULL,
+         output = EXCLUDED.output,
+         attempts = workflow_step_runs.attempts + ${opts.attempt ? 1 : 0},
+         started_at = ${opts.start ? 'EXCLUDED.started_at' : 'workflow_step_runs.started_at'}`,
+      [
+        uuidv7(),
+        executionId,
+        step.id,
+        step.type,
+        status,
+        this.clock.now(),
+        JSON.stringify(opts.output ?? null),
+      ],
+    );
+  }
+
+  private async succeed(executionId: string, step: Step, output: unknown, ctx: StepContext, insert: boolean) {
+    if (insert) await this.mark(executionId, step, 'running', { start: true });
+    await this.runs.update(
+      { executionId, stepId: step.id },
+      { status: 'succeeded', output: (output ?? null) as object, finishedAt: this.clock.now(), error: null },
+    );
+    ctx.scope.steps[step.id] = { status: 'succeeded', output };
+  }
+
+  private async skip(executionId: string, steps: Step[]): Promise<void> {
+    const all = [...allSteps(steps)];
+    if (all.length === 0) return;
+    await this.runs.query(
+      `INSERT INTO workflow_step_runs (id, execution_id, step_id, type, status, attempts)
+       SELECT id, $2, sid, t, 'skipped', 0 FROM unnest($1::uuid[], $3::text[], $4::text[]) AS u(id, sid, t)
+       ON CONFLICT (execution_id, step_id) DO NOTHING`,
+      [all.map(() => uuidv7()), executionId, all.map((s) => s.id), all.map((s) => s.type)],
+    );
+  }
+
+  private async fail(executionId: string, step: Step, err: unknown): Promise<void> {
+    const message = describe(err);
+    if (!(err instanceof StepError) && !(err instanceof ProblemException))
+      this.logger.warn(`execution ${executionId} step ${step.id} failed: ${message}`);
+    const now = this.clock.now();
+    await this.runs.update(
+      { executionId, stepId: step.id },
+      { status: 'failed', error: message, finishedAt: now },
+    );
+    await this.executions.update(
+      { id: executionId, status: 'running' },
+      {
+        status: 'failed',
+        error: `${step.id}: ${message}`,
+        failedStep: step.id,
+        finishedAt: now,
+        updatedAt: now,
+        leaseUntil: null,
+      },
+    );
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof ProblemException) {
+    const fields = err.extras.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
+    return `${err.code}: ${err.message}${fields ? ` (${fields})` : ''}`;
+  }
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { WorkspacesService } from '../gateway/workspaces/workspaces.service';
+import { toContactView } from '../notifications/contacts/contact-views';
+import { Contact } from '../notifications/contacts/contact.entity';
+import { ContactsService } from '../notifications/contacts/contacts.service';
+import { Clock } from '../platform/clock';
+import type { StepContext } from './workflow-steps';
+
+export type ScopeEvent = StepContext['scope']['event'];
+
+/** Builds what expressions see: the event, the contact it reaches, now, the workspace. */
+@Injectable()
+export class WorkflowScope {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly contacts: ContactsService,
+    private readonly workspaces: WorkspacesService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A stored event as expressions see it (null when gone). */
+  async event(id: string): Promise<(ScopeEvent & { dedupeKey: string | null }) | null> {
+    const [row]: Array<{
+      type: string;
+      occurred_at: Date;
+      data: Record<string, unknown>;
+      dedupe_key: string | null;
+    }> = await this.dataSource.query('SELECT type, occurred_at, data, dedupe_key FROM events WHERE id = $1', [
+      id,
+    ]);
+    if (!row) return null;
+    return {
+      id,
+      type: row.type,
+      occurredAt: row.occurred_at.toISOString(),
+      data: row.data,
+      dedupeKey: row.dedupe_key,
+    };
+  }
+
+  /** A scheduled run's event: `workflow.schedule` with the tick's time. */
+  scheduleEvent(at: Date): ScopeEvent {
+    return {
+      id: null,
+      type: 'workflow.schedule',
+      occurredAt: at.toISOString(),
+      data: { scheduledAt: at.toISOString() },
+    };
+  }
+
+  /** The contact `data.contactId` names, else the one with the phone or e-mail the event carries. */
+  async contactFor(workspaceId: string, data: Record<string, unknown>): Promise<Contact | null> {
+    const nested = (data.contact ?? {}) as Record<string, unknown>;
+    const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+    const id = text(data.contactId) ?? text(nested.id);
+    if (id && /^[0-9a-f-]{36}$/i.test(id)) {
+      const found = await this.contacts.find(workspaceId, id);
+      if (found) return found;
+    }
+    const phone = text(data.phone) ?? text(nested.phone);
+    const email = text(data.email) ?? text(nested.email);
+    if (!phone && !email) return null;
+    return this.contacts.findByAddress(workspaceId, { phone, email });
+  }
+
+  async build(
+    workspaceId: string,
+    event: ScopeEvent,
+    contactId: string | null,
+  ): Promise<{ scope: StepContext['scope']; contactId: string | null }> {
+    const contact =
+      (contactId ? await this.contacts.find(workspaceId, contactId) : null) ??
+      (await this.contactFor(workspaceId, event.data));
+    return {
+      contactId: contact?.id ?? null,
+      scope: {
+        event: { id: event.id, type: event.type, occurredAt: event.occurredAt, data: event.data },
+        steps: {},
+        contact: contact ? (toContactView(contact) as unknown as Record<string, unknown>) : null,
+        now: this.clock.now().toISOString(),
+        workspace: { id: workspaceId, name: await this.workspaces.nameOf(workspaceId) },
+      },
+    };
+  }
+}

@@ -1,0 +1,44 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DeliveriesModule } from '../deliveries/deliveries.module';
+import { EventsModule } from '../events/events.module';
+import { GatewayModule } from '../gateway/gateway.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { BuiltinActions, WorkflowActions } from './workflow-actions';
+import { WorkflowExecutions } from './workflow-executions';
+import { WorkflowRunner } from './workflow-runner';
+import { WorkflowScope } from './workflow-scope';
+import { WorkflowSteps } from './workflow-steps';
+import { Workflow } from './workflow.entity';
+import { WorkflowExecution } from './workflow-execution.entity';
+import { WorkflowStepRun } from './workflow-step-run.entity';
+import { WorkflowVersion } from './workflow-version.entity';
+import { WorkflowsController } from './workflows.controller';
+import { WorkflowsService } from './workflows.service';
+
+/**
+ * Automation: "when X happens, do Y, wait, do Z". Versioned definitions, durable executions in
+ * PostgreSQL with BullMQ timers rebuilt by the relay, and the five built-in templates.
+ * `WorkflowActions` is exported so that other modules can register their actions.
+ */
+@Module({
+  imports: [
+    EventsModule,
+    GatewayModule,
+    DeliveriesModule,
+    NotificationsModule,
+    TypeOrmModule.forFeature([Workflow, WorkflowVersion, WorkflowExecution, WorkflowStepRun]),
+  ],
+  controllers: [WorkflowsController],
+  providers: [
+    WorkflowActions,
+    BuiltinActions,
+    WorkflowScope,
+    WorkflowSteps,
+    WorkflowRunner,
+    WorkflowExecutions,
+    WorkflowsService,
+  ],
+  exports: [WorkflowActions],
+})
+export class WorkflowsModule {}
