@@ -157,7 +157,7 @@ export class WorkflowTemplateList {
 }
 
 export class StepRunView {
-  @ApiProperty({ description: 'Id (UUIDv7)' }) id: string;
+  @ApiProperty({ description: "The step's id in the workflow", example: 'ask-feedback' }) id: string;
   @ApiProperty({ description: 'Step type' }) type: string;
   @ApiProperty({ description: 'The branch path, e.g. steps.1.then.0' }) path: string;
   @ApiProperty({

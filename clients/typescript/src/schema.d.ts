@@ -4088,7 +4088,10 @@ export interface components {
             nextCursor: string | null;
         };
         StepRunView: {
-            /** @description Id (UUIDv7) */
+            /**
+             * @description The step's id in the workflow
+             * @example ask-feedback
+             */
             id: string;
             /** @description Step type */
             type: string;
