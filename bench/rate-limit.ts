@@ -27,9 +27,25 @@ export async function rateLimit(): Promise<void> {
       const notifications = Array.from({ length: Math.min(1000, BURST - sent) }, (_, i) => ({
         to: { phone: `+55319${String(20000000 + sent + i)}` },
         channels: ['whatsapp'],
-        content: { body: 'Lembrete: sua consulta é amanhã.' },
+        // an approved template: free text on Meta needs the contact's 24-hour window open
+        template: 'appointment-reminder-24h',
+        data: {
+          name: 'Cliente',
+          service: 'Consulta',
+          startsAt: '2026-11-24T15:00:00-03:00',
+          businessName: 'Clínica',
+        },
       }));
-      await api('POST', '/v1/notifications/bulk', { notifications });
+      const { results } = await api<{ results: Array<{ error?: unknown }> }>(
+        'POST',
+        '/v1/notifications/bulk',
+        {
+          notifications,
+        },
+      );
+      const refused = results.filter((r) => r.error);
+      if (refused.length)
+        throw new Error(`bulk refused ${refused.length} items: ${JSON.stringify(refused[0])}`);
     }
     const deadline = started + (BURST / LIMIT) * 1000 * 1.5 + 30_000;
     while (sink.arrivals.length < BURST && Date.now() < deadline)
