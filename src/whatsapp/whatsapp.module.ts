@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DeliveriesModule } from '../deliveries/deliveries.module';
 import { EventsModule } from '../events/events.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { NotificationsModule } from '../notifications/notifications.module';
@@ -19,6 +20,7 @@ import { Message } from './conversations/message.entity';
   imports: [
     EventsModule,
     GatewayModule,
+    DeliveriesModule,
     NotificationsModule,
     TypeOrmModule.forFeature([Conversation, Message]),
   ],

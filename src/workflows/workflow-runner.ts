@@ -98,13 +98,13 @@ export class WorkflowRunner {
     try {
       outcome = await this.walk(version.steps, exec, rows, ctx);
     } catch (err) {
-      await this.executions.update({ id: exec.id, status: 'running' }, { leaseUntil: null });
+      await this.executions.update({ id: exec.id, seq: exec.seq, status: 'running' }, { leaseUntil: null });
       throw err;
     }
     if (outcome === 'done') {
       const now = this.clock.now();
       await this.executions.update(
-        { id: exec.id, status: 'running' },
+        { id: exec.id, seq: exec.seq, status: 'running' },
         { status: 'succeeded', finishedAt: now, updatedAt: now, leaseUntil: null },
       );
     }
@@ -126,7 +126,7 @@ export class WorkflowRunner {
         if (inner !== 'done') return inner;
         continue;
       }
-      if (!(await this.renewLease(exec.id))) return 'stopped'; // cancelled meanwhile
+      if (!(await this.renewLease(exec.id, exec.seq))) return 'stopped'; // cancelled, or taken over
       const now = this.clock.now();
       ctx.scope.now = now.toISOString();
       if (step.type === 'delay') {
@@ -210,8 +210,8 @@ export class WorkflowRunner {
   private async wait(exec: WorkflowExecution, wakeAt: Date): Promise<void> {
     const [rows]: [Array<{ seq: number }>] = await this.executions.query(
       `UPDATE workflow_executions SET status = 'waiting', wake_at = $2, seq = seq + 1, lease_until = NULL, updated_at = $3
-       WHERE id = $1 AND status = 'running' RETURNING seq`,
-      [exec.id, wakeAt, this.clock.now()],
+       WHERE id = $1 AND seq = $4 AND status = 'running' RETURNING seq`,
+      [exec.id, wakeAt, this.clock.now(), exec.seq],
     );
     if (rows[0])
       await this.jobs.enqueueBulk([
@@ -229,11 +229,12 @@ export class WorkflowRunner {
       await this.jobs.enqueueBulk([executionJob(id, rows[0].seq, wakeAt.getTime() - this.clock.nowMs())]);
   }
 
-  private async renewLease(id: string): Promise<boolean> {
+  /** Only the worker holding the current job (`seq`) may go on: a relay takeover bumps it. */
+  private async renewLease(id: string, seq: number): Promise<boolean> {
     const [rows]: [unknown[]] = await this.executions.query(
       `UPDATE workflow_executions SET lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
-       WHERE id = $1 AND status = 'running' RETURNING id`,
-      [id],
+       WHERE id = $1 AND seq = $2 AND status = 'running' RETURNING id`,
+      [id, seq],
     );
     return rows.length > 0;
   }
@@ -266,7 +267,7 @@ export class WorkflowRunner {
   private async succeed(executionId: string, step: Step, output: unknown, ctx: StepContext, insert: boolean) {
     if (insert) await this.mark(executionId, step, 'running', { start: true });
     await this.runs.update(
-      { executionId, stepId: step.id },
+      { executionId, stepId: step.id, status: 'running' }, // a cancel meanwhile stays a cancel
       { status: 'succeeded', output: (output ?? null) as object, finishedAt: this.clock.now(), error: null },
     );
     ctx.scope.steps[step.id] = { status: 'succeeded', output };

@@ -15,6 +15,7 @@ import { WorkflowStepRun } from './workflow-step-run.entity';
 import { WorkflowVersion } from './workflow-version.entity';
 import { WorkflowsController } from './workflows.controller';
 import { WorkflowsService } from './workflows.service';
+import { WorkflowsPersonalData } from './workflows-personal-data';
 
 /**
  * Automation: "when X happens, do Y, wait, do Z". Versioned definitions, durable executions in
@@ -38,6 +39,7 @@ import { WorkflowsService } from './workflows.service';
     WorkflowRunner,
     WorkflowExecutions,
     WorkflowsService,
+    WorkflowsPersonalData,
   ],
   exports: [WorkflowActions],
 })

@@ -59,6 +59,31 @@ export class DeliveriesService implements OnModuleInit {
     );
   }
 
+  /** Deliveries made without an event (workflow webhooks, actions) whose payload mentions one of `needles`. */
+  mentioning(
+    workspaceId: string,
+    needles: string[],
+  ): Promise<Array<{ id: string; eventType: string; payload: unknown }>> {
+    return this.deliveries.query(
+      `SELECT id, event_type AS "eventType", payload FROM deliveries
+       WHERE workspace_id = $1 AND event_id IS NULL
+         AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS n WHERE strpos(deliveries.payload::text, n) > 0)
+       ORDER BY id`,
+      [workspaceId, needles],
+    );
+  }
+
+  /** LGPD erasure of those payloads (the rows and their attempts stay, for counts). */
+  async eraseMentioning(workspaceId: string, needles: string[]): Promise<number> {
+    const ids = (await this.mentioning(workspaceId, needles)).map((d) => d.id);
+    if (ids.length === 0) return 0;
+    await this.deliveries.query(
+      `UPDATE deliveries SET payload = jsonb_set(payload, '{data}', '{"erased": true}'::jsonb) WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return ids.length;
+  }
+
   /** Each delivery of the endpoint with every attempt: status code, duration, response excerpt. */
   async list(caller: Principal, endpointId: string, query: PageQuery): Promise<Page<DeliveryView>> {
     await this.endpoints.find(caller.workspaceId, endpointId);

@@ -31,12 +31,12 @@ export class WorkspacesService {
     private readonly apiKeys: ApiKeysService,
   ) {}
 
-  /** A workspace and its first admin key, in one transaction. */
   /** The workspace's display name (messages to contacts sign with it). */
   async nameOf(id: string): Promise<string> {
     return (await this.workspaces.findOneBy({ id }))?.name ?? '';
   }
 
+  /** A workspace and its first admin key, in one transaction. */
   async create(dto: CreateWorkspaceDto): Promise<CreatedWorkspaceView> {
     return this.workspaces.manager.transaction(async (tx) => {
       const workspace = await this.insert(tx, dto.name, dto.slug ?? slugify(dto.name));

@@ -14,6 +14,16 @@ export interface PersonalDataPart {
   erase(workspaceId: string, contact: Contact): Promise<number>;
 }
 
+/**
+ * What identifies a contact inside stored payloads: its id, e-mail, phone digits, the wa_id and,
+ * for Brazilian mobiles, the old 8-digit form. Shorter values are left out (they would match noise).
+ */
+export function contactNeedles(c: Pick<Contact, 'id' | 'phone' | 'waId' | 'email'>): string[] {
+  const digits = (c.phone ?? '').replace(/\D/g, '');
+  const without9th = /^55\d{2}9\d{8}$/.test(digits) ? digits.slice(0, 4) + digits.slice(5) : '';
+  return [c.id, c.email ?? '', digits, without9th, c.waId ?? ''].filter((n) => n.length >= 5);
+}
+
 /** The names the contacts module answers itself in an export. */
 const RESERVED = new Set(['contact']);
 

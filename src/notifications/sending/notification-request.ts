@@ -50,7 +50,7 @@ export async function prepareNotification(
     throw invalid([{ field: 'to', message: 'give a contactId, a phone or an email' }]);
   const phone = to.phone ? toE164(to.phone) : undefined;
   if (to.phone && !phone) throw invalid([{ field: 'to.phone', message: 'not a valid phone number' }]);
-  const address = { toPhone: phone ?? null, toEmail: to.email?.trim() ?? null };
+  const address = { toPhone: phone ?? null, toEmail: to.email?.trim().toLowerCase() ?? null };
   const reachable = dto.channels.filter((c) => addressFor(address, c));
   if (reachable.length === 0) {
     throw new ProblemException('RECIPIENT_UNREACHABLE', `No address for ${dto.channels.join(', ')}`, {

@@ -9,7 +9,7 @@ import { ProblemException } from '../../platform/http/problem';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { OnJob } from '../../platform/queue/on-job.decorator';
 import { RetrySchedule } from '../../platform/queue/retry-schedule';
-import { SendFailure } from '../providers/provider-adapter';
+import { OutgoingMessage, SendFailure, SendReceipt } from '../providers/provider-adapter';
 import { ProviderAdapters } from '../providers/provider-adapters';
 import { ProviderBreakers } from '../providers/provider-breakers';
 import { ProviderPacer } from '../providers/provider-pacer';
@@ -96,29 +96,15 @@ export class NotificationSender implements OnModuleInit {
     if (!claim) return;
     const claimed: Notification = { ...n, ...claim, currentAttemptId: attemptId, status: 'sending' };
     let started = performance.now();
+    let message: OutgoingMessage;
+    let receipt: SendReceipt;
     try {
-      const message = await this.composer.message(claimed, route.channel);
+      message = await this.composer.message(claimed, route.channel);
       message.statusCallbackUrl = await this.routes.callbackUrl(n.workspaceId, route.account.kind);
       const adapter = this.adapters.get(route.account.kind);
       await this.takeTurn(route);
       started = performance.now();
-      const receipt = await this.breakers.call(route.account, () => adapter.send(route.account, message));
-      this.calls.inc({ provider: route.account.kind, outcome: 'sent' });
-      await this.ledger.markSent(
-        attemptId,
-        claim.attempts,
-        receipt.providerMessageId,
-        performance.now() - started,
-      );
-      await this.observers.notify({
-        notification: claimed,
-        channel: route.channel,
-        account: route.account,
-        providerMessageId: receipt.providerMessageId,
-        text: message.content.text,
-        template: message.content.whatsapp?.name ?? null,
-      });
-      if (receipt.delivered) await this.ledger.applyStatus(attemptId, 'delivered');
+      receipt = await this.breakers.call(route.account, () => adapter.send(route.account, message));
     } catch (err) {
       const failure = toFailure(err);
       this.calls.inc({ provider: route.account.kind, outcome: failure.kind });
@@ -137,7 +123,24 @@ export class NotificationSender implements OnModuleInit {
         providerKind: route.account.kind,
         failure,
       });
+      return;
     }
+    // The provider has the message: from here a failure must never send it again, so recording it
+    // is retried rather than treated as a failed call.
+    this.calls.inc({ provider: route.account.kind, outcome: 'sent' });
+    const durationMs = performance.now() - started;
+    await persistently(() =>
+      this.ledger.markSent(attemptId, claim.attempts, receipt.providerMessageId, durationMs),
+    );
+    await this.observers.notify({
+      notification: claimed,
+      channel: route.channel,
+      account: route.account,
+      providerMessageId: receipt.providerMessageId,
+      text: message.content.text,
+      template: message.content.whatsapp?.name ?? null,
+    });
+    if (receipt.delivered) await persistently(() => this.ledger.applyStatus(attemptId, 'delivered'));
   }
 
   /** The policy, for a call that failed now or a `failed` status that arrived later. */
@@ -244,6 +247,18 @@ export class NotificationSender implements OnModuleInit {
 
   private enqueue(n: Notification, delayMs: number): Promise<void> {
     return this.jobs.enqueueBulk([notificationJob(n.id, n.attempts, n.priority, delayMs)]);
+  }
+}
+
+/** A database write that must happen: three tries over ~3 s before the job itself fails. */
+async function persistently<T>(write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (attempt >= 3) throw err;
+      await new Promise((r) => setTimeout(r, attempt * 1000));
+    }
   }
 }
 

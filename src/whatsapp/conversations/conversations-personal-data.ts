@@ -1,26 +1,21 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { DeliveriesService } from '../../deliveries/sending/deliveries.service';
 import { EventErasure } from '../../events/store/event-erasure';
-import type { Contact } from '../../notifications/contacts/contact.entity';
-import { PersonalDataRegistry } from '../../notifications/contacts/personal-data';
-
-/** The ways a contact's phone shows up in payloads: E.164 digits, the wa_id, the old 8-digit form. */
-export function phoneNeedles(c: Pick<Contact, 'phone' | 'waId'>): string[] {
-  const digits = (c.phone ?? '').replace(/\D/g, '');
-  const without9th = /^55\d{2}9\d{8}$/.test(digits) ? digits.slice(0, 4) + digits.slice(5) : '';
-  return [digits, without9th, c.waId ?? ''].filter(Boolean);
-}
+import { contactNeedles, PersonalDataRegistry } from '../../notifications/contacts/personal-data';
 
 /**
- * LGPD parts of the WhatsApp module and the event store: a contact's conversations and messages
- * (text and media blanked on erasure), and every event whose payload mentions the contact
- * (erased, with the deliveries that copied it).
+ * LGPD parts of the WhatsApp module, the event store and deliveries: a contact's conversations and
+ * messages (text and media blanked on erasure), every event whose payload mentions the contact
+ * (erased, with the deliveries that copied it), and deliveries made without an event (workflow
+ * webhooks and actions) that mention the contact.
  */
 @Injectable()
 export class ConversationsPersonalData implements OnModuleInit {
   constructor(
     private readonly registry: PersonalDataRegistry,
     private readonly events: EventErasure,
+    private readonly deliveries: DeliveriesService,
     private readonly dataSource: DataSource,
   ) {}
 
@@ -50,17 +45,17 @@ export class ConversationsPersonalData implements OnModuleInit {
         return count;
       },
     });
+    this.registry.register('deliveries', {
+      export: (ws, c) => this.deliveries.mentioning(ws, contactNeedles(c)),
+      erase: (ws, c) => this.deliveries.eraseMentioning(ws, contactNeedles(c)),
+    });
     this.registry.register('events', {
-      export: (ws, c) => this.events.mentioning(ws, this.needles(c)),
+      export: (ws, c) => this.events.mentioning(ws, contactNeedles(c)),
       erase: async (ws, c) =>
         this.events.erase(
           ws,
-          (await this.events.mentioning(ws, this.needles(c))).map((e) => e.id),
+          (await this.events.mentioning(ws, contactNeedles(c))).map((e) => e.id),
         ),
     });
-  }
-
-  private needles(c: Contact): string[] {
-    return [c.id, c.email ?? '', ...phoneNeedles(c)].filter(Boolean);
   }
 }

@@ -105,7 +105,7 @@ export class WahaAdapter extends ProviderAdapter<WahaConfig> {
     );
     if (res.status !== 200) throw wahaFailure(res.status, res.data);
     if (res.data?.numberExists === false)
-      throw new SendFailure('permanent', 'number_not_on_whatsapp', `${phone} is not on WhatsApp`);
+      throw new SendFailure('permanent', 'number_not_on_whatsapp', 'the number is not on WhatsApp');
     const chatId = res.data?.chatId || wahaChatId(to);
     this.chats.delete(key);
     this.chats.set(key, { chatId, expires: now + CHAT_TTL_MS });
