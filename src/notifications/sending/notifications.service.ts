@@ -82,7 +82,13 @@ export class NotificationsService implements OnModuleInit {
   ): Promise<NotificationAcceptedView> {
     const n = await this.prepare(workspaceId, dto, this.clock.now(), options);
     await this.store([n]);
-    return { id: n.id, status: n.status };
+    if (!options.id) return { id: n.id, status: n.status };
+    // the id may have been stored before: answer where that notification stands
+    const [stored] = await this.notifications.find({
+      where: { id: n.id },
+      select: { id: true, status: true },
+    });
+    return { id: n.id, status: stored?.status ?? n.status };
   }
 
   /** A contact recipient lends its phone and e-mail; then the request is validated and rendered. */

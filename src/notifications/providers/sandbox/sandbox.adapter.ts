@@ -58,7 +58,17 @@ export class SandboxAdapter extends ProviderAdapter {
       .where('m.workspaceId = :ws', { ws: workspaceId });
     if (query.channel) qb.andWhere('m.channel = :channel', { channel: query.channel });
     if (query.to) qb.andWhere('m.to = :to', { to: query.to });
-    return paginate(qb, query, (m) => ({ ...m, createdAt: m.createdAt.toISOString() }));
+    return paginate(qb, query, (m) => ({
+      id: m.id,
+      notificationId: m.notificationId,
+      channel: m.channel,
+      to: m.to,
+      subject: m.subject,
+      text: m.text,
+      html: m.html,
+      message: m.message,
+      createdAt: m.createdAt.toISOString(),
+    }));
   }
 
   check(): Promise<CheckResult> {
