@@ -15,6 +15,10 @@ export interface Route {
 
 export const channelKey = (channel: Channel): string => `${channel}:*`;
 
+/** One provider of a channel (`sandbox` for the implicit one): what a permanent failure skips. */
+export const routeKey = (channel: Channel, providerId: string | null): string =>
+  `${channel}:${providerId ?? 'sandbox'}`;
+
 /** The address a channel needs, if the notification has it. */
 export function addressFor(n: Pick<Notification, 'toPhone' | 'toEmail'>, channel: Channel): string | null {
   return channel === 'email' ? n.toEmail : n.toPhone;
@@ -53,7 +57,7 @@ export class NotificationRoutes {
       const accounts = pinned.length ? pinned : all;
       const candidates = accounts.length ? accounts : [sandboxAccount(n.workspaceId)];
       for (const account of candidates) {
-        const key = `${channel}:${account.id ?? 'sandbox'}`;
+        const key = routeKey(channel, account.id);
         if (skipped.has(key)) continue;
         if (!this.breakers.isOpen(account.id)) return { channel, account, key };
         firstOpen ??= { channel, account, key };

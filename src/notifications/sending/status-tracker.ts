@@ -5,6 +5,7 @@ import { Clock } from '../../platform/clock';
 import { SendFailure } from '../providers/provider-adapter';
 import { ProviderAdapters } from '../providers/provider-adapters';
 import { NotificationLedger } from './notification-ledger';
+import { routeKey } from './notification-routes';
 import { NotificationSender } from './notification-sender';
 
 /**
@@ -48,7 +49,7 @@ export class StatusTracker implements OnModuleInit {
     await this.sender.afterFailure(n, {
       attemptId: attempt.id,
       channel: attempt.channel,
-      routeKey: `${attempt.channel}:${attempt.providerId ?? 'sandbox'}`,
+      routeKey: routeKey(attempt.channel, attempt.providerId),
       providerKind: attempt.providerKind,
       failure: new SendFailure(
         this.adapters.get(attempt.providerKind).classify(data.errorCode),

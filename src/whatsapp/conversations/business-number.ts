@@ -48,3 +48,10 @@ export function windowExpiresAt(provider: string, lastInboundAt: Date | null): D
   if (!OFFICIAL_PROVIDERS.has(provider) || !lastInboundAt) return null;
   return new Date(lastInboundAt.getTime() + WINDOW_MS);
 }
+
+/** Whether free text can go now: no window on this provider, or the contact wrote within 24 h. */
+export function isWindowOpen(c: { provider: string; lastInboundAt: Date | null }, nowMs: number): boolean {
+  if (!OFFICIAL_PROVIDERS.has(c.provider)) return true;
+  const expires = windowExpiresAt(c.provider, c.lastInboundAt);
+  return !!expires && expires.getTime() > nowMs;
+}

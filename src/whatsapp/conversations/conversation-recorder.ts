@@ -127,6 +127,11 @@ export class ConversationRecorder implements OnModuleInit {
         [uuidv7(), n.workspaceId, contact.id, business, sent.account.kind, sent.account.id, now],
       );
       conversationId = rows[0].id;
+    } else {
+      await this.dataSource.query(
+        `UPDATE conversations SET last_message_at = $2, updated_at = $2 WHERE id = $1`,
+        [conversationId, now],
+      );
     }
     // One message per notification: a reply written through the conversation API already has it.
     await this.dataSource.query(
@@ -145,10 +150,6 @@ export class ConversationRecorder implements OnModuleInit {
         n.id,
         now,
       ],
-    );
-    await this.dataSource.query(
-      `UPDATE conversations SET last_message_at = $2, updated_at = $2 WHERE id = $1`,
-      [conversationId, now],
     );
   }
 

@@ -12,7 +12,12 @@ import { ContactsService } from '../../notifications/contacts/contacts.service';
 import { ProviderAdapters } from '../../notifications/providers/provider-adapters';
 import { ProvidersService } from '../../notifications/providers/providers.service';
 import { NotificationsService } from '../../notifications/sending/notifications.service';
-import { businessNumberOfAccount, OFFICIAL_PROVIDERS, windowExpiresAt } from './business-number';
+import {
+  businessNumberOfAccount,
+  isWindowOpen,
+  OFFICIAL_PROVIDERS,
+  windowExpiresAt,
+} from './business-number';
 import { Conversation } from './conversation.entity';
 import {
   ConversationQuery,
@@ -164,8 +169,7 @@ export class ConversationsService implements OnModuleInit {
       contactId: contact.id,
       businessNumber: business,
     });
-    const expires = c && windowExpiresAt(c.provider, c.lastInboundAt);
-    return !!expires && expires.getTime() > this.clock.nowMs();
+    return !!c && isWindowOpen(c, this.clock.nowMs());
   }
 
   private async find(workspaceId: string, id: string): Promise<Conversation> {
@@ -184,8 +188,7 @@ export class ConversationsService implements OnModuleInit {
       providerId: c.providerId,
       status: c.status,
       windowExpiresAt: expires?.toISOString() ?? null,
-      windowOpen:
-        !OFFICIAL_PROVIDERS.has(c.provider) || (!!expires && expires.getTime() > this.clock.nowMs()),
+      windowOpen: isWindowOpen(c, this.clock.nowMs()),
       lastInboundAt: c.lastInboundAt?.toISOString() ?? null,
       lastMessageAt: c.lastMessageAt?.toISOString() ?? null,
       unreadCount: c.unreadCount,
