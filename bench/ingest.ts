@@ -1,6 +1,6 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import type { Request } from 'autocannon';
-import { api, BENCH_ADMIN_KEY, load, measureReference, Report, startPonte, stopProcess } from './support';
+import { api, BENCH_ADMIN_KEY, load, measureReference, Report, startPonte } from './support';
 
 const SECRET = 'bench-app-secret';
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
@@ -60,7 +60,7 @@ function signedMetaRequest(): Request {
 export async function ingest(): Promise<void> {
   const report = new Report('ingest');
   const reference = await measureReference(report, DURATION);
-  const { child: ponte, url } = await startPonte();
+  const { child: ponte, url, stop } = await startPonte({ APP_ROLE: process.env.BENCH_ROLE ?? 'api' });
   try {
     await api(url, BENCH_ADMIN_KEY)('POST', '/v1/sources', {
       name: 'bench',
@@ -69,7 +69,9 @@ export async function ingest(): Promise<void> {
       config: { appSecret: SECRET, verifyToken: 'v' },
     });
     await load({ url, connections: 20, duration: 3, requests: [signedMetaRequest()] }); // warm-up
-    const closed = await load({ url, connections: 50, duration: DURATION, requests: [signedMetaRequest()] });
+    const closed = await load({ url, connections: 50, duration: DURATION, requests: [signedMetaRequest()] }, [
+      ponte.pid,
+    ]);
     report.figure('ponte-ingest-closed-loop', {
       connections: 50,
       ...closed,
@@ -86,6 +88,6 @@ export async function ingest(): Promise<void> {
     report.figure('ponte-ingest-1000rps', { rate: 1000, ...fixed, targetP99Ms: 20 });
     report.save({ reference: reference.rps, ratio: +(closed.rps / reference.rps).toFixed(3) });
   } finally {
-    await stopProcess(ponte);
+    await stop();
   }
 }

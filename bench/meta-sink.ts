@@ -9,6 +9,8 @@ import type { AddressInfo } from 'node:net';
  */
 export class MetaSink {
   readonly arrivals: number[] = [];
+  /** When the first message to each recipient (digits, as Meta's `to`) arrived. */
+  readonly firstArrival = new Map<string, number>();
   private readonly seen = new Map<string, number>();
   private server?: http.Server;
 
@@ -17,9 +19,11 @@ export class MetaSink {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        this.arrivals.push(performance.timeOrigin + performance.now());
+        const at = performance.timeOrigin + performance.now();
+        this.arrivals.push(at);
         const to = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { to?: string }).to);
         this.seen.set(to, (this.seen.get(to) ?? 0) + 1);
+        if (!this.firstArrival.has(to)) this.firstArrival.set(to, at);
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(
           JSON.stringify({

@@ -1,5 +1,5 @@
 import type { Request } from 'autocannon';
-import { load, measureReference, Report, startPonte, stopProcess } from './support';
+import { load, measureReference, Report, startPonte } from './support';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 
@@ -31,7 +31,7 @@ function notificationRequest(key: string): Request {
 export async function notifyApi(): Promise<void> {
   const report = new Report('notify-api');
   const reference = await measureReference(report, DURATION);
-  const { child, url, api } = await startPonte({ APP_ROLE: process.env.BENCH_ROLE ?? 'api' });
+  const { child, url, api, stop } = await startPonte({ APP_ROLE: process.env.BENCH_ROLE ?? 'api' });
   try {
     const { key } = await api<{ key: string }>('POST', '/v1/api-keys', {
       name: 'bench',
@@ -40,7 +40,7 @@ export async function notifyApi(): Promise<void> {
     });
     const request = notificationRequest(key);
     await load({ url, connections: 20, duration: 3, requests: [request] }); // warm-up
-    const closed = await load({ url, connections: 50, duration: DURATION, requests: [request] });
+    const closed = await load({ url, connections: 50, duration: DURATION, requests: [request] }, [child.pid]);
     report.figure('ponte-notify-closed-loop', {
       connections: 50,
       ...closed,
@@ -57,6 +57,6 @@ export async function notifyApi(): Promise<void> {
     report.figure('ponte-notify-1000rps', { rate: 1000, ...fixed, targetP99Ms: 30 });
     report.save({ reference: reference.rps, ratio: +(closed.rps / reference.rps).toFixed(3) });
   } finally {
-    await stopProcess(child);
+    await stop();
   }
 }

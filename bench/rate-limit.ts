@@ -1,5 +1,5 @@
 import { MetaSink } from './meta-sink';
-import { Report, startPonte, stopProcess } from './support';
+import { Report, startPonte } from './support';
 
 const LIMIT = 80;
 const BURST = Number(process.env.BENCH_BURST ?? 5000);
@@ -13,7 +13,7 @@ export async function rateLimit(): Promise<void> {
   const report = new Report('rate-limit');
   const sink = new MetaSink();
   const sinkUrl = await sink.start();
-  const { child, api } = await startPonte({ WORKER_CONCURRENCY: '50' });
+  const { api, stop } = await startPonte({ WORKER_CONCURRENCY: '50' });
   try {
     await api('POST', '/v1/providers', {
       channel: 'whatsapp',
@@ -65,7 +65,7 @@ export async function rateLimit(): Promise<void> {
     });
     report.save({ reference: LIMIT, ratio: +(average / LIMIT).toFixed(3) });
   } finally {
-    await stopProcess(child);
+    await stop();
     await sink.stop();
   }
 }

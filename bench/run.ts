@@ -1,12 +1,16 @@
+import { e2e } from './e2e';
 import { ingest } from './ingest';
+import { memory } from './memory';
 import { notifyApi } from './notify-api';
 import { rateLimit } from './rate-limit';
 
 /** `npm run bench` runs every benchmark; `npm run bench -- ingest` one of them. */
 const BENCHMARKS: Record<string, () => Promise<void>> = {
   ingest,
+  e2e,
   'notify-api': notifyApi,
   'rate-limit': rateLimit,
+  memory,
 };
 
 async function main(): Promise<void> {

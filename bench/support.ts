@@ -1,8 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import IORedis from 'ioredis';
 import { Client } from 'pg';
 
 export const DIST = join(__dirname, '..');
@@ -71,9 +72,15 @@ export interface LoadFigures {
   non2xx: number;
 }
 
-/** autocannon on loopback: closed loop with `connections`, or open loop at `rate` req/s. */
-export async function load(opts: autocannon.Options): Promise<LoadFigures> {
-  const result = await autocannon({ ...opts });
+/**
+ * autocannon on loopback: closed loop with `connections`, or open loop at `rate` req/s. With the
+ * pids of the server under test, also the cores each group of processes used meanwhile.
+ */
+export async function load(
+  opts: autocannon.Options,
+  server: Array<number | undefined> = [],
+): Promise<LoadFigures & { cores?: Record<string, number> }> {
+  const { result, cores } = await cpuShare(server, () => autocannon({ ...opts }));
   return {
     requests: result.requests.total,
     rps: Math.round(result.requests.average),
@@ -82,6 +89,7 @@ export async function load(opts: autocannon.Options): Promise<LoadFigures> {
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    ...(server.length ? { cores } : {}),
   };
 }
 
@@ -112,35 +120,80 @@ export class Report {
 
 export const BENCH_ADMIN_KEY = 'pk_bench_admin_0123456789abcdefghijkl';
 
+export interface Ponte {
+  child: ChildProcess;
+  url: string;
+  api: Api;
+  /** Extra processes of the same deployment (APP_ROLE=worker), started by `addWorker`. */
+  workers: ChildProcess[];
+  addWorker(): Promise<ChildProcess>;
+  stop(): Promise<void>;
+}
+
 /** Ponte built for production on a fresh database; `env` adds or overrides settings. */
-export async function startPonte(
-  env: Record<string, string> = {},
-): Promise<{ child: ChildProcess; url: string; api: Api }> {
+export async function startPonte(env: Record<string, string> = {}): Promise<Ponte> {
   const port = await freePort();
   const databaseUrl = await recreateDatabase('ponte_bench');
-  const child = await startProcess(
-    join(DIST, 'src/main.js'),
-    [],
-    {
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_URL: databaseUrl,
-      QUEUE_PREFIX: `bench-${Math.random().toString(36).slice(2, 10)}`,
-      BOOTSTRAP_ADMIN_API_KEY: BENCH_ADMIN_KEY,
-      JWT_SECRET: 'bench-jwt-secret-bench-jwt-secret',
-      ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
-      OUTBOUND_ALLOW_PRIVATE: 'true',
-      LOG_LEVEL: 'warn',
-      APP_ROLE: process.env.BENCH_ROLE ?? 'all',
-      ...env,
-    },
-    `http://127.0.0.1:${port}/health/ready`,
-    // e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles Ponte alone
-    (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean),
-  );
+  const settings = {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    DATABASE_URL: databaseUrl,
+    QUEUE_PREFIX: `bench-${Math.random().toString(36).slice(2, 10)}`,
+    BOOTSTRAP_ADMIN_API_KEY: BENCH_ADMIN_KEY,
+    JWT_SECRET: 'bench-jwt-secret-bench-jwt-secret',
+    ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+    OUTBOUND_ALLOW_PRIVATE: 'true',
+    LOG_LEVEL: 'warn',
+    APP_ROLE: process.env.BENCH_ROLE ?? 'all',
+    ...env,
+  };
+  // e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles Ponte's processes alone
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const start = async (role: string | undefined): Promise<ChildProcess> => {
+    const own = role ? await freePort() : port;
+    return startProcess(
+      join(DIST, 'src/main.js'),
+      [],
+      { ...settings, PORT: String(own), ...(role ? { APP_ROLE: role } : {}) },
+      `http://127.0.0.1:${own}/health/ready`,
+      nodeArgs,
+    );
+  };
+  const child = await start(undefined);
   const url = `http://127.0.0.1:${port}`;
-  return { child, url, api: api(url, BENCH_ADMIN_KEY) };
+  const workers: ChildProcess[] = [];
+  return {
+    child,
+    url,
+    api: api(url, BENCH_ADMIN_KEY),
+    workers,
+    addWorker: async () => {
+      const worker = await start('worker');
+      workers.push(worker);
+      return worker;
+    },
+    stop: async () => {
+      await Promise.all([child, ...workers].map(stopProcess));
+      await dropKeys(`${settings.QUEUE_PREFIX}:*`);
+    },
+  };
+}
+
+/** Deletes a finished run's queues from the shared Redis, so runs do not pile up there. */
+async function dropKeys(pattern: string): Promise<void> {
+  const redis = new IORedis('redis://127.0.0.1:6379');
+  try {
+    const stream = redis.scanStream({ match: pattern, count: 1000 });
+    for await (const keys of stream as AsyncIterable<string[]>) if (keys.length) await redis.unlink(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Resident set size of a process in MB (Linux). */
+export function rssMb(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
 }
 
 export type Api = <T = Record<string, unknown>>(method: string, path: string, body?: unknown) => Promise<T>;
@@ -169,10 +222,73 @@ export async function measureReference(report: Report, duration: number): Promis
     `http://127.0.0.1:${port}/`,
   );
   try {
-    const reference = await load({ url: `http://127.0.0.1:${port}/`, connections: 50, duration });
+    const reference = await load({ url: `http://127.0.0.1:${port}/`, connections: 50, duration }, [
+      hello.pid,
+    ]);
     report.figure('reference-hello-world', { connections: 50, ...reference });
     return reference;
   } finally {
     await stopProcess(hello);
+  }
+}
+
+/** CPU time (seconds) so far of every process, by group: Ponte's processes, PostgreSQL, Redis, the bench. */
+export function cpuSeconds(ponte: Array<number | undefined>): Record<string, number> {
+  const groups: Record<string, number> = { ponte: 0, postgres: 0, redis: 0, bench: 0, other: 0 };
+  const own = new Set(ponte.filter((p): p is number => p !== undefined));
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const seconds = (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in ticks of 10 ms
+    const pid = Number(entry);
+    const group = own.has(pid)
+      ? 'ponte'
+      : pid === process.pid
+        ? 'bench'
+        : comm === 'postgres'
+          ? 'postgres'
+          : comm.startsWith('redis-server')
+            ? 'redis'
+            : 'other';
+    groups[group] += seconds;
+  }
+  return groups;
+}
+
+/** Measures how many cores each group used while `work` ran. */
+export async function cpuShare<T>(
+  ponte: Array<number | undefined>,
+  work: () => Promise<T>,
+): Promise<{ result: T; cores: Record<string, number> }> {
+  const before = cpuSeconds(ponte);
+  const started = performance.now();
+  const result = await work();
+  const elapsed = (performance.now() - started) / 1000;
+  const after = cpuSeconds(ponte);
+  const cores = Object.fromEntries(
+    Object.keys(after).map((k) => [k, +((after[k] - before[k]) / elapsed).toFixed(2)]),
+  );
+  return { result, cores };
+}
+
+/** Transactions committed so far in a database (pg_stat_database; a statement outside a transaction is one). */
+export async function pgCommits(database: string): Promise<number> {
+  const client = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>(
+      'SELECT xact_commit AS n FROM pg_stat_database WHERE datname = $1',
+      [database],
+    );
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
   }
 }

@@ -18,7 +18,7 @@ export class AppConfig {
     logPretty: boolean;
     shutdownTimeoutMs: number;
   };
-  database: { url: string; poolSize: number; migrate: boolean };
+  database: { url: string; poolSize: number; prepare: boolean; migrate: boolean };
   redis: { url: string };
   queue: {
     prefix: string;
@@ -85,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   config.database = {
     url: v.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ponte',
     poolSize: v.DATABASE_POOL_SIZE ?? 10,
+    prepare: v.DATABASE_PREPARE ?? true,
     migrate: v.DATABASE_MIGRATE ?? true,
   };
   config.redis = { url: v.REDIS_URL ?? 'redis://127.0.0.1:6379' };

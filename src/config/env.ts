@@ -34,6 +34,7 @@ export class EnvironmentVariables {
 
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/) DATABASE_URL?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE?: number;
+  @IsOptional() @Transform(toBool) @IsBoolean() DATABASE_PREPARE?: boolean;
   @IsOptional() @Transform(toBool) @IsBoolean() DATABASE_MIGRATE?: boolean;
 
   @IsOptional() @Matches(/^rediss?:\/\/.+/) REDIS_URL?: string;

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { LruCache } from '../platform/cache/lru';
 import { Clock } from '../platform/clock';
 import { ProblemException } from '../platform/http/problem';
 import { JobQueue } from '../platform/queue/job-queue.service';
@@ -36,6 +37,8 @@ export function executionJob(executionId: string, seq: number, delayMs = 0) {
 @Injectable()
 export class WorkflowRunner {
   private readonly logger = new Logger('Workflows');
+  // A version is never changed once saved (an edit makes the next one): read each once.
+  private readonly versionCache = new LruCache<string, WorkflowVersion>(1000);
 
   constructor(
     @InjectRepository(WorkflowExecution) private readonly executions: Repository<WorkflowExecution>,
@@ -66,11 +69,17 @@ export class WorkflowRunner {
     await this.walkExecution(exec);
   }
 
+  private async version(workflowId: string, version: number): Promise<WorkflowVersion> {
+    const key = `${workflowId}:${version}`;
+    const cached = this.versionCache.get(key);
+    if (cached) return cached;
+    const found = await this.versions.findOneByOrFail({ workflowId, version });
+    this.versionCache.set(key, found);
+    return found;
+  }
+
   private async walkExecution(exec: WorkflowExecution): Promise<void> {
-    const version = await this.versions.findOneByOrFail({
-      workflowId: exec.workflowId,
-      version: exec.version,
-    });
+    const version = await this.version(exec.workflowId, exec.version);
     const event = exec.triggerEventId
       ? await this.scopes.event(exec.triggerEventId)
       : this.scopes.scheduleEvent(exec.scheduledAt ?? exec.startedAt);

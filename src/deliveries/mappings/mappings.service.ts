@@ -7,7 +7,7 @@ import { notFound, ProblemException } from '../../platform/http/problem';
 import { Page, PageQuery, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
 import { compileExpression, evaluate, ExpressionError, toJson } from './expression';
-import { LruCache } from './lru';
+import { LruCache } from '../../platform/cache/lru';
 import { Mapping } from './mapping.entity';
 import { CreateMappingDto, MappingView, TestMappingDto } from './mappings.dto';
 

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { LruCache } from '../../platform/cache/lru';
 import { ProblemException } from '../../platform/http/problem';
 import { Page, PageQuery, paginate } from '../../platform/http/pagination';
 import { ApiKeysService } from '../api-keys/api-keys.service';
@@ -31,9 +32,16 @@ export class WorkspacesService {
     private readonly apiKeys: ApiKeysService,
   ) {}
 
+  // Names never change once created (there is no rename), so every message need not read them.
+  private readonly names = new LruCache<string, string>(10_000);
+
   /** The workspace's display name (messages to contacts sign with it). */
   async nameOf(id: string): Promise<string> {
-    return (await this.workspaces.findOneBy({ id }))?.name ?? '';
+    const cached = this.names.get(id);
+    if (cached !== undefined) return cached;
+    const name = (await this.workspaces.findOneBy({ id }))?.name;
+    if (name !== undefined) this.names.set(id, name);
+    return name ?? '';
   }
 
   /** A workspace and its first admin key, in one transaction. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Liquid, Template as ParsedTemplate } from 'liquidjs';
-import { LruCache } from '../../deliveries/mappings/lru';
+import { LruCache } from '../../platform/cache/lru';
 
 /** Time zone of `date` when a template gives none (`{{ startsAt | date: '%H:%M', 'America/Manaus' }}` does). */
 export const DEFAULT_TIME_ZONE = 'America/Sao_Paulo';

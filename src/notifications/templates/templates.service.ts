@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { LruCache } from '../../deliveries/mappings/lru';
+import { LruCache } from '../../platform/cache/lru';
 import { Clock } from '../../platform/clock';
 import { Page, PageQuery } from '../../platform/http/pagination';
 import { FieldError, notFound, ProblemException } from '../../platform/http/problem';

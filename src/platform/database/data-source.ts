@@ -1,10 +1,11 @@
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { entityClasses, migrationClasses } from './class-loader';
+import { preparingDriver } from './prepared-statements';
 import { SnakeNamingStrategy } from './naming.strategy';
 
 /** The one place that says how Ponte talks to PostgreSQL: the app, the CLI and the tests use it. */
 export function dataSourceOptions(
-  database: { url: string; poolSize: number },
+  database: { url: string; poolSize: number; prepare?: boolean },
   classes: { entities?: Function[]; migrations?: Function[] } = {},
 ): DataSourceOptions {
   return {
@@ -15,6 +16,7 @@ export function dataSourceOptions(
     migrationsTableName: 'migrations',
     namingStrategy: new SnakeNamingStrategy(),
     poolSize: database.poolSize,
+    ...(database.prepare ? { driver: preparingDriver() } : {}),
     connectTimeoutMS: 5000,
     applicationName: 'ponte',
     synchronize: false,
@@ -25,7 +27,7 @@ export function dataSourceOptions(
 }
 
 export function createDataSource(
-  database: { url: string; poolSize: number },
+  database: { url: string; poolSize: number; prepare?: boolean },
   classes: { entities?: Function[]; migrations?: Function[] } = {},
 ): DataSource {
   return new DataSource(dataSourceOptions(database, classes));

@@ -4,7 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../../config/config';
 import { JobDispatcher } from './job-dispatcher';
 import { JobQueue } from './job-queue.service';
-import { ALL_QUEUES, JOB_REGISTRY, JOBS, JobRegistry } from './queue.registry';
+import { ALL_QUEUES, defaultJobOptions, JOB_REGISTRY, JOBS, JobRegistry } from './queue.registry';
 import { RedisConnections } from './redis.connections';
 
 @Global()
@@ -29,11 +29,7 @@ export class QueueModule {
           useFactory: (redis: RedisConnections, config: AppConfig) => ({
             connection: redis.client,
             prefix: config.queue.prefix,
-            defaultJobOptions: {
-              attempts: 1,
-              removeOnComplete: { count: config.queue.keepCompleted, age: 24 * 3600 },
-              removeOnFail: { count: config.queue.keepFailed, age: 14 * 24 * 3600 },
-            },
+            defaultJobOptions: defaultJobOptions(config.queue),
           }),
         }),
         BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),

@@ -1,3 +1,5 @@
+import type { JobsOptions } from 'bullmq';
+
 /**
  * The one registry of queues and job names. Every job name has exactly one `@OnJob` handler;
  * start-up fails otherwise (JobDispatcher). Queues carry ids, never personal data: state lives in
@@ -53,3 +55,15 @@ export type JobName = keyof typeof JOBS;
 /** Injection token so a test can start the app with a registry of its own. */
 export const JOB_REGISTRY = Symbol('JOB_REGISTRY');
 export type JobRegistry = Record<string, JobDefinition>;
+
+/**
+ * Every job's defaults: one attempt (retries are scheduled by the code that knows the policy), and
+ * finished jobs trimmed so Redis holds what is running, not history (PostgreSQL keeps that).
+ */
+export function defaultJobOptions(queue: { keepCompleted: number; keepFailed: number }): JobsOptions {
+  return {
+    attempts: 1,
+    removeOnComplete: { count: queue.keepCompleted, age: 24 * 3600 },
+    removeOnFail: { count: queue.keepFailed, age: 14 * 24 * 3600 },
+  };
+}
