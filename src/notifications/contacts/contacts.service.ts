@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../../platform/clock';
+import { columnOf, selectEntities } from '../../platform/database/entity-rows';
 import { Page, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
 import { notFound, ProblemException } from '../../platform/http/problem';
@@ -112,8 +113,13 @@ export class ContactsService {
   }
 
   /** The contact, or null when unknown, in another workspace, or erased. */
-  find(workspaceId: string, id: string): Promise<Contact | null> {
-    return this.contacts.findOneBy({ id, workspaceId, erasedAt: IsNull() });
+  async find(workspaceId: string, id: string): Promise<Contact | null> {
+    const [contact] = await selectEntities(
+      this.contacts,
+      'SELECT * FROM contacts WHERE id = $1 AND workspace_id = $2 AND erased_at IS NULL',
+      [id, workspaceId],
+    );
+    return contact ?? null;
   }
 
   /** The contact with this phone (normalised to E.164), else the oldest with this e-mail. */
@@ -172,14 +178,18 @@ export class ContactsService {
   }
 
   /** The oldest live contact matching `where` in the workspace. */
-  private one(
+  private async one(
     workspaceId: string,
     where: Partial<Record<'externalId' | 'phone' | 'email' | 'waId', string>>,
-  ) {
-    return this.contacts.findOne({
-      where: { ...where, workspaceId, erasedAt: IsNull() },
-      order: { id: 'ASC' },
-    });
+  ): Promise<Contact | null> {
+    const [[field, value]] = Object.entries(where) as [['externalId' | 'phone' | 'email' | 'waId', string]];
+    const [contact] = await selectEntities(
+      this.contacts,
+      `SELECT * FROM contacts WHERE workspace_id = $1 AND ${columnOf(this.contacts, field)} = $2
+         AND erased_at IS NULL ORDER BY id LIMIT 1`,
+      [workspaceId, value],
+    );
+    return contact ?? null;
   }
 
   private newContact(workspaceId: string, fields: Partial<Contact>): Contact {
