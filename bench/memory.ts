@@ -6,7 +6,7 @@ import { eventJob } from '../src/events/processing/event-jobs';
 import { withJobId } from '../src/platform/queue/job-queue.service';
 import { defaultJobOptions, QueueName } from '../src/platform/queue/queue.registry';
 import { e2e, lastE2eRss } from './e2e';
-import { Report } from './support';
+import { Report, settle } from './support';
 
 const JOBS = Number(process.env.BENCH_MEMORY_JOBS ?? 1_000_000);
 const BATCH = 1000;
@@ -30,6 +30,7 @@ export async function memory(): Promise<void> {
     targetMb: 400,
   });
 
+  await settle();
   const config = loadConfig({ QUEUE_PREFIX: `bench-memory-${randomUUID().slice(0, 8)}` });
   const connection = new IORedis(config.redis.url, { maxRetriesPerRequest: null });
   const queue = new Queue(QueueName.EventsHigh, {

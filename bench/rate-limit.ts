@@ -1,5 +1,5 @@
 import { MetaSink } from './meta-sink';
-import { Report, startPonte } from './support';
+import { Report, settle, startPonte } from './support';
 
 const LIMIT = 80;
 const BURST = Number(process.env.BENCH_BURST ?? 5000);
@@ -11,6 +11,7 @@ const BURST = Number(process.env.BENCH_BURST ?? 5000);
  */
 export async function rateLimit(): Promise<void> {
   const report = new Report('rate-limit');
+  await settle();
   const sink = new MetaSink();
   const sinkUrl = await sink.start();
   const { api, stop } = await startPonte({ WORKER_CONCURRENCY: '50' });
