@@ -1,6 +1,6 @@
 import { compileExpression, evaluate, ExpressionError, toJson } from './expression';
 
-/** The rejection of `promise`, and how long it took to come. */
+/** The rejection of `promise`. */
 async function failure(promise: Promise<unknown>): Promise<{ error: ExpressionError }> {
   try {
     await promise;

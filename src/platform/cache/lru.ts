@@ -1,15 +1,11 @@
 /**
- * A small least-recently-used map, optionally with a time to live: a Map keeps insertion order,
- * so re-inserting on every hit keeps the oldest entry first, and that is the one dropped when the
- * cache is full. An entry older than `ttlMs` reads as absent.
+ * A small least-recently-used map: a Map keeps insertion order, so re-inserting on every hit keeps
+ * the oldest entry first, and that is the one dropped when the cache is full.
  */
 export class LruCache<K, V> {
-  private readonly entries = new Map<K, { value: V; expires: number }>();
+  private readonly entries = new Map<K, V>();
 
-  constructor(
-    private readonly capacity: number,
-    private readonly ttlMs = Infinity,
-  ) {
+  constructor(private readonly capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('LruCache capacity must be ≥ 1');
   }
 
@@ -18,17 +14,16 @@ export class LruCache<K, V> {
   }
 
   get(key: K): V | undefined {
-    const entry = this.entries.get(key);
-    if (!entry) return undefined;
+    if (!this.entries.has(key)) return undefined;
+    const value = this.entries.get(key) as V;
     this.entries.delete(key);
-    if (entry.expires <= Date.now()) return undefined;
-    this.entries.set(key, entry);
-    return entry.value;
+    this.entries.set(key, value);
+    return value;
   }
 
   set(key: K, value: V): void {
     this.entries.delete(key);
-    this.entries.set(key, { value, expires: Date.now() + this.ttlMs });
+    this.entries.set(key, value);
     if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as K);
   }
 

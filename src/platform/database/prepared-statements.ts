@@ -17,7 +17,7 @@ export function statementName(text: string): string | undefined {
 
 /**
  * A pg client that runs every parameterised statement as a named, server-side prepared
- * statement: PostgreSQL parses and plans it once per connection instead of on every call, and
+ * statement: PostgreSQL parses and analyses it once per connection instead of on every call, and
  * later calls send only Bind/Execute. Statements without parameters (migrations, BEGIN, DDL) run
  * as before. TypeORM builds the same text for the same find, so its queries benefit too.
  */
