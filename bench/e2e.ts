@@ -160,13 +160,12 @@ async function phase(
  * fake Meta server (the number's limit raised to 5,000/s), counted there. Targets (quality.md):
  * ≥ 1,000 messages/s sustained for 60 s, zero lost, zero duplicated; p99 event-to-provider ≤ 250
  * ms at 300 events/s. References in the same run: the bare Fastify hello-world (the ratio is the
- * sustained rate over it) and the machine's PostgreSQL commits per second (what bounds a pipeline
- * that commits ~30 times per message).
+ * sustained rate over it) and, after the phases, the machine's PostgreSQL commits per second
+ * (against what the pipeline committed per message).
  */
 export async function e2e(): Promise<void> {
   const report = new Report('e2e');
   const reference = await measureReference(report, Number(process.env.BENCH_DURATION ?? 10));
-  const commitsPerSecond = await measurePostgresCommits(report);
   const sink = new MetaSink();
   const sinkUrl = await sink.start();
   const ponte = await startPonte({ APP_ROLE: WORKERS > 0 ? 'api' : 'all' });
@@ -205,14 +204,18 @@ export async function e2e(): Promise<void> {
       ...sustained,
       ratio: +(sustained.perSecond / reference.rps).toFixed(4),
       ratioToTarget: +(sustained.perSecond / 1000).toFixed(3),
-      commitCapacityUsed: +((sustained.perSecond * sustained.commitsPerMessage) / commitsPerSecond).toFixed(
-        2,
-      ),
       targetPerSecond: 1000,
     });
     const processes = [ponte.child, ...ponte.workers].map((c) => rssMb(c.pid));
     lastE2eRss = { app: processes.reduce((a, b) => a + b, 0), processes };
     report.figure('rss-after-e2e', { rssMb: lastE2eRss.app, processes, targetMb: 400 });
+    // Last: its burst of commits (and the checkpoint after it) would slow the phases above.
+    const commitsPerSecond = await measurePostgresCommits(report);
+    report.figure('commit-capacity-used', {
+      commitsPerMessage: sustained.commitsPerMessage,
+      commitsPerSecond: Math.round(sustained.perSecond * sustained.commitsPerMessage),
+      share: +((sustained.perSecond * sustained.commitsPerMessage) / commitsPerSecond).toFixed(2),
+    });
     report.save({
       reference: reference.rps,
       ratio: +(sustained.perSecond / reference.rps).toFixed(4),
