@@ -159,9 +159,9 @@ async function phase(
  * e2e: a signed `lead.created` → the built-in lead-welcome workflow → a WhatsApp template at a
  * fake Meta server (the number's limit raised to 5,000/s), counted there. Targets (quality.md):
  * ≥ 1,000 messages/s sustained for 60 s, zero lost, zero duplicated; p99 event-to-provider ≤ 250
- * ms at 300 events/s. References in the same run: the bare Fastify hello-world (the ratio is the
- * sustained rate over it) and, after the phases, the machine's PostgreSQL commits per second
- * (against what the pipeline committed per message).
+ * ms at 300 events/s. References in the same run: the bare Fastify hello-world and, after the
+ * phases, the machine's PostgreSQL commits per second; the ratio is messages per second over the
+ * latter, which tracks the machine's speed for this database-bound pipeline.
  */
 export async function e2e(): Promise<void> {
   const report = new Report('e2e');
@@ -202,7 +202,7 @@ export async function e2e(): Promise<void> {
       seconds: SECONDS,
       maxInFlight: MAX_IN_FLIGHT,
       ...sustained,
-      ratio: +(sustained.perSecond / reference.rps).toFixed(4),
+      ratioToHelloWorld: +(sustained.perSecond / reference.rps).toFixed(4),
       ratioToTarget: +(sustained.perSecond / 1000).toFixed(3),
       targetPerSecond: 1000,
     });
@@ -211,16 +211,16 @@ export async function e2e(): Promise<void> {
     report.figure('rss-after-e2e', { rssMb: lastE2eRss.app, processes, targetMb: 400 });
     // Last: its burst of commits (and the checkpoint after it) would slow the phases above.
     const commitsPerSecond = await measurePostgresCommits(report);
+    // The ratio is taken against the commit rate: a pipeline of ~32 commits a message moves with
+    // the machine's database speed, which the hello-world does not measure.
+    const ratio = +(sustained.perSecond / commitsPerSecond).toFixed(4);
     report.figure('commit-capacity-used', {
       commitsPerMessage: sustained.commitsPerMessage,
       commitsPerSecond: Math.round(sustained.perSecond * sustained.commitsPerMessage),
       share: +((sustained.perSecond * sustained.commitsPerMessage) / commitsPerSecond).toFixed(2),
+      ratio,
     });
-    report.save({
-      reference: reference.rps,
-      ratio: +(sustained.perSecond / reference.rps).toFixed(4),
-      postgresCommitsPerSecond: commitsPerSecond,
-    });
+    report.save({ reference: commitsPerSecond, helloWorld: reference.rps, ratio });
   } finally {
     await ponte.stop();
     await sink.stop();
