@@ -54,7 +54,8 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   });
 }
 
-export async function recreateDatabase(name: string): Promise<string> {
+/** Drops database `name` if it exists and answers its URL (Ponte creates it again at start). */
+export async function dropDatabase(name: string): Promise<string> {
   const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -133,7 +134,7 @@ export interface Ponte {
 /** Ponte built for production on a fresh database; `env` adds or overrides settings. */
 export async function startPonte(env: Record<string, string> = {}): Promise<Ponte> {
   const port = await freePort();
-  const databaseUrl = await recreateDatabase('ponte_bench');
+  const databaseUrl = await dropDatabase('ponte_bench');
   const settings = {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
@@ -334,7 +335,7 @@ export async function pgCommits(database: string): Promise<number> {
  * `seconds` (what a statement-per-commit design can reach here at best), in a scratch database.
  */
 export async function measurePostgresCommits(report: Report, seconds = 5): Promise<number> {
-  const url = await recreateDatabase('ponte_bench_commits');
+  const url = await dropDatabase('ponte_bench_commits');
   const admin = new Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
   await admin.connect();
   await admin.query('CREATE DATABASE ponte_bench_commits');
@@ -358,6 +359,6 @@ export async function measurePostgresCommits(report: Report, seconds = 5): Promi
     return perSecond;
   } finally {
     await pool.end();
-    await recreateDatabase('ponte_bench_commits');
+    await dropDatabase('ponte_bench_commits');
   }
 }
