@@ -41,7 +41,8 @@ export class AppConfig {
   limits: { rateLimitPerMinute: number };
   retention: { auditDays: number; eventDays: number };
   retries: { delivery: string; notification: string; event: string };
-  outbox: { relayIntervalMs: number };
+  /** `stuckAfterSeconds`: unfinished rows older than this are counted as stuck (metric, /health/detailed, retry). */
+  outbox: { relayIntervalMs: number; stuckAfterSeconds: number };
   /** Circuit breaker per provider: opens at errorPercent failures over at least `volume` calls. */
   breaker: { volume: number; errorPercent: number; resetMs: number };
 
@@ -124,7 +125,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     notification: v.NOTIFICATION_RETRY_SCHEDULE ?? '10s,1m,5m,30m,2h',
     event: v.EVENT_RETRY_SCHEDULE ?? '0,5s,30s,2m,10m',
   };
-  config.outbox = { relayIntervalMs: v.OUTBOX_RELAY_INTERVAL_MS ?? 5000 };
+  config.outbox = {
+    relayIntervalMs: v.OUTBOX_RELAY_INTERVAL_MS ?? 5000,
+    stuckAfterSeconds: v.STUCK_WORK_AFTER_SECONDS ?? 300,
+  };
   config.breaker = {
     volume: v.PROVIDER_BREAKER_VOLUME ?? 5,
     errorPercent: v.PROVIDER_BREAKER_ERROR_PERCENT ?? 50,

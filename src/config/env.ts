@@ -69,6 +69,7 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(SCHEDULE_PATTERN) NOTIFICATION_RETRY_SCHEDULE?: string;
   @IsOptional() @Matches(SCHEDULE_PATTERN) EVENT_RETRY_SCHEDULE?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1000) OUTBOX_RELAY_INTERVAL_MS?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) STUCK_WORK_AFTER_SECONDS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) PROVIDER_BREAKER_VOLUME?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) PROVIDER_BREAKER_ERROR_PERCENT?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) PROVIDER_BREAKER_RESET_MS?: number;

@@ -15,6 +15,7 @@ import { MetricsService } from './metrics/metrics.service';
 import { OutboundHttp } from './outbound/outbound-http';
 import { QueueModule, RedisModule } from './queue/queue.module';
 import { JOBS, JobRegistry } from './queue/queue.registry';
+import { WorkerGate } from './queue/worker-gate';
 
 export interface PlatformOptions {
   /** Tests start the app with a job registry of their own. */
@@ -66,6 +67,7 @@ export class PlatformModule {
         },
         MetricsService,
         HealthService,
+        WorkerGate,
         IdempotencyService,
         IdempotencyInterceptor,
       ],

@@ -47,7 +47,11 @@ export class WorkflowExecutions implements OnModuleInit {
 
   onModuleInit(): void {
     this.handlers.subscribe('workflows.trigger', '*', (event) => this.onEvent(event));
-    this.relay.register('workflows', (grace) => this.relayOpen(grace));
+    this.relay.register(
+      'workflows',
+      (grace) => this.relayOpen(grace),
+      (threshold) => this.countStuck(threshold),
+    );
     this.events.contributeToDetail('executions', async (workspaceId, eventId) =>
       (
         await this.executions.find({ where: { workspaceId, triggerEventId: eventId }, order: { id: 'ASC' } })
@@ -276,8 +280,19 @@ export class WorkflowExecutions implements OnModuleInit {
       ...waiting.map((e) => executionJob(e.id, e.seq, new Date(e.wake_at).getTime() - now)),
       ...[...lost, ...dead].map((e) => executionJob(e.id, e.seq)),
     ];
-    if (jobs.length) await this.jobs.enqueueBulk(jobs);
-    return jobs.length;
+    return jobs.length ? this.jobs.reoffer(jobs) : 0;
+  }
+
+  /** Running with no progress, or waiting past their wake time, for longer than the threshold. */
+  private async countStuck(thresholdSeconds: number): Promise<number> {
+    const [row]: Array<{ n: string }> = await this.executions.query(
+      `SELECT count(*) AS n FROM workflow_executions
+       WHERE (status = 'running' AND updated_at < now() - make_interval(secs => $1)
+              AND (lease_until IS NULL OR lease_until < now()))
+          OR (status = 'waiting' AND wake_at < now() - make_interval(secs => $1))`,
+      [thresholdSeconds],
+    );
+    return Number(row.n);
   }
 }
 

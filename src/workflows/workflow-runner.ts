@@ -5,6 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { LruCache } from '../platform/cache/lru';
 import { Clock } from '../platform/clock';
 import { ProblemException } from '../platform/http/problem';
+import { dependencyOutage, untilReachable } from '../platform/queue/dependency-outage';
 import { JobQueue } from '../platform/queue/job-queue.service';
 import { OnJob } from '../platform/queue/on-job.decorator';
 import { parseDuration } from './iso-duration';
@@ -107,7 +108,10 @@ export class WorkflowRunner {
     try {
       outcome = await this.walk(version.steps, exec, rows, ctx);
     } catch (err) {
-      await this.executions.update({ id: exec.id, seq: exec.seq, status: 'running' }, { leaseUntil: null });
+      // Free the lease so that this job, put back after an outage, can take it again at once.
+      const release = () =>
+        this.executions.update({ id: exec.id, seq: exec.seq, status: 'running' }, { leaseUntil: null });
+      await (dependencyOutage(err) ? untilReachable(release) : release());
       throw err;
     }
     if (outcome === 'done') {
@@ -180,6 +184,7 @@ export class WorkflowRunner {
           if (inner !== 'done') return inner;
         }
       } catch (err) {
+        if (dependencyOutage(err)) throw err; // not the step's failure: the job is put back
         await this.fail(exec.id, step, err);
         return 'failed';
       }

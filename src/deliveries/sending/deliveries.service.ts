@@ -39,7 +39,11 @@ export class DeliveriesService implements OnModuleInit {
       if ((await this.resend(workspaceId, [id])) === 0)
         throw new ProblemException('CONFLICT', 'The delivery is not failed');
     });
-    this.relay.register('deliveries', (grace) => this.relayPending(grace));
+    this.relay.register(
+      'deliveries',
+      (grace) => this.relayPending(grace),
+      (threshold) => this.countStuck(threshold),
+    );
     // Payload copies follow the events they copied when those are erased or anonymised (LGPD).
     this.erasure.onErased(async (_workspaceId, eventIds) => {
       await this.deliveries.query(
@@ -222,8 +226,20 @@ export class DeliveriesService implements OnModuleInit {
     return rows.length;
   }
 
-  /** Stored deliveries whose job Redis may have lost: due and not finished. */
+  /**
+   * Stored deliveries whose job Redis lost or that could not record their outcome: first those
+   * whose last attempt is recorded as a 2xx are settled as succeeded (never sent again), then the
+   * others, due and not finished, are offered again.
+   */
   private async relayPending(graceSeconds: number): Promise<number> {
+    await this.deliveries.query(
+      `UPDATE deliveries d SET status = 'succeeded', last_status_code = a.status_code, last_error = NULL,
+         delivered_at = a.created_at
+       FROM delivery_attempts a
+       WHERE d.status = 'delivering' AND d.next_attempt_at < now() - make_interval(secs => $1)
+         AND a.delivery_id = d.id AND a.attempt = d.attempts AND a.status_code BETWEEN 200 AND 299`,
+      [graceSeconds],
+    );
     const rows: Array<{ id: string; attempts: number; status: string; retry_round_start: number }> =
       await this.deliveries.query(
         `SELECT id, attempts, status, retry_round_start FROM deliveries
@@ -231,11 +247,20 @@ export class DeliveriesService implements OnModuleInit {
        ORDER BY id LIMIT 2000`,
         [graceSeconds],
       );
-    await this.jobs.enqueueBulk(
+    return this.jobs.reoffer(
       rows.map((r) =>
         deliveryJob(r.id, r.status === 'delivering' ? r.attempts - 1 : r.attempts, r.retry_round_start),
       ),
     );
-    return rows.length;
+  }
+
+  /** Not finished and overdue by more than the threshold (a `failed` one past its retry time too). */
+  private async countStuck(thresholdSeconds: number): Promise<number> {
+    const [row]: Array<{ n: string }> = await this.deliveries.query(
+      `SELECT count(*) AS n FROM deliveries WHERE status IN ('pending', 'delivering', 'failed')
+         AND next_attempt_at < now() - make_interval(secs => $1)`,
+      [thresholdSeconds],
+    );
+    return Number(row.n);
   }
 }

@@ -8,6 +8,7 @@ import { RateLimiter } from '../../gateway/rate-limit/rate-limiter';
 import { Clock } from '../../platform/clock';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { OutboundError, OutboundHttp } from '../../platform/outbound/outbound-http';
+import { dependencyOutage, untilReachable } from '../../platform/queue/dependency-outage';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { OnJob } from '../../platform/queue/on-job.decorator';
 import { RetrySchedule } from '../../platform/queue/retry-schedule';
@@ -68,8 +69,13 @@ export class DeliverySender {
         1000,
       );
       if (!decision.allowed) {
-        // Over the endpoint's own limit: wait, without using an attempt.
+        // Over the endpoint's own limit: wait, without using an attempt (and due later, so the
+        // relay does not offer this attempt's job again meanwhile).
         const wait = decision.retryAfterSeconds * 1000;
+        await this.dataSource.query(
+          `UPDATE deliveries SET next_attempt_at = $2 WHERE id = $1 AND attempts = $3 AND status IN ('pending', 'failed')`,
+          [delivery.id, new Date(this.clock.nowMs() + wait), delivery.attempts],
+        );
         await this.jobs.enqueueBulk([
           deliveryJob(
             delivery.id,
@@ -106,6 +112,16 @@ export class DeliverySender {
         : delivery.payload.data;
       body = JSON.stringify({ ...delivery.payload, data });
     } catch (err) {
+      if (dependencyOutage(err)) {
+        // Nothing was sent: give the attempt back (if PostgreSQL answers) and let the job be put back.
+        await this.dataSource
+          .query(
+            `UPDATE deliveries SET attempts = $3, status = $4 WHERE id = $1 AND attempts = $2 AND status = 'delivering'`,
+            [delivery.id, attempt, delivery.attempts, delivery.status],
+          )
+          .catch(() => undefined);
+        throw err;
+      }
       // A broken mapping is not the receiver's fault and retrying will not fix it.
       await this.record(delivery, endpoint, attempt, {
         error: `mapping: ${(err as Error).message}`,
@@ -127,6 +143,7 @@ export class DeliverySender {
     };
     let status: number | undefined;
     let retryAfter: string | undefined;
+    let outcome: { statusCode?: number; durationMs: number; excerpt?: string; error?: string };
     try {
       const res = await this.http.request({
         url: endpoint.url,
@@ -137,19 +154,15 @@ export class DeliverySender {
       });
       status = res.status;
       retryAfter = res.headers['retry-after'];
-      await this.record(delivery, endpoint, attempt, {
-        statusCode: res.status,
-        durationMs: res.durationMs,
-        excerpt: res.body.slice(0, 1024),
-      });
+      outcome = { statusCode: res.status, durationMs: res.durationMs, excerpt: res.body.slice(0, 1024) };
     } catch (err) {
       const kind = err instanceof OutboundError ? err.kind : 'network';
-      await this.record(delivery, endpoint, attempt, {
-        error: `${kind}: ${(err as Error).message}`.slice(0, 500),
-        durationMs: 0,
-      });
+      outcome = { error: `${kind}: ${(err as Error).message}`.slice(0, 500), durationMs: 0 };
     }
-    await this.apply({ ...delivery, attempts: attempt }, endpoint, status, retryAfter);
+    // The receiver has had its call: recording it waits out a dependency outage rather than fail
+    // the job, which would leave the row `delivering` and send it again later.
+    await untilReachable(() => this.record(delivery, endpoint, attempt, outcome));
+    await untilReachable(() => this.apply({ ...delivery, attempts: attempt }, endpoint, status, retryAfter));
   }
 
   private async apply(

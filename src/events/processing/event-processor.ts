@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/config';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { OnJob } from '../../platform/queue/on-job.decorator';
+import { dependencyOutage } from '../../platform/queue/dependency-outage';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { RetrySchedule } from '../../platform/queue/retry-schedule';
 import { DlqService } from '../dlq/dlq.service';
@@ -99,6 +100,11 @@ export class EventProcessor {
     try {
       await this.handlers.dispatch(event);
     } catch (err) {
+      if (dependencyOutage(err)) {
+        // Not the event's failure: give the attempt back and let the job be put back (JobDispatcher).
+        await this.release(row);
+        throw err;
+      }
       await this.fail(row, startedAt, err as Error);
       return;
     }
@@ -110,6 +116,21 @@ export class EventProcessor {
     );
     this.outcomes.inc({ outcome: 'processed' });
     this.latency.observe((Date.now() - new Date(row.received_at).getTime()) / 1000);
+  }
+
+  /**
+   * Undoes the claim after a dependency outage, if PostgreSQL answers (when it does not, the next
+   * run counts one attempt more: handlers are idempotent, and the log shows no failure).
+   */
+  private async release(row: ClaimedRow): Promise<void> {
+    await this.dataSource
+      .query(
+        `UPDATE events SET attempts = attempts - 1,
+           status = CASE WHEN attempts - 1 > retry_round_start THEN 'failed' ELSE 'received' END
+         WHERE id = $1 AND status = 'processing' AND attempts = $2`,
+        [row.id, row.attempts],
+      )
+      .catch(() => undefined);
   }
 
   private async fail(row: ClaimedRow, startedAt: Date, err: Error): Promise<void> {

@@ -1,6 +1,14 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnModuleInit,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/config';
+import { HealthService } from '../../platform/health/health.service';
+import { MetricsService } from '../../platform/metrics/metrics.service';
 import { JobDispatcher } from '../../platform/queue/job-dispatcher';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { RedisConnections } from '../../platform/queue/redis.connections';
@@ -10,20 +18,29 @@ import { eventJob } from './event-jobs';
 const GRACE_SECONDS = 10;
 const BATCH = 2000;
 
+/** Re-offers a module's stored, unfinished work older than `graceSeconds`; returns how many jobs it (re)added. */
+export type RelaySweep = (graceSeconds: number) => Promise<number>;
+/** How many of a module's rows sit in a non-final state for longer than `thresholdSeconds`. */
+export type StuckCount = (thresholdSeconds: number) => Promise<number>;
+
 /**
  * PostgreSQL is the source of truth. Every few seconds (and as soon as Redis comes back) each
- * worker re-enqueues the events that are stored but not processed; job ids are derived from the
- * event and attempt, so BullMQ ignores what it already holds and a wiped Redis gets it all back.
+ * worker offers again the work that is stored but not finished: events, deliveries,
+ * notifications, workflow timers and steps (each module registers its sweep), and the job
+ * schedulers. Job ids are derived from the row and its attempt, and `JobQueue.reoffer` adds a job
+ * only when BullMQ holds none under that id or holds a failed or completed one, so a wiped Redis
+ * gets everything back and a job that failed because it could not record its outcome runs again.
  */
-/** Re-enqueues a module's stored, unfinished work older than `graceSeconds`; returns how many. */
-export type RelaySweep = (graceSeconds: number) => Promise<number>;
-
 @Injectable()
-export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('OutboxRelay');
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
-  private readonly sweeps = new Map<string, RelaySweep>([['events', (grace) => this.relayEvents(grace)]]);
+  private readonly sweeps = new Map<string, RelaySweep>([
+    ['events', (grace) => this.relayEvents(grace)],
+    ['schedulers', () => this.dispatcher.restoreSchedulers()],
+  ]);
+  private readonly stuck = new Map<string, StuckCount>([['events', (s) => this.stuckEvents(s)]]);
 
   constructor(
     private readonly dataSource: DataSource,
@@ -31,41 +48,82 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly dispatcher: JobDispatcher,
     private readonly redis: RedisConnections,
     private readonly config: AppConfig,
+    private readonly health: HealthService,
+    private readonly metrics: MetricsService,
   ) {}
+
+  onModuleInit(): void {
+    // Every role reports stuck work (an API instance is what operators look at).
+    this.health.contribute('stuckWork', () => this.stuckCounts());
+    const counts = () => this.stuckCounts();
+    this.metrics.gauge({
+      name: 'ponte_stuck_work',
+      help: `Rows in a non-final state for longer than STUCK_WORK_AFTER_SECONDS, by kind`,
+      labelNames: ['kind'],
+      async collect() {
+        const found = await counts().catch(() => undefined);
+        if (!found) return; // PostgreSQL down: no sample rather than a wrong zero
+        for (const [kind, n] of Object.entries(found)) this.set({ kind }, n);
+      },
+    });
+  }
 
   onApplicationBootstrap(): void {
     if (!this.config.isWorker) return;
     this.timer = setInterval(() => void this.sweep(), this.config.outbox.relayIntervalMs);
     this.timer.unref();
     // Redis back (maybe empty): schedules and pending events again, without waiting for the tick.
-    this.redis.client.on('ready', () => {
-      void this.dispatcher.upsertSchedulers().catch(() => undefined);
-      void this.sweep(0);
-    });
+    this.redis.client.on('ready', () => void this.sweep(0));
   }
 
   beforeApplicationShutdown(): void {
     clearInterval(this.timer);
   }
 
-  /** Other modules (deliveries...) relay their own stored work on the same tick. */
-  register(name: string, sweep: RelaySweep): void {
+  /** Other modules (deliveries...) relay their own stored work on the same tick, and report what is stuck. */
+  register(name: string, sweep: RelaySweep, stuck?: StuckCount): void {
     this.sweeps.set(name, sweep);
+    if (stuck) this.stuck.set(name, stuck);
   }
 
-  /** Runs every registered sweep; returns how many jobs were offered. */
+  /** Runs every registered sweep; returns how many jobs were (re)added. */
   sweep(graceSeconds = GRACE_SECONDS): Promise<number> {
     this.running ??= Promise.all(
-      [...this.sweeps].map(([name, run]) =>
-        run(graceSeconds).catch((err: Error) => {
-          this.logger.warn(`relay sweep of ${name} failed: ${err.message}`);
-          return 0;
-        }),
-      ),
+      [...this.sweeps].map(async ([name, run]): Promise<[string, number]> => {
+        try {
+          return [name, await run(graceSeconds)];
+        } catch (err) {
+          this.logger.warn(`relay sweep of ${name} failed: ${(err as Error).message}`);
+          return [name, 0];
+        }
+      }),
     )
-      .then((counts) => counts.reduce((a, b) => a + b, 0))
+      .then((counts) => {
+        const offered = counts.filter(([, n]) => n > 0);
+        // Something had no live job: after an outage or a wipe, say what was put back.
+        if (offered.length) this.logger.log(`re-offered ${offered.map(([k, n]) => `${n} ${k}`).join(', ')}`);
+        return counts.reduce((sum, [, n]) => sum + n, 0);
+      })
       .finally(() => (this.running = undefined));
     return this.running;
+  }
+
+  /** Per kind, the rows older than STUCK_WORK_AFTER_SECONDS in a non-final state. */
+  async stuckCounts(): Promise<Record<string, number>> {
+    const threshold = this.config.outbox.stuckAfterSeconds;
+    const entries = await Promise.all(
+      [...this.stuck].map(async ([name, count]) => [name, await count(threshold)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  private async stuckEvents(thresholdSeconds: number): Promise<number> {
+    const [row]: Array<{ n: string }> = await this.dataSource.query(
+      `SELECT count(*) AS n FROM events WHERE status IN ('received', 'processing')
+         AND received_at < now() - make_interval(secs => $1)`,
+      [thresholdSeconds],
+    );
+    return Number(row.n);
   }
 
   private async relayEvents(graceSeconds: number): Promise<number> {
@@ -87,7 +145,7 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
       );
       if (rows.length === 0) return total;
       // A `processing` event's job is the one of its current attempt; the others wait for the next.
-      await this.jobs.enqueueBulk(
+      total += await this.jobs.reoffer(
         rows.map((r) =>
           eventJob(
             r.id,
@@ -97,7 +155,6 @@ export class OutboxRelay implements OnApplicationBootstrap, BeforeApplicationShu
           ),
         ),
       );
-      total += rows.length;
       after = rows[rows.length - 1].id;
       if (rows.length < BATCH) return total;
     }

@@ -62,7 +62,11 @@ export class EventsController {
   @Post(':id/retry')
   @HttpCode(202)
   @RequireScope('events:write')
-  @ApiOperation({ summary: 'Process a failed or dead event again (a new round of attempts)' })
+  @ApiOperation({
+    summary: 'Process a failed, dead or stuck event again (a new round of attempts)',
+    description:
+      'Stuck: `received` or `processing` for longer than STUCK_WORK_AFTER_SECONDS (5 minutes by default). Anything else answers 409.',
+  })
   @ApiAcceptedResponse({ type: AcceptedEventView })
   @ApiProblems(404, 409)
   retry(@Caller() caller: Principal, @Param('id', IdPipe) id: string): Promise<AcceptedEventView> {

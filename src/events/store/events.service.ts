@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { AppConfig } from '../../config/config';
 import { Clock } from '../../platform/clock';
 import { notFound, ProblemException } from '../../platform/http/problem';
 import { Page, paginate } from '../../platform/http/pagination';
@@ -47,6 +48,7 @@ export class EventsService implements OnModuleInit {
     private readonly jobs: JobQueue,
     private readonly dlq: DlqService,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -122,15 +124,20 @@ export class EventsService implements OnModuleInit {
     return { id, status: 'received' };
   }
 
-  /** A new round of attempts for a failed or dead event (API and DLQ). */
+  /**
+   * A new round of attempts (API and DLQ) for a failed or dead event, or a stuck one: `received`
+   * or `processing` for longer than STUCK_WORK_AFTER_SECONDS. The round gives its job a new id,
+   * so whatever BullMQ still holds for the old one does not swallow it.
+   */
   async retryEvent(workspaceId: string, id: string): Promise<void> {
     const [rows]: [Array<{ queue: string; attempts: number }>] = await this.events.query(
       `UPDATE events SET status = 'received', retry_round_start = attempts, last_error = NULL
-       WHERE id = $1 AND workspace_id = $2 AND status IN ('failed', 'dead')
+       WHERE id = $1 AND workspace_id = $2 AND (status IN ('failed', 'dead')
+         OR (status IN ('received', 'processing') AND received_at < now() - make_interval(secs => $3)))
        RETURNING queue, attempts`,
-      [id, workspaceId],
+      [id, workspaceId, this.config.outbox.stuckAfterSeconds],
     );
-    if (!rows[0]) throw new ProblemException('CONFLICT', 'Only failed or dead events can be retried');
+    if (!rows[0]) throw new ProblemException('CONFLICT', 'Only failed, dead or stuck events can be retried');
     await this.jobs.enqueueBulk([eventJob(id, rows[0].queue, rows[0].attempts, rows[0].attempts)]);
   }
 }

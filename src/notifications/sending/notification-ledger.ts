@@ -120,17 +120,20 @@ export class NotificationLedger {
     return n;
   }
 
-  /** Back to `queued` for another call, after `delayMs`, maybe giving up on a route first. */
+  /**
+   * Back to `queued` for another call, after `delayMs`, maybe giving up on a route first. `refund`:
+   * the call was never made (a dependency outage before it), so the route's try is given back.
+   */
   async requeue(
     n: Notification,
     attemptId: string,
-    opts: { skip?: string; delayMs: number; code: string; detail: string },
+    opts: { skip?: string; delayMs: number; code: string; detail: string; refund?: boolean },
   ): Promise<boolean> {
     const now = this.clock.now();
     const [rows]: [unknown[]] = await this.dataSource.query(
       `UPDATE notifications SET status = 'queued', next_attempt_at = $3, error_code = $4, error = $5, updated_at = $6,
          skipped_routes = CASE WHEN $7::text IS NULL THEN skipped_routes ELSE array_append(skipped_routes, $7::text) END,
-         route_tries = CASE WHEN $7::text IS NULL THEN route_tries ELSE 0 END,
+         route_tries = CASE WHEN $7::text IS NOT NULL THEN 0 WHEN $9 THEN greatest(route_tries - 1, 0) ELSE route_tries END,
          timeline = timeline || $8::jsonb
        WHERE id = $1 AND current_attempt_id = $2 AND status IN ('sending', 'sent') RETURNING id`,
       [
@@ -142,6 +145,7 @@ export class NotificationLedger {
         now,
         opts.skip ?? null,
         entry('queued', now, n.attempts, opts.detail),
+        opts.refund ?? false,
       ],
     );
     return rows.length > 0;

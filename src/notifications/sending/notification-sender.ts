@@ -6,6 +6,7 @@ import { DlqService } from '../../events/dlq/dlq.service';
 import { Clock } from '../../platform/clock';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { ProblemException } from '../../platform/http/problem';
+import { dependencyOutage, untilReachable } from '../../platform/queue/dependency-outage';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { OnJob } from '../../platform/queue/on-job.decorator';
 import { RetrySchedule } from '../../platform/queue/retry-schedule';
@@ -106,6 +107,23 @@ export class NotificationSender implements OnModuleInit {
       started = performance.now();
       receipt = await this.breakers.call(route.account, () => adapter.send(route.account, message));
     } catch (err) {
+      if (dependencyOutage(err)) {
+        // Before the provider call (composing, pacing): nothing was sent. Back to the queue with the
+        // route try given back, once PostgreSQL answers; then this job is done.
+        await untilReachable(() =>
+          this.ledger.markAttemptFailed(attemptId, 'dependency', 'PostgreSQL or Redis unavailable', 0),
+        );
+        const requeued = await untilReachable(() =>
+          this.ledger.requeue(claimed, attemptId, {
+            delayMs: 0,
+            code: 'dependency',
+            detail: 'PostgreSQL or Redis unavailable before the call — trying again',
+            refund: true,
+          }),
+        );
+        if (requeued) await untilReachable(() => this.enqueue(claimed, 0));
+        return;
+      }
       const failure = toFailure(err);
       this.calls.inc({ provider: route.account.kind, outcome: failure.kind });
       await this.ledger.markAttemptFailed(
@@ -129,7 +147,7 @@ export class NotificationSender implements OnModuleInit {
     // is retried rather than treated as a failed call.
     this.calls.inc({ provider: route.account.kind, outcome: 'sent' });
     const durationMs = performance.now() - started;
-    await persistently(() =>
+    await untilReachable(() =>
       this.ledger.markSent(attemptId, claim.attempts, receipt.providerMessageId, durationMs),
     );
     await this.observers.notify({
@@ -140,7 +158,7 @@ export class NotificationSender implements OnModuleInit {
       text: message.content.text,
       template: message.content.whatsapp?.name ?? null,
     });
-    if (receipt.delivered) await persistently(() => this.ledger.applyStatus(attemptId, 'delivered'));
+    if (receipt.delivered) await untilReachable(() => this.ledger.applyStatus(attemptId, 'delivered'));
   }
 
   /** The policy, for a call that failed now or a `failed` status that arrived later. */
@@ -247,18 +265,6 @@ export class NotificationSender implements OnModuleInit {
 
   private enqueue(n: Notification, delayMs: number): Promise<void> {
     return this.jobs.enqueueBulk([notificationJob(n.id, n.attempts, n.priority, delayMs)]);
-  }
-}
-
-/** A database write that must happen: three tries over ~3 s before the job itself fails. */
-async function persistently<T>(write: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write();
-    } catch (err) {
-      if (attempt >= 3) throw err;
-      await new Promise((r) => setTimeout(r, attempt * 1000));
-    }
   }
 }
 

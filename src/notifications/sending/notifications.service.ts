@@ -59,7 +59,11 @@ export class NotificationsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.relay.register('notifications', (grace) => this.relayPending(grace));
+    this.relay.register(
+      'notifications',
+      (grace) => this.relayPending(grace),
+      (threshold) => this.countStuck(threshold),
+    );
   }
 
   /** The WhatsApp module tells which phones are inside their 24-hour window. */
@@ -237,12 +241,22 @@ export class NotificationsService implements OnModuleInit {
         [graceSeconds, STUCK_SENDING_MS / 1000],
       );
     const now = this.clock.nowMs();
-    await this.jobs.enqueueBulk(
+    return this.jobs.reoffer(
       rows.map((r) =>
         notificationJob(r.id, r.attempts, r.priority, new Date(r.next_attempt_at).getTime() - now),
       ),
     );
-    return rows.length;
+  }
+
+  /** Due more than the threshold ago and not sent, or `sending` with no news for that long. */
+  private async countStuck(thresholdSeconds: number): Promise<number> {
+    const [row]: Array<{ n: string }> = await this.dataSource.query(
+      `SELECT count(*) AS n FROM notifications
+       WHERE (status IN ('scheduled', 'queued') AND next_attempt_at < now() - make_interval(secs => $1))
+          OR (status = 'sending' AND updated_at < now() - make_interval(secs => $1))`,
+      [thresholdSeconds],
+    );
+    return Number(row.n);
   }
 }
 

@@ -7,8 +7,9 @@ import {
   OnApplicationBootstrap,
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
-import { Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '../../config/config';
+import { dependencyOutage, outageBackoffMs } from './dependency-outage';
 import { ON_JOB } from './on-job.decorator';
 import { ALL_QUEUES, JOB_REGISTRY, JobRegistry, QueueName } from './queue.registry';
 import { RedisConnections } from './redis.connections';
@@ -27,6 +28,9 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger('Jobs');
   private readonly handlers = new Map<string, Handler>();
   private readonly workers: Worker[] = [];
+  private closing = false;
+  /** Jobs put back because a dependency was unreachable, since start (for /health/detailed). */
+  outagesSeen = 0;
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -79,7 +83,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private startWorker(queue: QueueName): Worker {
-    const worker = new Worker(queue, (job) => this.dispatch(job), {
+    const worker = new Worker(queue, (job, token) => this.dispatch(job, token), {
       connection: this.redis.forWorker(),
       prefix: this.config.queue.prefix,
       concurrency: this.config.queue.concurrency,
@@ -94,13 +98,42 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     return worker;
   }
 
-  private async dispatch(job: Job): Promise<unknown> {
+  /**
+   * A job that failed because PostgreSQL or Redis is unreachable has not failed: it goes back to
+   * the delayed set under the same id, spending no attempt, and runs again once it is due (the
+   * WorkerGate pauses the workers meanwhile). Other errors fail the job as usual.
+   */
+  private async dispatch(job: Job, token?: string): Promise<unknown> {
     const handler = this.handlers.get(job.name);
     if (!handler) throw new UnrecoverableError(`No handler for job "${job.name}"`);
-    return handler(job.data, job);
+    try {
+      return await handler(job.data, job);
+    } catch (err) {
+      const down = dependencyOutage(err);
+      if (!down || !token) throw err;
+      // With Redis down this throws too: the job stays active, its lock lapses, and BullMQ's
+      // stalled check puts it back to waiting once Redis returns.
+      await job.moveToDelayed(Date.now() + outageBackoffMs(), token);
+      this.outagesSeen++;
+      throw new DelayedError(`${down} unavailable: put back`);
+    }
   }
 
-  /** Idempotent: also called when Redis comes back empty. */
+  /** Stop taking jobs (the running ones finish or are put back); see WorkerGate. */
+  async pauseWorkers(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.pause(true)));
+  }
+
+  async resumeWorkers(): Promise<void> {
+    if (this.closing) return; // resuming a closing worker would start its loop again
+    await Promise.all(this.workers.map((w) => w.resume()));
+  }
+
+  get hasWorkers(): boolean {
+    return this.workers.length > 0;
+  }
+
+  /** Idempotent: every job scheduler of the registry. */
   async upsertSchedulers(): Promise<void> {
     if (!this.config.isWorker) return;
     for (const [name, def] of Object.entries(this.registry)) {
@@ -110,7 +143,30 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
+  /**
+   * The registry's job schedulers that Redis no longer holds (wiped, flushed) are created again;
+   * the outbox relay calls this on every tick. Returns how many were missing.
+   */
+  async restoreSchedulers(): Promise<number> {
+    if (!this.config.isWorker) return 0;
+    const scheduled = Object.entries(this.registry).filter(([, def]) => def.schedule);
+    const present = new Set<string>();
+    for (const queueName of new Set(scheduled.map(([, def]) => def.queue))) {
+      const queue = this.moduleRef.get<Queue>(getQueueToken(queueName), { strict: false });
+      for (const s of await queue.getJobSchedulers(0, -1)) present.add(`${queueName}/${s.key}`);
+    }
+    let restored = 0;
+    for (const [name, def] of scheduled) {
+      if (present.has(`${def.queue}/${name}`)) continue;
+      const queue = this.moduleRef.get<Queue>(getQueueToken(def.queue), { strict: false });
+      await queue.upsertJobScheduler(name, def.schedule!, { name, data: {} });
+      restored++;
+    }
+    return restored;
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
     // Worker.close() stops taking jobs and waits for the active ones to finish. With Redis gone it
     // would wait forever for the lock renewals: then force it (stalled jobs are picked up again).
     const redisUp = this.redis.client.status === 'ready';

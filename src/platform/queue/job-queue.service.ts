@@ -56,6 +56,27 @@ export class JobQueue {
     }
     await Promise.all([...byQueue].map(([queue, jobs]) => queue.addBulk(jobs)));
   }
+
+  /**
+   * For the outbox relay: offers each job whatever BullMQ holds under its id. A job that is
+   * waiting, delayed or running is left alone; one that failed or completed while its row is not
+   * finished (a worker that could not record its outcome) is removed and added again, and a
+   * missing one (Redis wiped) is added. Returns how many were (re)added.
+   */
+  async reoffer(items: EnqueueItem[]): Promise<number> {
+    const states = await Promise.all(
+      items.map(async (item) => {
+        const queue = this.queueOf(item.name);
+        const jobId = withJobId(item.name, item.opts ?? {}).jobId!;
+        return { item, queue, jobId, state: await queue.getJobState(jobId) };
+      }),
+    );
+    const stale = states.filter((s) => s.state === 'failed' || s.state === 'completed');
+    await Promise.all(stale.map((s) => s.queue.remove(s.jobId)));
+    const offered = states.filter((s) => s.state === 'unknown' || stale.includes(s)).map((s) => s.item);
+    await this.enqueueBulk(offered);
+    return offered.length;
+  }
 }
 
 export function withJobId(name: string, opts: JobsOptions): JobsOptions {

@@ -1,0 +1,70 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../../config/config';
+import { HealthService } from '../health/health.service';
+import { JobDispatcher } from './job-dispatcher';
+
+/** How often a worker asks readiness whether PostgreSQL and Redis are reachable. */
+const CHECK_INTERVAL_MS = 1000;
+
+/**
+ * Workers take no jobs while readiness says PostgreSQL or Redis is down: a job taken then could
+ * only be put back (JobDispatcher), so the queue is left as it is and work resumes, in order, as
+ * soon as both answer again.
+ */
+@Injectable()
+export class WorkerGate implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('WorkerGate');
+  private timer?: NodeJS.Timeout;
+  private checking = false;
+  private pausedSince?: Date;
+  private pauses = 0;
+
+  constructor(
+    private readonly health: HealthService,
+    private readonly dispatcher: JobDispatcher,
+    private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.health.contribute('workers', () => ({
+      paused: this.pausedSince !== undefined,
+      pausedSince: this.pausedSince?.toISOString() ?? null,
+      pauses: this.pauses,
+      jobsPutBackByOutages: this.dispatcher.outagesSeen,
+    }));
+    if (!this.config.isWorker || !this.dispatcher.hasWorkers) return;
+    this.timer = setInterval(() => void this.check(), CHECK_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  beforeApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One readiness check, then pause or resume the workers; checks never overlap. */
+  async check(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      const dependencies = await this.health.dependencies();
+      const down = Object.entries(dependencies)
+        .filter(([, c]) => c.status === 'down')
+        .map(([name]) => name);
+      if (down.length > 0 && !this.pausedSince) {
+        this.pausedSince = new Date();
+        this.pauses++;
+        this.logger.warn(`${down.join(' and ')} unavailable: workers paused`);
+        await this.dispatcher.pauseWorkers();
+      } else if (down.length === 0 && this.pausedSince) {
+        const seconds = Math.round((Date.now() - this.pausedSince.getTime()) / 1000);
+        this.pausedSince = undefined;
+        this.logger.log(`dependencies back after ${seconds} s: workers resumed`);
+        await this.dispatcher.resumeWorkers();
+      }
+    } catch (err) {
+      this.logger.warn(`worker gate check failed: ${(err as Error).message}`);
+    } finally {
+      this.checking = false;
+    }
+  }
+}
