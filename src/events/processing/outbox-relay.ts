@@ -54,7 +54,9 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, Before
 
   onModuleInit(): void {
     // Every role reports stuck work (an API instance is what operators look at).
-    this.health.contribute('stuckWork', () => this.stuckCounts());
+    this.health.contribute('stuckWork', () =>
+      this.stuckCounts().catch(() => ({ status: 'unavailable' as const })),
+    );
     const counts = () => this.stuckCounts();
     this.metrics.gauge({
       name: 'ponte_stuck_work',

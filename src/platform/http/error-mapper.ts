@@ -42,7 +42,8 @@ const REDIS_DOWN =
 
 /** Which dependency an error says is down, if any (the message names no host or query). */
 export function unavailableDependency(err: unknown): 'PostgreSQL' | 'Redis' | undefined {
-  if (!(err instanceof Error)) return undefined;
+  // Duck-typed: Node's own errors (net, dns) fail `instanceof Error` across realms (Jest, vm).
+  if (!isErrorLike(err)) return undefined;
   const code = (err as { code?: string }).code ?? '';
   const text = `${err.name} ${err.message} ${code}`;
   if (REDIS_DOWN.test(text) || err.name === 'MaxRetriesPerRequestError') return 'Redis';
@@ -51,6 +52,10 @@ export function unavailableDependency(err: unknown): 'PostgreSQL' | 'Redis' | un
   if (isPg && /^(08|57P0[1-3])/.test(code)) return 'PostgreSQL';
   if (PG_DOWN.test(text)) return 'PostgreSQL';
   return undefined;
+}
+
+export function isErrorLike(err: unknown): err is Error {
+  return typeof err === 'object' && err !== null && typeof (err as Error).message === 'string';
 }
 
 /** Maps anything thrown (domain, Nest, Fastify, driver) to a contract code. */

@@ -1,4 +1,4 @@
-import { unavailableDependency } from '../http/error-mapper';
+import { isErrorLike, unavailableDependency } from '../http/error-mapper';
 
 /** Failures of calls to the outside (receivers, providers, step URLs): never our dependencies. */
 const OUTSIDE = new Set(['OutboundError', 'SendFailure', 'StepError', 'ProblemException']);
@@ -10,9 +10,9 @@ const OUTSIDE = new Set(['OutboundError', 'SendFailure', 'StepError', 'ProblemEx
  */
 export function dependencyOutage(err: unknown): 'PostgreSQL' | 'Redis' | undefined {
   let root = err;
-  for (let depth = 0; root instanceof Error; depth++) {
-    if (OUTSIDE.has(root.name) || OUTSIDE.has(root.constructor.name)) return undefined;
-    if (!(root.cause instanceof Error) || depth >= 5) break;
+  for (let depth = 0; isErrorLike(root); depth++) {
+    if (OUTSIDE.has(root.name) || OUTSIDE.has(root.constructor?.name)) return undefined;
+    if (!isErrorLike(root.cause) || depth >= 5) break;
     root = root.cause;
   }
   return unavailableDependency(root);

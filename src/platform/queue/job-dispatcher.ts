@@ -129,10 +129,6 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     await Promise.all(this.workers.map((w) => w.resume()));
   }
 
-  get hasWorkers(): boolean {
-    return this.workers.length > 0;
-  }
-
   /** Idempotent: every job scheduler of the registry. */
   async upsertSchedulers(): Promise<void> {
     if (!this.config.isWorker) return;

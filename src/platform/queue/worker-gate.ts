@@ -32,7 +32,7 @@ export class WorkerGate implements OnApplicationBootstrap, BeforeApplicationShut
       pauses: this.pauses,
       jobsPutBackByOutages: this.dispatcher.outagesSeen,
     }));
-    if (!this.config.isWorker || !this.dispatcher.hasWorkers) return;
+    if (!this.config.isWorker) return;
     this.timer = setInterval(() => void this.check(), CHECK_INTERVAL_MS);
     this.timer.unref();
   }
