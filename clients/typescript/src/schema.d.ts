@@ -328,7 +328,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Process a failed or dead event again (a new round of attempts) */
+        /**
+         * Process a failed, dead or stuck event again (a new round of attempts)
+         * @description Stuck: `received` or `processing` for longer than STUCK_WORK_AFTER_SECONDS (5 minutes by default). Anything else answers 409.
+         */
         post: operations["EventsController_retry"];
         delete?: never;
         options?: never;
