@@ -231,20 +231,31 @@ export class NotificationsService implements OnModuleInit {
 
   /** Offers again what is due soon but may have lost its job (Redis wiped), and stuck sends. */
   private async relayPending(graceSeconds: number): Promise<number> {
-    const rows: Array<{ id: string; attempts: number; priority: string; next_attempt_at: Date }> =
-      await this.dataSource.query(
-        `SELECT id, attempts, priority, next_attempt_at FROM notifications
+    const rows: Array<{
+      id: string;
+      status: string;
+      attempts: number;
+      priority: string;
+      next_attempt_at: Date;
+    }> = await this.dataSource.query(
+      `SELECT id, status, attempts, priority, next_attempt_at FROM notifications
          WHERE (status IN ('scheduled', 'queued') AND next_attempt_at < now() + interval '1 minute'
                 AND updated_at < now() - make_interval(secs => $1))
             OR (status = 'sending' AND updated_at < now() - make_interval(secs => $2))
          ORDER BY next_attempt_at LIMIT 5000`,
-        [graceSeconds, STUCK_SENDING_MS / 1000],
-      );
+      [graceSeconds, STUCK_SENDING_MS / 1000],
+    );
     const now = this.clock.nowMs();
-    return this.jobs.reoffer(
-      rows.map((r) =>
-        notificationJob(r.id, r.attempts, r.priority, new Date(r.next_attempt_at).getTime() - now),
-      ),
+    const job = (r: (typeof rows)[number]) =>
+      notificationJob(r.id, r.attempts, r.priority, new Date(r.next_attempt_at).getTime() - now);
+    // A waiting one whose job completed was deferred (rate limit, quiet hours): a tagged job holds
+    // it, so only a failed or missing job is replaced. A stuck `sending` one lost its worker.
+    const [sending, waiting] = [
+      rows.filter((r) => r.status === 'sending'),
+      rows.filter((r) => r.status !== 'sending'),
+    ];
+    return (
+      (await this.jobs.reoffer(waiting.map(job), ['failed'])) + (await this.jobs.reoffer(sending.map(job)))
     );
   }
 

@@ -61,9 +61,14 @@ export class JobQueue {
    * For the outbox relay: offers each job whatever BullMQ holds under its id. A job that is
    * waiting, delayed or running is left alone; one that failed or completed while its row is not
    * finished (a worker that could not record its outcome) is removed and added again, and a
-   * missing one (Redis wiped) is added. Returns how many were (re)added.
+   * missing one (Redis wiped) is added. `stale` narrows what counts as stale for work that may
+   * legitimately finish a job unfinished (a deferral that left a tagged job in its place).
+   * Returns how many were (re)added.
    */
-  async reoffer(items: EnqueueItem[]): Promise<number> {
+  async reoffer(
+    items: EnqueueItem[],
+    stale: Array<'failed' | 'completed'> = ['failed', 'completed'],
+  ): Promise<number> {
     const states = await Promise.all(
       items.map(async (item) => {
         const queue = this.queueOf(item.name);
@@ -71,9 +76,9 @@ export class JobQueue {
         return { item, queue, jobId, state: await queue.getJobState(jobId) };
       }),
     );
-    const stale = states.filter((s) => s.state === 'failed' || s.state === 'completed');
-    await Promise.all(stale.map((s) => s.queue.remove(s.jobId)));
-    const offered = states.filter((s) => s.state === 'unknown' || stale.includes(s)).map((s) => s.item);
+    const replaced = states.filter((s) => (stale as string[]).includes(s.state));
+    await Promise.all(replaced.map((s) => s.queue.remove(s.jobId)));
+    const offered = states.filter((s) => s.state === 'unknown' || replaced.includes(s)).map((s) => s.item);
     await this.enqueueBulk(offered);
     return offered.length;
   }
