@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/config';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { OnJob } from '../../platform/queue/on-job.decorator';
-import { dependencyOutage } from '../../platform/queue/dependency-outage';
+import { dependencyOutage, untilReachable } from '../../platform/queue/dependency-outage';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { RetrySchedule } from '../../platform/queue/retry-schedule';
 import { DlqService } from '../dlq/dlq.service';
@@ -149,14 +149,17 @@ export class EventProcessor {
     this.outcomes.inc({ outcome: dead ? 'dead' : 'failed' });
     if (dead) {
       this.logger.warn(`event ${row.id} (${row.type}) is dead after ${row.attempts} attempts`);
-      await this.dlq.add({
-        workspaceId: row.workspace_id,
-        kind: 'event',
-        refId: row.id,
-        summary: row.type,
-        error: message,
-        attempts: row.attempts,
-      });
+      // Recorded `dead`: a job run again would find nothing to claim, so the entry must be made now.
+      await untilReachable(() =>
+        this.dlq.add({
+          workspaceId: row.workspace_id,
+          kind: 'event',
+          refId: row.id,
+          summary: row.type,
+          error: message,
+          attempts: row.attempts,
+        }),
+      );
     } else {
       await this.jobs.enqueueBulk([eventJob(row.id, row.queue, row.attempts, row.retry_round_start, delay)]);
     }
