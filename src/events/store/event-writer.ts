@@ -15,6 +15,8 @@ export interface NewEvent {
   occurredAt: Date;
   receivedAt: Date;
   data: Record<string, unknown>;
+  /** The webhook's bytes, when `data` is a cleaned copy of them (see EventRecord.rawBody). */
+  rawBody?: Buffer | null;
 }
 
 export interface WrittenEvent {
@@ -25,10 +27,10 @@ export interface WrittenEvent {
 
 // One statement for any batch size (arrays, not a VALUES list), so PostgreSQL plans it once.
 const INSERT = `
-  INSERT INTO events (id, workspace_id, source_id, type, dedupe_key, status, queue, occurred_at, received_at, data)
-  SELECT id, ws, src, type, dk, 'received', q, oc, rc, d
+  INSERT INTO events (id, workspace_id, source_id, type, dedupe_key, status, queue, occurred_at, received_at, data, raw_body)
+  SELECT id, ws, src, type, dk, 'received', q, oc, rc, d, raw
   FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-              $8::timestamptz[], $9::jsonb[]) AS t(id, ws, src, type, dk, q, oc, rc, d)
+              $8::timestamptz[], $9::jsonb[], $10::bytea[]) AS t(id, ws, src, type, dk, q, oc, rc, d, raw)
   ON CONFLICT (source_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
   RETURNING id`;
 
@@ -68,6 +70,7 @@ export class EventWriter {
       rows.map((r) => r.occurredAt.toISOString()),
       rows.map((r) => r.receivedAt.toISOString()),
       rows.map((r) => JSON.stringify(r.data)),
+      rows.map((r) => r.rawBody ?? null),
     ]);
     const inserted = new Set(result.map((r) => r.id));
     // Committed: acknowledge-worthy. Enqueue best effort; the outbox relay covers a Redis outage.
