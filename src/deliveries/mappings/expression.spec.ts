@@ -143,3 +143,57 @@ describe('expression evaluator', () => {
     expect(JSON.stringify(toJson(await run('items.id', { items: [{ id: 1 }, { id: 2 }] })))).toBe('[1,2]');
   });
 });
+
+describe('expressions with regular expressions (isolated in a worker thread)', () => {
+  const REDOS = '$match(a, /(a+)+$/)';
+  const attack = { a: `${'a'.repeat(40)}!` };
+
+  it('evaluates a sound regex as before', async () => {
+    expect(compileExpression(REDOS).isolated).toBe(true);
+    expect(compileExpression('$eval("1 + 1")').isolated).toBe(true);
+    expect(compileExpression('{ "nome": data.name }').isolated).toBe(false);
+    expect(toJson(await run('$match(a, /b+/).match', { a: 'abbbc' }))).toBe('bbb');
+    expect(await run('$replace(phone, /\\D/, "")', { phone: '+55 (31) 99295-3088' })).toBe('5531992953088');
+    expect(await run('$split(s, /,\\s*/)', { s: 'a, b,c' })).toEqual(['a', 'b', 'c']);
+    expect(await run('$eval("$x + 1")', {}, { x: 1 })).toBe(2);
+    const { error } = await failure(run('$match(a, 1)', { a: 'x' }));
+    expect(error.code).toMatch(/^T\d{4}$/);
+  });
+
+  it('stops a catastrophic backtracking regex with TIMEOUT while the event loop keeps running', async () => {
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    try {
+      const { error } = await failure(run(REDOS, attack));
+      expect(error.code).toBe('TIMEOUT');
+      expect(error.message).toMatch(/regular expression/);
+      // The regex ran for its whole budget (seconds); a blocked loop would not have ticked at all.
+      expect(ticks).toBeGreaterThan(5);
+    } finally {
+      clearInterval(ticker);
+    }
+    // The killed worker was replaced.
+    expect(await run('$contains(a, /a!/)', attack)).toBe(true);
+  }, 30_000);
+
+  it('stops a regex built from data by $eval the same way', async () => {
+    const { error } = await failure(run('$eval(code)', { code: '$match(a, /(a+)+$/)', a: attack.a }));
+    expect(error.code).toBe('TIMEOUT');
+  }, 30_000);
+
+  it('runs evaluations side by side: one runaway does not fail the sound ones queued with it', async () => {
+    const results = await Promise.allSettled([
+      run(REDOS, attack),
+      ...Array.from({ length: 6 }, (_, i) => run('$match(s, /\\d+/).match', { s: `n${i}` })),
+    ]);
+    expect(results[0]).toMatchObject({ status: 'rejected', reason: { code: 'TIMEOUT' } });
+    expect(results.slice(1).map((r) => (r.status === 'fulfilled' ? r.value : r.reason))).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+    ]);
+  }, 30_000);
+});
