@@ -22,7 +22,9 @@ function hasBody(req: FastifyRequest): boolean {
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimit,
-    trustProxy: true,
+    // X-Forwarded-For is anyone's to write: believed only from the proxies named in TRUSTED_PROXIES,
+    // else request.ip (login throttling, the audit log) would be whatever the client claims.
+    trustProxy: config.http.trustedProxies.length > 0 ? config.http.trustedProxies : false,
     logger: false,
     genReqId: () => uuidv7(),
     requestIdHeader: 'x-request-id',
