@@ -14,6 +14,12 @@ async function failure(promise: Promise<unknown>): Promise<{ error: ExpressionEr
 const run = (source: string, input: unknown = {}, bindings?: Record<string, unknown>, timeoutMs?: number) =>
   evaluate(compileExpression(source), input, bindings, { timeoutMs });
 
+/**
+ * A host function cannot go to a worker thread, so with it among the bindings an evaluation stays
+ * in process: how the in-process time box itself is tested.
+ */
+const inProcess = { host: () => 0 };
+
 describe('expression evaluator', () => {
   it('maps data, and answers the cached compilation for the same source', async () => {
     const first = compileExpression('{ "nome": data.name }');
@@ -63,7 +69,7 @@ describe('expression evaluator', () => {
     // Stopped at the first step past the deadline; running on (for seconds, or forever) would hit
     // the test's timeout. How soon after the deadline is the benchmarks' business, not a test's.
     // Only the limit under test may stop it: a loaded machine must not turn DEPTH into TIMEOUT.
-    const { error } = await failure(run(source, {}, {}, code === 'TIMEOUT' ? 100 : 60_000));
+    const { error } = await failure(run(source, {}, inProcess, code === 'TIMEOUT' ? 100 : 60_000));
     expect(error.code).toBe(code);
   });
 
@@ -71,16 +77,30 @@ describe('expression evaluator', () => {
     const deep = '($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(80))';
     expect((await failure(run(deep, {}, {}, 60_000))).error.code).toBe('DEPTH');
     expect(await evaluate(compileExpression(deep), {}, {}, { maxDepth: 1000, timeoutMs: 60_000 })).toBe(80);
-    const { error } = await failure(run('($f := function($x){ $f($x) }; $f(1))', {}, {}, 20));
+    const { error } = await failure(run('($f := function($x){ $f($x) }; $f(1))', {}, inProcess, 20));
     expect(error.code).toBe('TIMEOUT');
   });
+
+  it('answers a sound expression that overran the in-process box from a worker, with the generous budget', async () => {
+    // 1 ms in process is overrun on any machine; the worker has seconds, and a busy machine must
+    // not turn this into a TIMEOUT.
+    expect(await run('$sum([1..20000].($ * 2))', {}, {}, 1)).toBe(20000 * 20001);
+    // A loop that never ends still times out there.
+    const { error } = await failure(run('($f := function($x){ $f($x) }; $f(1))', {}, {}, 1));
+    expect(error.code).toBe('TIMEOUT');
+  }, 30_000);
 
   it('keeps the time boxes of concurrent evaluations of one cached expression apart', async () => {
     // One source, so both runs share the compiled expression and its hooks; they interleave step
     // by step (every step awaits), so a shared clock or counter would cut the long run short.
     const source = '$loop ? ($f := function($x){ $f($x) }; $f(1)) : $sum([1..$n].($ * 2))';
     let endlessEndedAt = 0;
-    const endless = evaluate(compileExpression(source), {}, { loop: true }, { timeoutMs: 50 }).finally(() => {
+    const endless = evaluate(
+      compileExpression(source),
+      {},
+      { ...inProcess, loop: true },
+      { timeoutMs: 50 },
+    ).finally(() => {
       endlessEndedAt = performance.now();
     });
     let longEndedAt = 0;
