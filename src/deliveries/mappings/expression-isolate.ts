@@ -67,8 +67,11 @@ interface Slot {
   timer?: NodeJS.Timeout;
 }
 
-/** Workers kept at most; a pool busy with runaway expressions queues the rest, it never grows. */
-const POOL_SIZE = Math.max(1, Math.min(2, availableParallelism() - 1));
+/**
+ * Workers kept at most; a pool busy with runaway expressions queues the rest (their clocks start
+ * when a worker takes them), it never grows. Two at least, so one runaway does not hold up all.
+ */
+const POOL_SIZE = Math.min(4, Math.max(2, availableParallelism() - 1));
 /** Heap of one worker: an expression that tries to build gigabytes fails instead of the process. */
 const WORKER_HEAP_MB = 128;
 /** An idle worker is let go after this; the next isolated evaluation starts one again. */
