@@ -23,13 +23,29 @@ const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const jsonata = require(workerData.jsonataPath);
 const compiled = new Map();
+// One evaluation at a time per worker (the pool sends the next when this one answered), so the
+// depth count can be the worker's own: the same limit the in-process hooks apply.
+let depth = 0;
+let maxDepth = Infinity;
+const enter = () => {
+  if (++depth > maxDepth) {
+    const err = new Error('The expression nests deeper than ' + maxDepth + ' steps; check for non-terminating recursion');
+    err.code = 'DEPTH';
+    throw err;
+  }
+};
+const leave = () => { depth--; };
 const isFunction = (v) =>
   typeof v === 'function' || (typeof v === 'object' && v !== null && (v._jsonata_lambda === true || v._jsonata_function === true));
-parentPort.on('message', async ({ id, source, input, bindings }) => {
+parentPort.on('message', async ({ id, source, input, bindings, limit }) => {
+  depth = 0;
+  maxDepth = limit;
   try {
     let expr = compiled.get(source);
     if (!expr) {
       expr = jsonata(source, { sequence: workerData.maxSequence });
+      expr.assign(Symbol.for('jsonata.__evaluate_entry'), enter);
+      expr.assign(Symbol.for('jsonata.__evaluate_exit'), leave);
       if (compiled.size > 200) compiled.clear();
       compiled.set(source, expr);
     }
@@ -37,13 +53,17 @@ parentPort.on('message', async ({ id, source, input, bindings }) => {
     const text = JSON.stringify(value, (_k, v) => (isFunction(v) ? undefined : v));
     parentPort.postMessage({ id, ok: true, value: text === undefined ? null : JSON.parse(text) });
   } catch (err) {
+    // $eval wraps what stopped its inner expression (D3121 with .error): a depth stop stays one.
+    let inner = err;
+    while (inner && inner.error) inner = inner.error;
+    const depthStop = inner && inner.code === 'DEPTH';
     const jsonataCode = err && /^[A-Z]\\d{4}$/.test(String(err.code)) ? err.code : undefined;
     parentPort.postMessage({
       id,
       ok: false,
       error: {
-        code: jsonataCode || 'RUNTIME',
-        message: String((err && err.message) || err),
+        code: depthStop ? 'DEPTH' : jsonataCode || 'RUNTIME',
+        message: String((depthStop ? inner.message : err && err.message) || err),
         position: err && err.position,
         token: err && err.token,
       },
@@ -57,6 +77,7 @@ interface Job {
   source: string;
   input: unknown;
   bindings: Record<string, unknown>;
+  maxDepth: number;
   budgetMs: number;
   resolve: (outcome: IsolatedOutcome) => void;
 }
@@ -85,15 +106,18 @@ export class ExpressionIsolate {
 
   constructor(private readonly maxSequence: number) {}
 
-  /** Resolves with the result or the expression's error; a run past `budgetMs` is a TIMEOUT. */
+  /**
+   * Resolves with the result or the expression's error: DEPTH past `maxDepth` steps of nesting
+   * (as in process), TIMEOUT past `budgetMs`.
+   */
   run(
     source: string,
     input: unknown,
     bindings: Record<string, unknown>,
-    budgetMs: number,
+    limits: { maxDepth: number; budgetMs: number },
   ): Promise<IsolatedOutcome> {
     return new Promise((resolve) => {
-      this.queue.push({ id: ++this.nextId, source, input, bindings, budgetMs, resolve });
+      this.queue.push({ id: ++this.nextId, source, input, bindings, ...limits, resolve });
       this.dispatch();
     });
   }
@@ -108,7 +132,13 @@ export class ExpressionIsolate {
       // The clock starts when a worker takes the job: time spent queued is not the expression's.
       slot.timer = setTimeout(() => this.kill(slot, job), job.budgetMs);
       try {
-        slot.worker.postMessage({ id: job.id, source: job.source, input: job.input, bindings: job.bindings });
+        slot.worker.postMessage({
+          id: job.id,
+          source: job.source,
+          input: job.input,
+          bindings: job.bindings,
+          limit: job.maxDepth,
+        });
       } catch (err) {
         // Input that cannot be cloned (a function, say) is the caller's bug, reported as the expression's.
         this.finish(slot, { ok: false, error: { code: 'RUNTIME', message: (err as Error).message } });

@@ -180,6 +180,15 @@ describe('expressions with regular expressions (isolated in a worker thread)', (
     expect(error.code).toMatch(/^T\d{4}$/);
   });
 
+  it('applies the depth limit in the worker as in process', async () => {
+    const deep = '($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $contains("a", /a/) ? $f(80) : 0)';
+    expect(compileExpression(deep).isolated).toBe(true);
+    expect((await failure(run(deep))).error.code).toBe('DEPTH');
+    expect(await evaluate(compileExpression(deep), {}, {}, { maxDepth: 1000 })).toBe(80);
+    const viaEval = '$eval("($f := function($x){ 1 + $f($x) }; $f(1))")';
+    expect((await failure(run(viaEval))).error.code).toBe('DEPTH');
+  });
+
   it('stops a catastrophic backtracking regex with TIMEOUT while the event loop keeps running', async () => {
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 10);

@@ -137,7 +137,7 @@ export async function evaluate(
   // Host functions cannot cross to a worker: with them, the evaluation stays here.
   const portable = !Object.values(bindings).some((b) => typeof b === 'function');
   if (expression.isolated && portable) {
-    const outcome = await runIsolated(expression, input, bindings, timeoutMs);
+    const outcome = await runIsolated(expression, input, bindings, timeoutMs, maxDepth);
     if (outcome.ok) return outcome.value;
     throw isolatedError(outcome.error);
   }
@@ -150,7 +150,7 @@ export async function evaluate(
     // machine a sound expression can overrun it: before answering TIMEOUT, it gets the generous
     // budget in a worker, where only an expression that truly never ends still times out.
     if (!(error instanceof ExpressionError) || error.code !== 'TIMEOUT' || !portable) throw error;
-    const outcome = await runIsolated(expression, input, bindings, timeoutMs);
+    const outcome = await runIsolated(expression, input, bindings, timeoutMs, maxDepth);
     if (outcome.ok) return outcome.value;
     if (outcome.error.code !== 'TIMEOUT') throw isolatedError(outcome.error);
     // Where the box stopped it says where the loop is; the worker, killed, cannot say.
@@ -170,8 +170,9 @@ function runIsolated(
   input: unknown,
   bindings: Record<string, unknown>,
   timeoutMs: number,
+  maxDepth: number,
 ): Promise<IsolatedOutcome> {
-  return isolate.run(expression.source, input, bindings, isolatedBudget(timeoutMs));
+  return isolate.run(expression.source, input, bindings, { maxDepth, budgetMs: isolatedBudget(timeoutMs) });
 }
 
 function isolatedError({ message, code, position, token }: IsolatedError): ExpressionError {
