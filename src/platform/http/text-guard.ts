@@ -28,5 +28,6 @@ export function registerTextGuard(fastify: FastifyInstance): void {
   });
 }
 
-const prefixed = (where: string, path: string | undefined) =>
-  path === undefined ? undefined : `${where}.${path === '(body)' ? '' : path}`.replace(/\.$/, '');
+/** `path.id`, `query.email`: params and query are objects, so a field is always named. */
+const prefixed = (where: string, field: string | undefined) =>
+  field === undefined ? undefined : `${where}.${field}`;
