@@ -41,6 +41,7 @@ export async function createApp(
   await registerBullBoard(fastify, {
     queues: ALL_QUEUES.map((name) => app.get(getQueueToken(name), { strict: false })),
     verify: (username, password) => auth.verifyOperatorConsole(username, password),
+    throttle: auth.consoleThrottle,
   });
   return app;
 }

@@ -28,13 +28,21 @@ export class AppConfig {
     lockDurationMs: number;
     stalledIntervalMs: number;
   };
-  http: { bodyLimit: number; maxJsonDepth: number; corsOrigins: string[] };
+  http: {
+    bodyLimit: number;
+    maxJsonDepth: number;
+    corsOrigins: string[];
+    /** Proxies whose X-Forwarded-For is believed (the client address of throttling and audit); none by default. */
+    trustedProxies: string[];
+  };
   outbound: { allowPrivate: boolean; timeoutMs: number };
   security: {
     encryptionKeys?: string;
     encryptionKey?: string;
     jwtSecret: string;
     bootstrapAdminApiKey?: string;
+    /** Bearer token for /metrics and /health/detailed besides a platform:admin key; unset: keys only. */
+    metricsToken?: string;
     /** True when a development default stands in for a secret that production must set. */
     usingDevSecrets: boolean;
   };
@@ -57,6 +65,12 @@ export class AppConfig {
 
 /** Development-only stand-ins; `loadConfig` refuses them when NODE_ENV=production. */
 const DEV_JWT_SECRET = 'ponte-development-jwt-secret-do-not-use-in-production';
+
+const list = (value: string | undefined): string[] =>
+  (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const v = validateEnv(env);
@@ -102,10 +116,8 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   config.http = {
     bodyLimit: v.HTTP_BODY_LIMIT ?? 1024 * 1024,
     maxJsonDepth: v.HTTP_MAX_JSON_DEPTH ?? 64,
-    corsOrigins: (v.CORS_ORIGINS ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    corsOrigins: list(v.CORS_ORIGINS),
+    trustedProxies: list(v.TRUSTED_PROXIES),
   };
   config.outbound = {
     allowPrivate: v.OUTBOUND_ALLOW_PRIVATE ?? !production,
@@ -116,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     encryptionKey: v.ENCRYPTION_KEY,
     jwtSecret: v.JWT_SECRET ?? DEV_JWT_SECRET,
     bootstrapAdminApiKey: v.BOOTSTRAP_ADMIN_API_KEY,
+    metricsToken: v.METRICS_TOKEN,
     usingDevSecrets: missing.length > 0,
   };
   config.limits = { rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE ?? 60 };

@@ -16,6 +16,10 @@ const toBool = ({ value }: { value: string | undefined }) =>
 const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
 
+/** Comma-separated IPv4/IPv6 addresses or CIDR ranges, or proxy-addr's names for whole ranges. */
+const TRUSTED_PROXIES_PATTERN =
+  /^\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)\s*(,\s*(loopback|linklocal|uniquelocal|[0-9a-fA-F:.]+(\/\d{1,3})?)\s*)*$/;
+
 /** Short schedule form used in environment variables: `0,5s,5m,2h`. */
 export const SCHEDULE_PATTERN = /^\s*\d+\s*(ms|s|m|h|d)?\s*(,\s*\d+\s*(ms|s|m|h|d)?\s*)*$/;
 
@@ -48,6 +52,12 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) HTTP_BODY_LIMIT?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(512) HTTP_MAX_JSON_DEPTH?: number;
   @IsOptional() @IsString() CORS_ORIGINS?: string;
+  @IsOptional()
+  @Matches(TRUSTED_PROXIES_PATTERN, {
+    message:
+      'TRUSTED_PROXIES must list addresses or CIDR ranges (or loopback, linklocal, uniquelocal), comma-separated',
+  })
+  TRUSTED_PROXIES?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS?: number;
 
   @IsOptional() @Transform(toBool) @IsBoolean() OUTBOUND_ALLOW_PRIVATE?: boolean;
@@ -61,6 +71,9 @@ export class EnvironmentVariables {
     message: 'BOOTSTRAP_ADMIN_API_KEY must look like pk_ followed by 16+ url-safe characters',
   })
   BOOTSTRAP_ADMIN_API_KEY?: string;
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{24,}$/, { message: 'METRICS_TOKEN must be 24+ printable characters without spaces' })
+  METRICS_TOKEN?: string;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_PER_MINUTE?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) AUDIT_RETENTION_DAYS?: number;

@@ -113,12 +113,14 @@ export interface References {
   templates: Array<{ key: string; field: string }>;
   endpoints: Array<{ id: string; field: string }>;
   actions: Array<{ name: string; field: string }>;
+  /** Webhook step URLs, checked against the SSRF rules on save (they are again when called). */
+  urls: Array<{ url: string; field: string }>;
 }
 
 /** Shape, ids, expressions, durations and cron of a definition; references are returned to check. */
 export function checkDefinition(def: WorkflowDefinition): { errors: FieldError[]; refs: References } {
   const errors: FieldError[] = [];
-  const refs: References = { templates: [], endpoints: [], actions: [] };
+  const refs: References = { templates: [], endpoints: [], actions: [], urls: [] };
   const err = (field: string, message: string) => errors.push({ field, message });
   const expr = (field: string, source: unknown) => {
     if (typeof source !== 'string' || source.trim() === '') return err(field, 'must be a JSONata expression');
@@ -231,6 +233,7 @@ function checkStep(
       else if (step.endpointId !== undefined) err(`${at}.endpointId`, 'must be an endpoint id');
       if (step.url !== undefined && (typeof step.url !== 'string' || !/^https?:\/\//.test(step.url)))
         err(`${at}.url`, 'must be an http(s) URL');
+      else if (typeof step.url === 'string') refs.urls.push({ url: step.url, field: `${at}.url` });
       return;
     case 'emit':
       if (typeof step.event !== 'string' || !EMIT_TYPE.test(step.event))

@@ -15,6 +15,8 @@ import { OnJob } from '../platform/queue/on-job.decorator';
 import { QueueName } from '../platform/queue/queue.registry';
 import { applyStepOverrides, BUILTIN_WORKFLOWS, findBuiltinWorkflow } from './builtin-workflows';
 import { WorkflowActions } from './workflow-actions';
+import { AppConfig } from '../config/config';
+import { savedUrlRefusal } from '../platform/outbound/ssrf-guard';
 import { checkDefinition, DEFAULT_TIMEZONE, eventsOf, WorkflowDefinition } from './workflow-definition';
 import { WorkflowExecutions } from './workflow-executions';
 import { Workflow } from './workflow.entity';
@@ -42,6 +44,7 @@ export class WorkflowsService implements OnModuleInit {
     private readonly relay: OutboxRelay,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -199,6 +202,10 @@ export class WorkflowsService implements OnModuleInit {
 
   private async validate(workspaceId: string, def: WorkflowDefinition): Promise<void> {
     const { errors, refs } = checkDefinition(def);
+    for (const u of refs.urls) {
+      const refusal = await savedUrlRefusal(u.url, { allowPrivate: this.config.outbound.allowPrivate });
+      if (refusal) errors.push({ field: u.field, message: refusal });
+    }
     for (const t of refs.templates) {
       if (BUILTIN_KEYS.includes(t.key)) continue;
       const own: unknown[] = await this.workflows.query(

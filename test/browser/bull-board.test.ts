@@ -32,11 +32,14 @@ afterAll(async () => {
 
 /**
  * A page of a fresh context. With credentials, the context only talks to the server under test:
- * the board's page links Google Fonts, and waiting on a DNS failure would only slow the test down.
+ * a request to any other origin is aborted (and recorded in `offOrigin`, which must stay empty:
+ * the board loads no fonts or scripts from the internet).
  * Without, the browser declines every Basic challenge as a user cancelling the login prompt would;
  * headless Chromium has no prompt and otherwise fails the navigation with
  * net::ERR_INVALID_AUTH_CREDENTIALS instead of showing the 401 response.
  */
+const offOrigin: string[] = [];
+
 async function openPage(
   origin: string,
   httpCredentials?: { username: string; password: string },
@@ -51,7 +54,10 @@ async function openPage(
   if (httpCredentials) {
     await context.route(
       (url) => url.origin !== origin,
-      (route) => route.abort().catch(() => undefined),
+      (route) => {
+        offOrigin.push(route.request().url());
+        return route.abort().catch(() => undefined);
+      },
     );
   } else {
     // Playwright's own interception (context.route) would answer challenges too; none is installed
@@ -135,18 +141,22 @@ describe('Bull Board in a browser (bare Fastify, stub verify)', () => {
 });
 
 /**
- * The same against the whole Ponte app: the gateway mounts the board in app.factory, and an admin
- * API key works as the Basic password with any username.
+ * The same against the whole Ponte app: the gateway mounts the board in app.factory, and an API
+ * key holding platform:admin (the bootstrap key) works as the Basic password with any username.
+ * The queues hold every tenant's jobs: a workspace's own admin key is refused.
  */
 describe('Bull Board in a browser (Ponte app)', () => {
   const adminKey = `pk_${randomBytes(24).toString('base64url')}`;
   let t: TestApp;
   let origin: string;
+  let tenantAdminKey: string;
 
   beforeAll(async () => {
     t = await startTestApp({ env: { BOOTSTRAP_ADMIN_API_KEY: adminKey } });
     await t.app.listen(0, '127.0.0.1');
     origin = originOf(t.app.getHttpServer().address());
+    const workspace = await t.http().post('/v1/workspaces').set(t.auth(adminKey)).send({ name: 'Tenant' });
+    tenantAdminKey = workspace.body.adminKey.key;
   }, 40_000);
   afterAll(async () => {
     await t?.close();
@@ -172,7 +182,17 @@ describe('Bull Board in a browser (Ponte app)', () => {
     }
   });
 
-  it('shows the eight Ponte queues to the admin key', async () => {
+  it("refuses a workspace's admin key: the queues are every tenant's", async () => {
+    const page = await openPage(origin, { username: 'admin', password: tenantAdminKey });
+    try {
+      expect((await page.goto(`${origin}/admin/queues`))?.status()).toBe(401);
+    } finally {
+      await page.context().close();
+    }
+  });
+
+  it('shows the eight Ponte queues to a platform operator, loading nothing from the internet', async () => {
+    offOrigin.length = 0;
     const page = await openPage(origin, { username: 'admin', password: adminKey });
     try {
       const response = await page.goto(`${origin}/admin/queues`);
@@ -188,6 +208,10 @@ describe('Bull Board in a browser (Ponte app)', () => {
         'maintenance',
       ]);
       await page.screenshot({ path: 'test-results/bull-board-ponte.png', fullPage: true });
+      expect(offOrigin).toEqual([]);
+      // Nor does it ask to: no link to another origin (the policy would block one anyway).
+      expect(await response?.text()).not.toMatch(/(href|src)="https?:\/\//);
+      expect(await response?.headerValue('content-security-policy')).toMatch(/default-src 'self'/);
     } finally {
       await page.context().close();
     }

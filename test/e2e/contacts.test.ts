@@ -312,6 +312,33 @@ describe('contacts: upsert, search, preferences and the consent log, LGPD export
     });
   });
 
+  it('erasure blanks the Idempotency-Key replay that copied the contact, and the replay still holds', async () => {
+    const ws = await workspace();
+    const body = { phone: '+5531993332222', email: 'rita@example.com', name: 'Rita' };
+    const headers = { 'Idempotency-Key': 'create-rita' };
+    const created = await ws.post('/v1/contacts', body, headers);
+    expect(created.status).toBe(201);
+    const exported = await ws.get(`/v1/contacts/${created.body.id}/export`);
+    expect(exported.body.idempotentReplays).toEqual([
+      expect.objectContaining({
+        key: 'create-rita',
+        status: 201,
+        body: expect.objectContaining({ email: 'rita@example.com' }),
+      }),
+    ]);
+    expect((await ws.del(`/v1/contacts/${created.body.id}`)).status).toBe(204);
+    const db = t.app.get(DataSource);
+    const rows = await db.query(`SELECT response_body FROM idempotency_keys WHERE workspace_id = $1`, [
+      ws.id,
+    ]);
+    expect(JSON.stringify(rows)).not.toMatch(/93332222|rita/i);
+    // The client's retry is still a replay: no second contact.
+    const retry = await ws.post('/v1/contacts', body, headers);
+    expect(retry.status).toBe(201);
+    expect(retry.body).toEqual({ erased: true });
+    expect((await ws.get('/v1/contacts')).body.data).toEqual([]);
+  });
+
   it('DELETE erases: parts see the contact as it was, the row is blanked, then everything is 404', async () => {
     const ws = await workspace();
     const c = await ws.create({

@@ -286,4 +286,76 @@ describe('contacts, conversations, the 24-hour window, consent and LGPD', () => 
     }).toEqual(before);
     expect((await ws.get(`/v1/contacts/${contactId}`)).status).toBe(404);
   });
+
+  it('a crash between the conversation and the message counts the unread once and opens once', async () => {
+    const ws = await setup();
+    const phone = mobile();
+    const db = t.app.get(DataSource);
+    // The first message insert after this fails, as a process killed right there would leave it.
+    // A sequence, not a table: its nextval survives the rollback of the failing transaction.
+    await db.query(`CREATE SEQUENCE crash_once`);
+    await db.query(`CREATE FUNCTION crash_once() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF nextval('crash_once') = 1 THEN RAISE EXCEPTION 'crashed before the message was stored'; END IF; RETURN NEW; END $$`);
+    await db.query(
+      `CREATE TRIGGER crash_once BEFORE INSERT ON messages FOR EACH ROW EXECUTE FUNCTION crash_once()`,
+    );
+    try {
+      await ws.inboundMeta(phone.digits, 'Oi, primeira mensagem');
+      const [conversation] = await waitConversations(ws, 1);
+      const event = await waitFor(
+        async () => {
+          const [row] = (await ws.get('/v1/events?type=whatsapp.message.received')).body.data;
+          return row?.status === 'processed' && row;
+        },
+        15_000,
+        'the received event processed on its retry',
+      );
+      expect(event.attempts).toBeGreaterThan(1); // it did crash once
+      expect((await ws.get(`/v1/conversations/${conversation.id}`)).body.unreadCount).toBe(1);
+      const messages = (await ws.get(`/v1/conversations/${conversation.id}/messages`)).body.data;
+      expect(messages).toHaveLength(1);
+      const opened = await waitFor(
+        async () => {
+          const list = (await ws.get('/v1/events?type=conversation.opened')).body.data as unknown[];
+          return list.length > 0 && list;
+        },
+        15_000,
+        'conversation.opened',
+      );
+      expect(opened).toHaveLength(1);
+    } finally {
+      await db.query(`DROP TRIGGER crash_once ON messages`);
+      await db.query(`DROP FUNCTION crash_once()`);
+      await db.query(`DROP SEQUENCE crash_once`);
+    }
+  });
+
+  it('an opt-out whose confirmation failed is confirmed, once, when the event is retried', async () => {
+    const ws = await setup();
+    const phone = mobile();
+    const db = t.app.get(DataSource);
+    await db.query(`CREATE SEQUENCE confirm_fails_once`);
+    await db.query(`CREATE FUNCTION confirm_fails_once() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF nextval('confirm_fails_once') = 1 THEN RAISE EXCEPTION 'the confirmation could not be stored'; END IF; RETURN NEW; END $$`);
+    await db.query(
+      `CREATE TRIGGER confirm_fails_once BEFORE INSERT ON notifications FOR EACH ROW EXECUTE FUNCTION confirm_fails_once()`,
+    );
+    try {
+      await ws.inboundMeta(phone.digits, 'PARAR');
+      const confirmation = await waitFor(
+        async () => meta.sentMessages().find((m) => m.to === phone.digits && m.type === 'template'),
+        15_000,
+        'the opt-out confirmation, on the retry',
+      );
+      expect(confirmation.body.template.name).toBe('opt_out_confirmation');
+      const [event] = (await ws.get('/v1/events?type=whatsapp.message.received')).body.data;
+      expect(event.attempts).toBeGreaterThan(1); // the first attempt did fail
+      await new Promise((r) => setTimeout(r, 500));
+      expect(meta.sentMessages().filter((m) => m.to === phone.digits)).toHaveLength(1);
+    } finally {
+      await db.query(`DROP TRIGGER confirm_fails_once ON notifications`);
+      await db.query(`DROP FUNCTION confirm_fails_once()`);
+      await db.query(`DROP SEQUENCE confirm_fails_once`);
+    }
+  });
 });

@@ -63,7 +63,9 @@ describe('gateway: rate limits and idempotency', () => {
       const res = await own.http().get('/v1/api-keys?limit=1').set(own.auth());
       expect(res.status).toBe(200);
       expect(res.headers['ratelimit-limit']).toBeUndefined();
-      expect((await own.http().get('/metrics')).text).toMatch(/ponte_rate_limit_fail_open_total [1-9]/);
+      expect((await own.http().get('/metrics').set(own.auth())).text).toMatch(
+        /ponte_rate_limit_fail_open_total [1-9]/,
+      );
     } finally {
       await own.close();
       await redis.stop();

@@ -5,7 +5,8 @@ describe('gateway: operators, sessions and roles', () => {
   let t: TestApp;
   const password = 'correct horse battery staple';
   beforeAll(async () => {
-    t = await startTestApp();
+    // As behind a reverse proxy on this host: X-Forwarded-For names the client.
+    t = await startTestApp({ env: { TRUSTED_PROXIES: 'loopback' } });
     for (const [email, role] of [
       ['ana@clinica.test', 'admin'],
       ['bia@clinica.test', 'operator'],

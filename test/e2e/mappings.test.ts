@@ -193,4 +193,38 @@ describe('mappings (JSONata, versioned per event type and system)', () => {
     await expect(failure).rejects.toBeInstanceOf(ExpressionError);
     await expect(failure).rejects.toMatchObject({ code: 'T0412', message: expect.stringMatching(/crm v3/) });
   });
+
+  it('answers a catastrophic regex with an expression error while /health keeps answering', async () => {
+    // The probe's exact request: 17 s of a frozen event loop at 30 characters, minutes at 40.
+    const test = t
+      .http()
+      .post('/v1/mappings/test')
+      .set(t.auth())
+      .send({ expression: '$match(a, /(a+)+$/)', data: { a: `${'a'.repeat(40)}!` } })
+      .then((r) => r);
+    let healthChecks = 0;
+    let settled = false;
+    void test.finally(() => (settled = true));
+    while (!settled) {
+      expect((await t.http().get('/health')).status).toBe(200);
+      healthChecks++;
+    }
+    const res = await test;
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'MAPPING_INVALID', expressionCode: 'TIMEOUT' });
+    expect(healthChecks).toBeGreaterThan(1);
+    // A sound regex in a stored mapping still maps.
+    const sound = await create({
+      eventType: 'lead.phone',
+      system: 'crm',
+      expression: '{ "digits": $replace(phone, /\\D/, "") }',
+    });
+    expect(sound.status).toBe(201);
+    const workspaces = (await get('/v1/workspaces')).body.data as Array<{ id: string; slug: string }>;
+    const ws = workspaces.find((w) => w.slug === 'default')!.id;
+    const mapped = await t.app
+      .get(MappingsService)
+      .transform(ws, 'lead.phone', 'crm', { phone: '+55 (31) 9' });
+    expect(mapped).toEqual({ digits: '55319' });
+  }, 60_000);
 });

@@ -66,7 +66,7 @@ describe('a circuit breaker per provider', () => {
     );
   const circuits = async () =>
     Object.values(
-      (await t.http().get('/health/detailed')).body.providerCircuits as Record<
+      (await t.http().get('/health/detailed').set(t.auth())).body.providerCircuits as Record<
         string,
         { kind: string; state: string }
       >,
@@ -82,7 +82,7 @@ describe('a circuit breaker per provider', () => {
     const skipped = await sent(await send());
     expect(skipped.attemptLog.map((a: { providerKind: string }) => a.providerKind)).toEqual(['twilio']);
     expect(meta.requests()).toHaveLength(metaCalls);
-    const metrics = (await t.http().get('/metrics')).text;
+    const metrics = (await t.http().get('/metrics').set(t.auth())).text;
     expect(metrics).toMatch(/ponte_provider_circuit_state\{provider="[^"]+",kind="meta"\} 2/);
 
     stop();

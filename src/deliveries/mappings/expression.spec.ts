@@ -14,6 +14,12 @@ async function failure(promise: Promise<unknown>): Promise<{ error: ExpressionEr
 const run = (source: string, input: unknown = {}, bindings?: Record<string, unknown>, timeoutMs?: number) =>
   evaluate(compileExpression(source), input, bindings, { timeoutMs });
 
+/**
+ * A host function cannot go to a worker thread, so with it among the bindings an evaluation stays
+ * in process: how the in-process time box itself is tested.
+ */
+const inProcess = { host: () => 0 };
+
 describe('expression evaluator', () => {
   it('maps data, and answers the cached compilation for the same source', async () => {
     const first = compileExpression('{ "nome": data.name }');
@@ -63,7 +69,7 @@ describe('expression evaluator', () => {
     // Stopped at the first step past the deadline; running on (for seconds, or forever) would hit
     // the test's timeout. How soon after the deadline is the benchmarks' business, not a test's.
     // Only the limit under test may stop it: a loaded machine must not turn DEPTH into TIMEOUT.
-    const { error } = await failure(run(source, {}, {}, code === 'TIMEOUT' ? 100 : 60_000));
+    const { error } = await failure(run(source, {}, inProcess, code === 'TIMEOUT' ? 100 : 60_000));
     expect(error.code).toBe(code);
   });
 
@@ -71,16 +77,30 @@ describe('expression evaluator', () => {
     const deep = '($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $f(80))';
     expect((await failure(run(deep, {}, {}, 60_000))).error.code).toBe('DEPTH');
     expect(await evaluate(compileExpression(deep), {}, {}, { maxDepth: 1000, timeoutMs: 60_000 })).toBe(80);
-    const { error } = await failure(run('($f := function($x){ $f($x) }; $f(1))', {}, {}, 20));
+    const { error } = await failure(run('($f := function($x){ $f($x) }; $f(1))', {}, inProcess, 20));
     expect(error.code).toBe('TIMEOUT');
   });
+
+  it('answers a sound expression that overran the in-process box from a worker, with the generous budget', async () => {
+    // 1 ms in process is overrun on any machine; the worker has seconds, and a busy machine must
+    // not turn this into a TIMEOUT.
+    expect(await run('$sum([1..20000].($ * 2))', {}, {}, 1)).toBe(20000 * 20001);
+    // A loop that never ends still times out there.
+    const { error } = await failure(run('($f := function($x){ $f($x) }; $f(1))', {}, {}, 1));
+    expect(error.code).toBe('TIMEOUT');
+  }, 30_000);
 
   it('keeps the time boxes of concurrent evaluations of one cached expression apart', async () => {
     // One source, so both runs share the compiled expression and its hooks; they interleave step
     // by step (every step awaits), so a shared clock or counter would cut the long run short.
     const source = '$loop ? ($f := function($x){ $f($x) }; $f(1)) : $sum([1..$n].($ * 2))';
     let endlessEndedAt = 0;
-    const endless = evaluate(compileExpression(source), {}, { loop: true }, { timeoutMs: 50 }).finally(() => {
+    const endless = evaluate(
+      compileExpression(source),
+      {},
+      { ...inProcess, loop: true },
+      { timeoutMs: 50 },
+    ).finally(() => {
       endlessEndedAt = performance.now();
     });
     let longEndedAt = 0;
@@ -142,4 +162,67 @@ describe('expression evaluator', () => {
     expect(toJson(await run('{ "f": function($x){ $x }, "n": [1..3] }'))).toEqual({ n: [1, 2, 3] });
     expect(JSON.stringify(toJson(await run('items.id', { items: [{ id: 1 }, { id: 2 }] })))).toBe('[1,2]');
   });
+});
+
+describe('expressions with regular expressions (isolated in a worker thread)', () => {
+  const REDOS = '$match(a, /(a+)+$/)';
+  const attack = { a: `${'a'.repeat(40)}!` };
+
+  it('evaluates a sound regex as before', async () => {
+    expect(compileExpression(REDOS).isolated).toBe(true);
+    expect(compileExpression('$eval("1 + 1")').isolated).toBe(true);
+    expect(compileExpression('{ "nome": data.name }').isolated).toBe(false);
+    expect(toJson(await run('$match(a, /b+/).match', { a: 'abbbc' }))).toBe('bbb');
+    expect(await run('$replace(phone, /\\D/, "")', { phone: '+55 (31) 99295-3088' })).toBe('5531992953088');
+    expect(await run('$split(s, /,\\s*/)', { s: 'a, b,c' })).toEqual(['a', 'b', 'c']);
+    expect(await run('$eval("$x + 1")', {}, { x: 1 })).toBe(2);
+    const { error } = await failure(run('$match(a, 1)', { a: 'x' }));
+    expect(error.code).toMatch(/^T\d{4}$/);
+  });
+
+  it('applies the depth limit in the worker as in process', async () => {
+    const deep = '($f := function($n){ $n = 0 ? 0 : 1 + $f($n - 1) }; $contains("a", /a/) ? $f(80) : 0)';
+    expect(compileExpression(deep).isolated).toBe(true);
+    expect((await failure(run(deep))).error.code).toBe('DEPTH');
+    expect(await evaluate(compileExpression(deep), {}, {}, { maxDepth: 1000 })).toBe(80);
+    const viaEval = '$eval("($f := function($x){ 1 + $f($x) }; $f(1))")';
+    expect((await failure(run(viaEval))).error.code).toBe('DEPTH');
+  });
+
+  it('stops a catastrophic backtracking regex with TIMEOUT while the event loop keeps running', async () => {
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    try {
+      const { error } = await failure(run(REDOS, attack));
+      expect(error.code).toBe('TIMEOUT');
+      expect(error.message).toMatch(/regular expression/);
+      // The regex ran for its whole budget (seconds); a blocked loop would not have ticked at all.
+      expect(ticks).toBeGreaterThan(5);
+    } finally {
+      clearInterval(ticker);
+    }
+    // The killed worker was replaced.
+    expect(await run('$contains(a, /a!/)', attack)).toBe(true);
+  }, 30_000);
+
+  it('stops a regex built from data by $eval the same way', async () => {
+    const { error } = await failure(run('$eval(code)', { code: '$match(a, /(a+)+$/)', a: attack.a }));
+    expect(error.code).toBe('TIMEOUT');
+  }, 30_000);
+
+  it('runs evaluations side by side: one runaway does not fail the sound ones queued with it', async () => {
+    const results = await Promise.allSettled([
+      run(REDOS, attack),
+      ...Array.from({ length: 6 }, (_, i) => run('$match(s, /\\d+/).match', { s: `n${i}` })),
+    ]);
+    expect(results[0]).toMatchObject({ status: 'rejected', reason: { code: 'TIMEOUT' } });
+    expect(results.slice(1).map((r) => (r.status === 'fulfilled' ? r.value : r.reason))).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+    ]);
+  }, 30_000);
 });

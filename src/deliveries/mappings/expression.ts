@@ -1,5 +1,6 @@
 import jsonata from 'jsonata';
 import { LruCache } from '../../platform/cache/lru';
+import { ExpressionIsolate, IsolatedError, IsolatedOutcome } from './expression-isolate';
 
 /**
  * Ponte's one expression evaluator (JSONata): mappings use it today, workflows will tomorrow.
@@ -8,6 +9,13 @@ import { LruCache } from '../../platform/cache/lru';
  * are already settled, so a tight loop never lets a timer run and a `setTimeout` race would never
  * fire. jsonata instead calls the `__evaluate_entry` / `__evaluate_exit` hooks around every step;
  * ours count the depth and check the clock there, and throw to stop the evaluation.
+ *
+ * A regular expression is one native call no hook interrupts, and a backtracking one can run for
+ * minutes: expressions holding a regex (or `$eval`, which may build one from data) run in a
+ * worker thread that is terminated at the deadline (see ExpressionIsolate). The rest, nearly all
+ * mappings, stay here, where a round trip to a worker would only cost time; one that overruns
+ * the short in-process box is run again in a worker with the generous budget, so a busy machine
+ * never turns a sound expression into a TIMEOUT.
  */
 
 export const DEFAULT_TIMEOUT_MS = 100;
@@ -20,6 +28,14 @@ const CACHE_SIZE = 500;
  * the time box cannot interrupt. Payloads are capped at 1 MB, so real data never comes near it.
  */
 const MAX_SEQUENCE = 1_000_000;
+/**
+ * Least budget of an isolated evaluation. Generous, because the clock is the wall's and a busy
+ * machine must not turn a sound expression into a TIMEOUT; the API's event loop does not wait on
+ * it anyway. A runaway regex costs one worker this long, then the worker is replaced.
+ */
+export const ISOLATED_MIN_TIMEOUT_MS = 2_000;
+
+const isolate = new ExpressionIsolate(MAX_SEQUENCE);
 
 const ENTRY = Symbol.for('jsonata.__evaluate_entry');
 const EXIT = Symbol.for('jsonata.__evaluate_exit');
@@ -39,7 +55,10 @@ interface TimeBox {
 }
 
 export interface EvaluateOptions {
-  /** Wall-clock budget of the whole evaluation (host bindings included); default 100 ms. */
+  /**
+   * Wall-clock budget of the in-process evaluation (host bindings included); default 100 ms. Past
+   * it, an evaluation without host functions gets ISOLATED_MIN_TIMEOUT_MS more in a worker.
+   */
   timeoutMs?: number;
   /** Deepest nesting of evaluation steps (3 to 7 per level of recursion); default 200. */
   maxDepth?: number;
@@ -65,6 +84,8 @@ export class CompiledExpression {
   private constructor(
     readonly source: string,
     private readonly expr: jsonata.Expression,
+    /** Holds a regular expression or `$eval`: evaluated in a worker thread with a hard deadline. */
+    readonly isolated: boolean,
   ) {}
 
   /** Parses without caching; use compileExpression(). */
@@ -78,7 +99,7 @@ export class CompiledExpression {
     // The typings name bindings as strings; jsonata looks its hooks up by these symbols.
     expr.assign(ENTRY as unknown as string, enterStep);
     expr.assign(EXIT as unknown as string, leaveStep);
-    return new CompiledExpression(source, expr);
+    return new CompiledExpression(source, expr, needsIsolation(expr.ast()));
   }
 
   /** Use evaluate(): it builds the time box. */
@@ -113,12 +134,49 @@ export async function evaluate(
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   if (!(timeoutMs > 0) || !(maxDepth > 0)) throw new RangeError('timeoutMs and maxDepth must be positive');
+  // Host functions cannot cross to a worker: with them, the evaluation stays here.
+  const portable = !Object.values(bindings).some((b) => typeof b === 'function');
+  if (expression.isolated && portable) {
+    const outcome = await runIsolated(expression, input, bindings, timeoutMs, maxDepth);
+    if (outcome.ok) return outcome.value;
+    throw isolatedError(outcome.error);
+  }
   const box: TimeBox = { deadline: performance.now() + timeoutMs, timeoutMs, depth: 0, maxDepth };
   try {
     return await expression.run(input, bindings, box);
   } catch (err) {
-    throw toExpressionError(err);
+    const error = toExpressionError(err);
+    // The box is the wall's clock, kept short because the event loop waits on it. On a busy
+    // machine a sound expression can overrun it: before answering TIMEOUT, it gets the generous
+    // budget in a worker, where only an expression that truly never ends still times out.
+    if (!(error instanceof ExpressionError) || error.code !== 'TIMEOUT' || !portable) throw error;
+    const outcome = await runIsolated(expression, input, bindings, timeoutMs, maxDepth);
+    if (outcome.ok) return outcome.value;
+    if (outcome.error.code !== 'TIMEOUT') throw isolatedError(outcome.error);
+    // Where the box stopped it says where the loop is; the worker, killed, cannot say.
+    throw new ExpressionError(
+      `The expression ran longer than ${isolatedBudget(timeoutMs)} ms; check for an infinite loop`,
+      'TIMEOUT',
+      error.position,
+      error.token,
+    );
   }
+}
+
+const isolatedBudget = (timeoutMs: number) => Math.max(timeoutMs, ISOLATED_MIN_TIMEOUT_MS);
+
+function runIsolated(
+  expression: CompiledExpression,
+  input: unknown,
+  bindings: Record<string, unknown>,
+  timeoutMs: number,
+  maxDepth: number,
+): Promise<IsolatedOutcome> {
+  return isolate.run(expression.source, input, bindings, { maxDepth, budgetMs: isolatedBudget(timeoutMs) });
+}
+
+function isolatedError({ message, code, position, token }: IsolatedError): ExpressionError {
+  return new ExpressionError(message, code, position, token);
 }
 
 /**
@@ -128,6 +186,19 @@ export async function evaluate(
 export function toJson(value: unknown): unknown {
   const text = JSON.stringify(value, (_key, v: unknown) => (isFunction(v) ? undefined : v));
   return text === undefined ? null : JSON.parse(text);
+}
+
+/** True when the parsed expression holds a regex literal or names `$eval` anywhere. */
+function needsIsolation(ast: unknown): boolean {
+  const seen = new Set<object>();
+  const visit = (node: unknown): boolean => {
+    if (node === null || typeof node !== 'object' || seen.has(node)) return false;
+    seen.add(node);
+    const { type, value } = node as { type?: unknown; value?: unknown };
+    if (type === 'regex' || (type === 'variable' && value === 'eval')) return true;
+    return Object.values(node).some(visit);
+  };
+  return visit(ast);
 }
 
 function enterStep(_node: unknown, _input: unknown, env: jsonata.Environment): void {

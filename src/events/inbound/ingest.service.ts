@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
 import { Clock } from '../../platform/clock';
 import { ProblemException } from '../../platform/http/problem';
+import { toStorableValue } from '../../platform/http/storable-text';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { QueueName } from '../../platform/queue/queue.registry';
 import { normalise } from '../normalisers/normalise';
@@ -63,16 +64,21 @@ export class IngestService {
       receivedAt,
     });
     const written = await this.writer.write(
-      events.map((e) => ({
-        workspaceId: source.workspaceId,
-        sourceId: source.id,
-        type: e.type,
-        dedupeKey: e.dedupeKey,
-        queue: QueueName.EventsHigh,
-        occurredAt: e.occurredAt,
-        receivedAt,
-        data: e.data,
-      })),
+      events.map((e) => {
+        // PostgreSQL refuses NUL and unpaired surrogates, which providers do send: the stored
+        // copy is cleaned, and the exact bytes kept beside it when it had to be.
+        const stored = { type: e.type, dedupeKey: e.dedupeKey, data: e.data };
+        const clean = toStorableValue(stored);
+        return {
+          workspaceId: source.workspaceId,
+          sourceId: source.id,
+          ...clean,
+          queue: QueueName.EventsHigh,
+          occurredAt: e.occurredAt,
+          receivedAt,
+          rawBody: clean === stored ? null : req.rawBody,
+        };
+      }),
     );
     const duplicate = written.length > 0 && written.every((w) => !w.inserted);
     this.webhooks.inc({ kind: source.kind, outcome: duplicate ? 'duplicate' : 'accepted', reason: '' });

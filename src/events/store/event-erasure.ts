@@ -45,7 +45,7 @@ export class EventErasure {
   async erase(workspaceId: string, eventIds: string[]): Promise<number> {
     if (eventIds.length === 0) return 0;
     const [, count]: [unknown, number] = await this.dataSource.query(
-      `UPDATE events SET data = '{"erased": true}'::jsonb, last_error = NULL WHERE workspace_id = $1 AND id = ANY($2::uuid[])`,
+      `UPDATE events SET data = '{"erased": true}'::jsonb, raw_body = NULL, last_error = NULL WHERE workspace_id = $1 AND id = ANY($2::uuid[])`,
       [workspaceId, eventIds],
     );
     for (const listener of this.listeners) await listener(workspaceId, eventIds);
@@ -60,7 +60,7 @@ export class EventErasure {
     for (;;) {
       const rows: Array<{ id: string }> = await this.dataSource
         .query(
-          `UPDATE events SET data = '{"anonymised": true}'::jsonb, last_error = NULL
+          `UPDATE events SET data = '{"anonymised": true}'::jsonb, raw_body = NULL, last_error = NULL
          WHERE id IN (SELECT id FROM events WHERE received_at < $1 AND status IN ('processed', 'dead')
                       AND NOT (data ? 'anonymised') AND NOT (data ? 'erased') LIMIT ${BATCH})
          RETURNING id`,

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { GroupCommit } from '../../platform/database/group-commit';
 import { JobQueue } from '../../platform/queue/job-queue.service';
@@ -15,6 +15,8 @@ export interface NewEvent {
   occurredAt: Date;
   receivedAt: Date;
   data: Record<string, unknown>;
+  /** The webhook's bytes, when `data` is a cleaned copy of them (see EventRecord.rawBody). */
+  rawBody?: Buffer | null;
 }
 
 export interface WrittenEvent {
@@ -25,10 +27,10 @@ export interface WrittenEvent {
 
 // One statement for any batch size (arrays, not a VALUES list), so PostgreSQL plans it once.
 const INSERT = `
-  INSERT INTO events (id, workspace_id, source_id, type, dedupe_key, status, queue, occurred_at, received_at, data)
-  SELECT id, ws, src, type, dk, 'received', q, oc, rc, d
+  INSERT INTO events (id, workspace_id, source_id, type, dedupe_key, status, queue, occurred_at, received_at, data, raw_body)
+  SELECT id, ws, src, type, dk, 'received', q, oc, rc, d, raw
   FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-              $8::timestamptz[], $9::jsonb[]) AS t(id, ws, src, type, dk, q, oc, rc, d)
+              $8::timestamptz[], $9::jsonb[], $10::bytea[]) AS t(id, ws, src, type, dk, q, oc, rc, d, raw)
   ON CONFLICT (source_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
   RETURNING id`;
 
@@ -57,26 +59,48 @@ export class EventWriter {
       .then((inserted) => rows.map((r) => ({ id: r.id, inserted: inserted.has(r.id) })));
   }
 
+  /**
+   * Inserts inside the caller's transaction: the event commits or rolls back with the caller's own
+   * rows (an outbox write). After the commit, hand the returned rows to enqueue(); a crash before
+   * that is covered by the outbox relay.
+   */
+  async insertIn(manager: EntityManager, events: NewEvent[]): Promise<Array<NewEvent & { id: string }>> {
+    const rows = events.map((e) => ({ ...e, id: uuidv7() }));
+    const result: Array<{ id: string }> = await manager.query(INSERT, insertParams(rows));
+    const inserted = new Set(result.map((r) => r.id));
+    return rows.filter((r) => inserted.has(r.id));
+  }
+
+  /** Best effort: the outbox relay enqueues whatever this could not (a Redis outage). */
+  async enqueue(rows: Array<Pick<NewEvent, 'queue'> & { id: string }>): Promise<void> {
+    if (rows.length === 0) return;
+    try {
+      await this.jobs.enqueueBulk(rows.map((r) => eventJob(r.id, r.queue, 0, 0)));
+    } catch (err) {
+      this.logger.warn(`enqueue of ${rows.length} events deferred to the relay: ${(err as Error).message}`);
+    }
+  }
+
   private async flush(rows: Array<NewEvent & { id: string }>): Promise<Set<string>> {
-    const result: Array<{ id: string }> = await this.dataSource.query(INSERT, [
-      rows.map((r) => r.id),
-      rows.map((r) => r.workspaceId),
-      rows.map((r) => r.sourceId),
-      rows.map((r) => r.type),
-      rows.map((r) => r.dedupeKey),
-      rows.map((r) => r.queue),
-      rows.map((r) => r.occurredAt.toISOString()),
-      rows.map((r) => r.receivedAt.toISOString()),
-      rows.map((r) => JSON.stringify(r.data)),
-    ]);
+    const result: Array<{ id: string }> = await this.dataSource.query(INSERT, insertParams(rows));
     const inserted = new Set(result.map((r) => r.id));
     // Committed: acknowledge-worthy. Enqueue best effort; the outbox relay covers a Redis outage.
-    const fresh = rows.filter((r) => inserted.has(r.id));
-    try {
-      await this.jobs.enqueueBulk(fresh.map((r) => eventJob(r.id, r.queue, 0, 0)));
-    } catch (err) {
-      this.logger.warn(`enqueue of ${fresh.length} events deferred to the relay: ${(err as Error).message}`);
-    }
+    await this.enqueue(rows.filter((r) => inserted.has(r.id)));
     return inserted;
   }
+}
+
+function insertParams(rows: Array<NewEvent & { id: string }>): unknown[] {
+  return [
+    rows.map((r) => r.id),
+    rows.map((r) => r.workspaceId),
+    rows.map((r) => r.sourceId),
+    rows.map((r) => r.type),
+    rows.map((r) => r.dedupeKey),
+    rows.map((r) => r.queue),
+    rows.map((r) => r.occurredAt.toISOString()),
+    rows.map((r) => r.receivedAt.toISOString()),
+    rows.map((r) => JSON.stringify(r.data)),
+    rows.map((r) => r.rawBody ?? null),
+  ];
 }

@@ -32,6 +32,11 @@ export class EventRecord {
   @Column('timestamptz') occurredAt: Date;
   @Column('timestamptz') receivedAt: Date;
   @Column('jsonb') data: Record<string, unknown>;
+  /**
+   * The webhook's exact bytes, kept only when `data` had to be cleaned to be stored (a NUL or an
+   * unpaired surrogate, which jsonb refuses): nothing the provider sent is lost. Erased with `data`.
+   */
+  @Column('bytea', { nullable: true, select: false }) rawBody: Buffer | null;
   @Column('int', { default: 0 }) attempts: number;
   /** `attempts` when the current round of retries began: a manual retry starts a new round. */
   @Column('int', { default: 0 }) retryRoundStart: number;

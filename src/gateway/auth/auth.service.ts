@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { sha256Hex } from '../../platform/crypto/constant-time';
 import { ProblemException } from '../../platform/http/problem';
 import { Principal } from '../../platform/http/principal';
 import { ApiKeysService } from '../api-keys/api-keys.service';
-import { Role, User } from '../operators/user.entity';
-import { DUMMY_HASH, verifyPassword } from '../operators/passwords';
-import { sha256Hex } from '../../platform/crypto/constant-time';
+import type { SignInThrottle } from '../operator-console/bull-board';
+import { SessionsService } from '../operators/sessions.service';
+import { Role } from '../operators/user.entity';
+import { RateLimiter } from '../rate-limit/rate-limiter';
 import { hasScope, ROLE_SCOPES } from './scopes';
 
 export interface AccessClaims {
@@ -15,7 +15,14 @@ export interface AccessClaims {
   ws: string;
   role: Role;
   typ: 'access';
+  /** The session (refresh-token family): logout or disabling the user ends it, and the token with it. */
+  sid: string;
+  exp?: number;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const CONSOLE_ATTEMPTS = 10;
+const CONSOLE_PERIOD_MS = 15 * 60 * 1000;
 
 const unauthenticated = (detail = 'Send Authorization: Bearer <API key or access token>') =>
   new ProblemException('UNAUTHENTICATED', detail);
@@ -23,12 +30,11 @@ const unauthenticated = (detail = 'Send Authorization: Bearer <API key or access
 /** Turns credentials (an API key or an operator JWT) into a Principal. */
 @Injectable()
 export class AuthService {
-  private readonly consoleLogins = new Map<string, number>();
-
   constructor(
     private readonly apiKeys: ApiKeysService,
     private readonly jwt: JwtService,
-    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly limiter: RateLimiter,
+    private readonly sessions: SessionsService,
   ) {}
 
   /** `Authorization: Bearer <token>` or `X-API-Key: <key>`. */
@@ -61,7 +67,18 @@ export class AuthService {
     } catch {
       throw unauthenticated('Invalid or expired access token');
     }
-    if (claims.typ !== 'access' || !ROLE_SCOPES[claims.role]) throw unauthenticated('Invalid access token');
+    // A token without expiry would be good forever; a role must be one of ours, not `__proto__`.
+    if (
+      claims.typ !== 'access' ||
+      typeof claims.exp !== 'number' ||
+      typeof claims.role !== 'string' ||
+      !Object.hasOwn(ROLE_SCOPES, claims.role) ||
+      ![claims.sid, claims.sub, claims.ws].every((id) => typeof id === 'string' && UUID.test(id))
+    )
+      throw unauthenticated('Invalid access token');
+    // Checked on every request, like API keys: a logout or a disabled user stops the token at once.
+    if (!(await this.sessions.isActive(claims.sub, claims.sid)))
+      throw unauthenticated('The session has ended; log in again');
     return {
       workspaceId: claims.ws,
       actorType: 'user',
@@ -71,22 +88,34 @@ export class AuthService {
   }
 
   /**
-   * Bull Board's Basic auth: an admin operator's e-mail and password, or any user name with an
-   * API key holding `admin` as the password.
+   * Bull Board's Basic auth: any user name, and an API key holding `platform:admin` as the
+   * password. The queues are shared infrastructure, every tenant's jobs side by side, so a
+   * workspace's own admin (key or operator) is refused.
    */
-  async verifyOperatorConsole(username: string, password: string): Promise<boolean> {
-    if (password.startsWith('pk_')) {
-      const principal = await this.fromApiKey(password).catch(() => undefined);
-      return !!principal && hasScope(principal.scopes, 'admin');
+  async verifyOperatorConsole(_username: string, password: string): Promise<boolean> {
+    if (!password.startsWith('pk_')) return false;
+    try {
+      return hasScope((await this.fromApiKey(password)).scopes, 'platform:admin');
+    } catch (err) {
+      // Unknown or revoked is a refusal; a database outage is not, and answers 503.
+      if (err instanceof ProblemException && err.code === 'UNAUTHENTICATED') return false;
+      throw err;
     }
-    // Bull Board polls every few seconds: remember a good password briefly instead of re-hashing.
-    const cacheKey = sha256Hex(`${username}\n${password}`);
-    if ((this.consoleLogins.get(cacheKey) ?? 0) > Date.now()) return true;
-    const user = await this.users.findOneBy({ email: username.trim().toLowerCase(), disabledAt: IsNull() });
-    const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || user.role !== 'admin' || !ok) return false;
-    if (this.consoleLogins.size > 1000) this.consoleLogins.clear();
-    this.consoleLogins.set(cacheKey, Date.now() + 30_000);
-    return true;
+  }
+
+  /** Refused board sign-ins per client address: 10 per 15 minutes, like operator logins. */
+  readonly consoleThrottle: SignInThrottle = {
+    blocked: (ip) => this.consoleAttempt(ip, true),
+    refused: (ip) => this.consoleAttempt(ip, false),
+  };
+
+  private async consoleAttempt(ip: string, peek: boolean): Promise<number | undefined> {
+    const decision = await this.limiter.consume(
+      `console:${sha256Hex(ip)}`,
+      CONSOLE_ATTEMPTS,
+      CONSOLE_PERIOD_MS,
+      peek,
+    );
+    return decision.allowed ? undefined : decision.retryAfterSeconds;
   }
 }

@@ -3,7 +3,13 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import { AppConfig } from '../../config/config';
 import { ProblemException } from '../../platform/http/problem';
-import { AuthenticatedRequest, IS_PUBLIC, REQUIRED_SCOPE } from '../../platform/http/principal';
+import { safeEqual } from '../../platform/crypto/constant-time';
+import {
+  AuthenticatedRequest,
+  IS_PUBLIC,
+  METRICS_TOKEN_ACCEPTED,
+  REQUIRED_SCOPE,
+} from '../../platform/http/principal';
 import { RateLimiter } from '../rate-limit/rate-limiter';
 import { AuthService } from './auth.service';
 import { hasScope } from './scopes';
@@ -26,6 +32,11 @@ export class GatewayGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const reply = context.switchToHttp().getResponse<FastifyReply>();
+    if (
+      this.reflector.getAllAndOverride<boolean>(METRICS_TOKEN_ACCEPTED, targets) &&
+      this.isMetricsToken(request)
+    )
+      return true;
 
     const principal = await this.auth.authenticate(request.headers);
     request.principal = principal;
@@ -47,5 +58,10 @@ export class GatewayGuard implements CanActivate {
       });
     }
     return true;
+  }
+
+  private isMetricsToken(request: AuthenticatedRequest): boolean {
+    const token = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '')?.[1];
+    return safeEqual(token, this.config.security.metricsToken);
   }
 }

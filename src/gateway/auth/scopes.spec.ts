@@ -1,3 +1,5 @@
+import { execSync } from 'node:child_process';
+import { join } from 'node:path';
 import { hasScope, SCOPE_PATTERN } from './scopes';
 
 describe('hasScope', () => {
@@ -17,10 +19,31 @@ describe('hasScope', () => {
     expect(hasScope(granted, required)).toBe(expected);
   });
 
+  it('knows every area a route asks for', () => {
+    const routes = execSync(`grep -rhoE "RequireScope\\('[^']+'\\)" ${join(__dirname, '../..')}`, {
+      encoding: 'utf8',
+    });
+    for (const scope of routes.match(/'[^']+'/g) ?? [])
+      expect(SCOPE_PATTERN.test(scope.slice(1, -1))).toBe(true);
+  });
+
   it('validates scope names', () => {
     for (const ok of ['events:write', '*:read', 'admin', 'platform:admin', 'events:*'])
       expect(SCOPE_PATTERN.test(ok)).toBe(true);
-    for (const bad of ['events', 'Events:write', 'events:delete', 'root', ''])
+    for (const bad of [
+      'events',
+      'Events:write',
+      'events:delete',
+      'root',
+      '',
+      'platform:*',
+      'platform:write',
+      'platform:read',
+      'admin:*',
+      'admin:read',
+      'billing:read',
+      ' events:read',
+    ])
       expect(SCOPE_PATTERN.test(bad)).toBe(false);
   });
 });

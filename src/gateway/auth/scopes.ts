@@ -1,10 +1,28 @@
 import type { Role } from '../operators/user.entity';
 
+/** The areas routes ask scopes of (`@RequireScope` of `<area>:read`...); a new module adds its own. */
+export const SCOPE_AREAS = [
+  'contacts',
+  'deliveries',
+  'dlq',
+  'events',
+  'notifications',
+  'providers',
+  'sources',
+  'templates',
+  'whatsapp',
+  'workflows',
+] as const;
+
 /**
- * Scopes are `<area>:<read|write>`, with `*` for any area, `admin` for everything inside the
- * key's workspace (keys, users, audit) and `platform:admin` for managing workspaces.
+ * Scopes are `<area>:<read|write>` (`:*` for both), with `*` for any area, `admin` for everything
+ * inside the key's workspace (keys, users, audit) and `platform:admin` for managing workspaces.
+ * Nothing else: `platform:*`, `admin:*` or an unknown area would match no route today and who
+ * knows what tomorrow.
  */
-export const SCOPE_PATTERN = /^(platform:admin|admin|(\*|[a-z][a-z-]*):(read|write|\*))$/;
+export const SCOPE_PATTERN = new RegExp(
+  `^(platform:admin|admin|(\\*|${SCOPE_AREAS.join('|')}):(read|write|\\*))$`,
+);
 
 export const ROLE_SCOPES: Record<Role, string[]> = {
   admin: ['admin'],

@@ -53,24 +53,47 @@ export class SessionsService {
   async refresh(refreshToken: string): Promise<TokensView> {
     const hash = sha256Hex(refreshToken);
     const now = this.clock.now();
-    const used = await this.tokens
-      .createQueryBuilder()
-      .update()
-      .set({ revokedAt: now })
-      .where('token_hash = :hash AND revoked_at IS NULL AND expires_at > :now', { hash, now })
-      .returning(['userId', 'familyId'])
-      .execute();
-    const row = (used.raw as Array<{ user_id: string; family_id: string }>)[0];
-    if (!row) {
-      // A rotated token presented again means it leaked: end the whole session family.
-      const reused = await this.tokens.findOneBy({ tokenHash: hash });
-      if (reused)
-        await this.tokens.update({ familyId: reused.familyId, revokedAt: IsNull() }, { revokedAt: now });
-      throw new ProblemException('UNAUTHENTICATED', 'Invalid, expired or already used refresh token');
-    }
-    const user = await this.users.findOneBy({ id: row.user_id, disabledAt: IsNull() });
-    if (!user) throw new ProblemException('UNAUTHENTICATED', 'User disabled');
-    return this.issue(user, row.family_id);
+    // One transaction: the session always has a live token (the old or the new one), so an access
+    // token checked meanwhile (isActive) never sees it ended.
+    const outcome = await this.tokens.manager.transaction(
+      async (tx): Promise<TokensView | 'unknown' | 'disabled'> => {
+        const used = await tx
+          .createQueryBuilder()
+          .update(RefreshToken)
+          .set({ revokedAt: now })
+          .where('token_hash = :hash AND revoked_at IS NULL AND expires_at > :now', { hash, now })
+          .returning(['userId', 'familyId'])
+          .execute();
+        const row = (used.raw as Array<{ user_id: string; family_id: string }>)[0];
+        if (!row) return 'unknown';
+        const user = await tx.findOneBy(User, { id: row.user_id, disabledAt: IsNull() });
+        if (!user) return 'disabled';
+        return this.issue(user, row.family_id, tx.getRepository(RefreshToken));
+      },
+    );
+    if (typeof outcome === 'object') return outcome;
+    if (outcome === 'disabled') throw new ProblemException('UNAUTHENTICATED', 'User disabled');
+    // A rotated token presented again means it leaked: end the whole session family.
+    const reused = await this.tokens.findOneBy({ tokenHash: hash });
+    if (reused)
+      await this.tokens.update({ familyId: reused.familyId, revokedAt: IsNull() }, { revokedAt: now });
+    throw new ProblemException('UNAUTHENTICATED', 'Invalid, expired or already used refresh token');
+  }
+
+  /**
+   * Whether an access token's session still stands: the user is enabled and the session (token
+   * family) has a live refresh token. Logout, reuse detection and disabling the user revoke them,
+   * so the access token stops with the next request. One indexed query, as for API keys.
+   */
+  async isActive(userId: string, sessionId: string): Promise<boolean> {
+    const rows: unknown[] = await this.tokens.query(
+      `SELECT 1 FROM users u
+       WHERE u.id = $1 AND u.disabled_at IS NULL
+         AND EXISTS (SELECT 1 FROM refresh_tokens rt
+                     WHERE rt.family_id = $2 AND rt.user_id = $1 AND rt.revoked_at IS NULL AND rt.expires_at > now())`,
+      [userId, sessionId],
+    );
+    return rows.length > 0;
   }
 
   async logout(refreshToken: string): Promise<void> {
@@ -82,14 +105,20 @@ export class SessionsService {
       );
   }
 
-  private async issue(user: User, familyId: string): Promise<TokensView> {
-    const claims: AccessClaims = { sub: user.id, ws: user.workspaceId, role: user.role, typ: 'access' };
+  private async issue(user: User, familyId: string, tokens = this.tokens): Promise<TokensView> {
+    const claims: AccessClaims = {
+      sub: user.id,
+      ws: user.workspaceId,
+      role: user.role,
+      typ: 'access',
+      sid: familyId,
+    };
     const accessToken = await this.jwt.signAsync(claims, {
       expiresIn: ACCESS_TTL_SECONDS,
       algorithm: 'HS256',
     });
     const refreshToken = randomToken('rt', 32);
-    await this.tokens.insert({
+    await tokens.insert({
       id: uuidv7(),
       userId: user.id,
       workspaceId: user.workspaceId,

@@ -31,7 +31,7 @@ local allow_at = new_tat - burst * interval
 if allow_at > now then
   return {0, 0, allow_at - now, tat - now}
 end
-redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(new_tat - now))
+if ARGV[3] ~= '1' then redis.call('SET', KEYS[1], new_tat, 'PX', math.ceil(new_tat - now)) end
 return {1, math.floor((now - allow_at) / interval), 0, new_tat - now}
 `;
 
@@ -53,15 +53,22 @@ export class RateLimiter {
     this.redis.client.defineCommand('ponteGcra', { numberOfKeys: 1, lua: GCRA });
   }
 
-  async consume(bucket: string, limit: number, periodMs: number): Promise<RateDecision> {
+  /** Takes one request from the bucket; with `peek`, only says whether one could be taken. */
+  async consume(bucket: string, limit: number, periodMs: number, peek = false): Promise<RateDecision> {
     try {
       const client = this.redis.client as unknown as {
-        ponteGcra(key: string, interval: number, burst: number): Promise<[number, number, number, number]>;
+        ponteGcra(
+          key: string,
+          interval: number,
+          burst: number,
+          peek: string,
+        ): Promise<[number, number, number, number]>;
       };
       const [allowed, remaining, retryMs, resetMs] = await client.ponteGcra(
         `${this.config.queue.prefix}:rl:${bucket}`,
         periodMs / limit,
         limit,
+        peek ? '1' : '0',
       );
       return {
         allowed: allowed === 1,

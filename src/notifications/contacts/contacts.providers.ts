@@ -5,6 +5,7 @@ import { ContactWrites } from './contact-writes';
 import { Contact } from './contact.entity';
 import { ContactsController } from './contacts.controller';
 import { ContactsService } from './contacts.service';
+import { IdempotencyPersonalData } from './idempotency-personal-data';
 import { PersonalDataRegistry } from './personal-data';
 
 /** What NotificationsModule registers for contacts (entities go to TypeOrmModule.forFeature). */
@@ -16,4 +17,5 @@ export const CONTACT_PROVIDERS = [
   ContactPreferencesService,
   ContactsService,
   ContactRightsService,
+  IdempotencyPersonalData,
 ];

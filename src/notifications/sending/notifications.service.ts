@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource, Repository } from 'typeorm';
+import { AppConfig } from '../../config/config';
 import { OutboxRelay } from '../../events/processing/outbox-relay';
 import { Clock } from '../../platform/clock';
 import { GroupCommit } from '../../platform/database/group-commit';
@@ -10,6 +11,7 @@ import { notFound, ProblemException } from '../../platform/http/problem';
 import { Page, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
 import { flattenValidationErrors } from '../../platform/http/validation';
+import { savedUrlRefusal } from '../../platform/outbound/ssrf-guard';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { NotificationComposer } from './notification-composer';
 import { notificationJob, STUCK_SENDING_MS } from './notification-jobs';
@@ -56,6 +58,7 @@ export class NotificationsService implements OnModuleInit {
     private readonly jobs: JobQueue,
     private readonly relay: OutboxRelay,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -102,6 +105,16 @@ export class NotificationsService implements OnModuleInit {
     now: Date,
     options: Omit<PrepareOptions, 'windowGuard'> = {},
   ): Promise<Notification> {
+    // Providers fetch the attachment, some (WAHA, self-hosted) from inside our network.
+    const mediaUrl = dto.content?.media?.url;
+    const refusal = mediaUrl
+      ? await savedUrlRefusal(mediaUrl, { allowPrivate: this.config.outbound.allowPrivate })
+      : undefined;
+    if (refusal) {
+      throw new ProblemException('VALIDATION_FAILED', 'One or more fields are invalid', {
+        errors: [{ field: 'content.media.url', message: refusal }],
+      });
+    }
     if (dto.to?.contactId) {
       const contact = await this.contacts.find(workspaceId, dto.to.contactId);
       if (!contact) throw notFound('Contact');

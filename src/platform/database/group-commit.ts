@@ -1,3 +1,5 @@
+import { unavailableDependency } from '../http/error-mapper';
+
 interface Pending<T, R> {
   items: T[];
   resolve: (result: R) => void;
@@ -8,6 +10,10 @@ interface Pending<T, R> {
  * Group commit: items from concurrent requests are gathered while the previous flush runs and
  * written together (one multi-row statement, one commit, one addBulk). At low load a batch is a
  * single request, so nothing waits for company. Every caller gets its batch's result.
+ *
+ * The flush is one statement, so one row the database refuses fails all of them: then each
+ * request's items are flushed again on their own, and only the request that brought the bad row
+ * fails. Not when the database is down — every retry would fail the same way.
  */
 export class GroupCommit<T, R> {
   private queue: Pending<T, R>[] = [];
@@ -48,7 +54,18 @@ export class GroupCommit<T, R> {
       const result = await this.flush(batch.flatMap((p) => p.items));
       for (const p of batch) p.resolve(result);
     } catch (err) {
-      for (const p of batch) p.reject(err);
+      if (batch.length === 1 || unavailableDependency(err)) {
+        for (const p of batch) p.reject(err);
+        return;
+      }
+      await Promise.all(
+        batch.map((p) =>
+          this.flush(p.items).then(
+            (result) => p.resolve(result),
+            (own: unknown) => p.reject(own),
+          ),
+        ),
+      );
     }
   }
 }

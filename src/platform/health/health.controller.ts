@@ -1,22 +1,24 @@
-import { Public } from '../http/principal';
+import { OperatorsOrMetricsToken, Public } from '../http/principal';
+import { ApiProblems } from '../openapi/problem-response';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProblemException } from '../http/problem';
 import { HealthService } from './health.service';
 
 @ApiTags('operations')
-@Public()
 @Controller('health')
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
   @Get()
+  @Public()
   @ApiOperation({ summary: 'Liveness: the process answers' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @Public()
   @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis reachable; 503 naming what is not' })
   async ready(): Promise<{ status: 'ready'; dependencies: Record<string, unknown> }> {
     if (this.health.isDraining) throw new ProblemException('SHUTTING_DOWN', 'The instance is shutting down');
@@ -34,7 +36,11 @@ export class HealthController {
   }
 
   @Get('detailed')
-  @ApiOperation({ summary: 'Dependencies, queues, memory and provider circuits' })
+  @OperatorsOrMetricsToken()
+  @ApiOperation({
+    summary: 'Dependencies, queues, memory and provider circuits (platform:admin, or the METRICS_TOKEN)',
+  })
+  @ApiProblems(401, 403, 429)
   detailed(): Promise<Record<string, unknown>> {
     return this.health.detailed();
   }

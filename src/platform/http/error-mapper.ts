@@ -18,6 +18,7 @@ const FASTIFY_CODES: Record<string, ProblemCode> = {
   FST_ERR_CTP_EMPTY_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_CTP_INVALID_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   FST_ERR_BAD_URL: 'BAD_REQUEST',
+  FST_ERR_MAX_PARAM_LENGTH: 'BAD_REQUEST',
   FST_ERR_ASYNC_CONSTRAINT: 'BAD_REQUEST',
 };
 
@@ -93,5 +94,9 @@ export function mapError(err: unknown): MappedError {
 function safeFastifyDetail(err: Error, code: ProblemCode): string {
   if (code === 'PAYLOAD_TOO_LARGE') return 'The request body exceeds the size limit';
   if (code === 'UNSUPPORTED_MEDIA_TYPE') return 'Send application/json';
+  // Their messages quote the path back, whatever it holds.
+  if ((err as { code?: string }).code === 'FST_ERR_BAD_URL')
+    return 'The path is not valid percent-encoded UTF-8';
+  if ((err as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH') return 'A path segment is too long';
   return err.message.replace(/\s+/g, ' ').slice(0, 200) || PROBLEMS[code].title;
 }

@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/config';
 import { registerBodyParsers } from './body-parsers';
 import { sendProblem } from './problem.filter';
 import { ProblemException } from './problem';
+import { registerTextGuard } from './text-guard';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 const OPERATIONS = /^\/(health|metrics)(\/|\?|$)/;
@@ -21,15 +22,22 @@ function hasBody(req: FastifyRequest): boolean {
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   const adapter = new FastifyAdapter({
     bodyLimit: config.http.bodyLimit,
-    trustProxy: true,
+    // X-Forwarded-For is anyone's to write: believed only from the proxies named in TRUSTED_PROXIES,
+    // else request.ip (login throttling, the audit log) would be whatever the client claims.
+    trustProxy: config.http.trustedProxies.length > 0 ? config.http.trustedProxies : false,
     logger: false,
     genReqId: () => uuidv7(),
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    // A path Fastify cannot route (bad percent-encoding, an overlong id) is problem+json too.
+    frameworkErrors: (err: Error, request: FastifyRequest, reply: FastifyReply) => {
+      sendProblem(request, reply, err);
+    },
   });
   const fastify = adapter.getInstance();
   registerBodyParsers(fastify, config.http);
+  registerTextGuard(fastify);
 
   // Fastify's own errors (parsing, size) reach the global ProblemFilter through the error handler
   // Nest installs on init.

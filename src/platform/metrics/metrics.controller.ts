@@ -1,10 +1,10 @@
-import { Public } from '../http/principal';
+import { OperatorsOrMetricsToken } from '../http/principal';
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { MetricsService } from './metrics.service';
 
 @ApiExcludeController()
-@Public()
+@OperatorsOrMetricsToken()
 @Controller('metrics')
 export class MetricsController {
   constructor(private readonly metrics: MetricsService) {}

@@ -86,6 +86,22 @@ export async function assertSafeUrl(url: string, opts: SsrfOptions): Promise<URL
 }
 
 /**
+ * Save-time check of a URL that Ponte, or a provider on its behalf, fetches later (a workflow
+ * webhook, a media attachment): why it is refused, or undefined. A host that does not resolve
+ * now passes — DNS may be down at this moment, and the call-time guard refuses private answers.
+ */
+export async function savedUrlRefusal(url: string, opts: SsrfOptions): Promise<string | undefined> {
+  try {
+    await assertSafeUrl(url, opts);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof UnsafeUrlError)) throw err;
+    if (err.reason === 'unresolvable') return undefined;
+    return `refused (${err.reason}): only public http(s) addresses are allowed`;
+  }
+}
+
+/**
  * A `net.connect` lookup hook (undici `connect.lookup`). Checking at connect time, rather than only at
  * save time, defeats DNS rebinding: the address actually dialled is the one that was checked.
  * Any non-public answer refuses the whole host, so an attacker cannot mix a private record in.

@@ -1,11 +1,15 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { v5 as uuidv5 } from 'uuid';
 import type { WhatsAppMessageData } from '../../events/normalisers/message-data';
 import { EventHandlers, StoredEvent } from '../../events/processing/event-handlers';
 import { WorkspacesService } from '../../gateway/workspaces/workspaces.service';
 import { ContactsService } from '../../notifications/contacts/contacts.service';
 import { classifyConsentMessage } from '../../notifications/contacts/opt-out';
 import { NotificationsService } from '../../notifications/sending/notifications.service';
+
+/** Namespace of the confirmations' ids (uuid v5 of the event and channel). */
+const CONFIRMATION_NAMESPACE = '5c4d1f0e-7b1a-4a8e-9c3d-2f6b8e0a1d47';
 
 /**
  * A message that is just PARAR (or says "parar de receber"...) opts the contact out of marketing
@@ -54,10 +58,16 @@ export class ConsentByMessage implements OnModuleInit {
       source: 'message',
       detail: data.messageId,
     });
-    if (!changed) return;
-    this.logger.log(
-      `contact ${contactId} opted ${optedIn ? 'in to' : 'out of'} marketing on ${channel} by message`,
-    );
+    if (changed) {
+      this.logger.log(
+        `contact ${contactId} opted ${optedIn ? 'in to' : 'out of'} marketing on ${channel} by message`,
+      );
+    } else if (!(await this.changedBy(event.workspaceId, contactId, channel, data.messageId))) {
+      return;
+    }
+    // A retry of this event (the confirmation failed last time) finds the change already made by
+    // this very message: it confirms now. The id derived from the event sends one confirmation
+    // however many times this runs.
     const conversation: Array<{ provider_id: string | null }> = data.conversationId
       ? await this.dataSource.query(`SELECT provider_id FROM conversations WHERE id = $1`, [
           data.conversationId,
@@ -72,7 +82,28 @@ export class ConsentByMessage implements OnModuleInit {
         data: { businessName: await this.workspaces.nameOf(event.workspaceId) },
         category: 'transactional',
       },
-      { conversationId: data.conversationId ?? null, viaProviderId: conversation[0]?.provider_id ?? null },
+      {
+        id: uuidv5(`${event.id}/${channel}`, CONFIRMATION_NAMESPACE),
+        conversationId: data.conversationId ?? null,
+        viaProviderId: conversation[0]?.provider_id ?? null,
+      },
     );
+  }
+
+  /** Whether the contact's latest marketing consent change on `channel` came from this message. */
+  private async changedBy(
+    workspaceId: string,
+    contactId: string,
+    channel: string,
+    messageId: string | null,
+  ): Promise<boolean> {
+    if (!messageId) return false;
+    const [latest]: Array<{ source: string; detail: string | null }> = await this.dataSource.query(
+      `SELECT source, detail FROM consent_changes
+       WHERE workspace_id = $1 AND contact_id = $2 AND channel = $3 AND category = 'marketing'
+       ORDER BY id DESC LIMIT 1`,
+      [workspaceId, contactId, channel],
+    );
+    return latest?.source === 'message' && latest.detail === messageId;
   }
 }

@@ -1,9 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { WhatsAppMessageData } from '../../events/normalisers/message-data';
 import { EventHandlers, StoredEvent } from '../../events/processing/event-handlers';
-import { EventWriter } from '../../events/store/event-writer';
+import { EventWriter, NewEvent } from '../../events/store/event-writer';
 import { Clock } from '../../platform/clock';
 import { QueueName } from '../../platform/queue/queue.registry';
 import { ContactsService } from '../../notifications/contacts/contacts.service';
@@ -62,38 +62,9 @@ export class ConversationRecorder implements OnModuleInit {
       `SELECT id, conversation_id FROM messages WHERE workspace_id = $1 AND direction = 'inbound' AND provider_message_id = $2`,
       [event.workspaceId, data.messageId],
     );
-    let recorded: RecordedInbound;
-    if (existing.length) {
-      recorded = { contactId: contact.id, conversationId: existing[0].conversation_id, messageId: null };
-    } else {
-      const { id: conversationId, opened } = await this.upsertConversation(
-        event.workspaceId,
-        contact.id,
-        business,
-        data,
-        at,
-      );
-      const messageId = uuidv7();
-      await this.dataSource.query(
-        `INSERT INTO messages (id, workspace_id, conversation_id, contact_id, direction, provider_message_id, kind, text, media, status, event_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, 'inbound', $5, $6, $7, $8, 'received', $9, $10, $10)
-         ON CONFLICT (workspace_id, direction, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING`,
-        [
-          messageId,
-          event.workspaceId,
-          conversationId,
-          contact.id,
-          data.messageId,
-          data.kind,
-          data.text,
-          data.media ? JSON.stringify(data.media) : null,
-          event.id,
-          at,
-        ],
-      );
-      if (opened) await this.emitOpened(event, conversationId, contact.id, business);
-      recorded = { contactId: contact.id, conversationId, messageId };
-    }
+    const recorded: RecordedInbound = existing.length
+      ? { contactId: contact.id, conversationId: existing[0].conversation_id, messageId: null }
+      : await this.recordNew(event, data, contact.id, business, at);
     // Enrich the event for deliveries and workflows (they run after this handler).
     event.data.contactId = recorded.contactId;
     event.data.conversationId = recorded.conversationId;
@@ -102,6 +73,72 @@ export class ConversationRecorder implements OnModuleInit {
       JSON.stringify({ contactId: recorded.contactId, conversationId: recorded.conversationId }),
     ]);
     return recorded;
+  }
+
+  /**
+   * The conversation's upsert (unread count, open state), the message and `conversation.opened`
+   * commit together: a crash between them used to count the unread twice on the retry, or lose or
+   * double the opened event. A concurrent run that stored the message first rolls this one back.
+   */
+  private async recordNew(
+    event: StoredEvent,
+    data: WhatsAppMessageData,
+    contactId: string,
+    business: string,
+    at: Date,
+  ): Promise<RecordedInbound> {
+    const account = (await this.providers.routes(event.workspaceId, 'whatsapp')).find(
+      (a) => businessNumberOfAccount(a) === business,
+    );
+    const messageId = uuidv7();
+    const outcome = await this.dataSource
+      .transaction(async (tx) => {
+        const { id: conversationId, opened } = await this.upsertConversation(
+          tx,
+          event.workspaceId,
+          contactId,
+          business,
+          data,
+          at,
+          account?.id ?? null,
+        );
+        const inserted: unknown[] = await tx.query(
+          `INSERT INTO messages (id, workspace_id, conversation_id, contact_id, direction, provider_message_id, kind, text, media, status, event_id, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, 'inbound', $5, $6, $7, $8, 'received', $9, $10, $10)
+           ON CONFLICT (workspace_id, direction, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING
+           RETURNING id`,
+          [
+            messageId,
+            event.workspaceId,
+            conversationId,
+            contactId,
+            data.messageId,
+            data.kind,
+            data.text,
+            data.media ? JSON.stringify(data.media) : null,
+            event.id,
+            at,
+          ],
+        );
+        if (inserted.length === 0) throw new AlreadyRecorded();
+        const openedEvents = opened
+          ? await this.writer.insertIn(tx, [this.openedEvent(event, conversationId, contactId, business)])
+          : [];
+        return { conversationId, openedEvents };
+      })
+      .catch((err: unknown) => {
+        if (err instanceof AlreadyRecorded) return undefined;
+        throw err;
+      });
+    if (!outcome) {
+      const [row]: Array<{ conversation_id: string }> = await this.dataSource.query(
+        `SELECT conversation_id FROM messages WHERE workspace_id = $1 AND direction = 'inbound' AND provider_message_id = $2`,
+        [event.workspaceId, data.messageId],
+      );
+      return { contactId, conversationId: row.conversation_id, messageId: null };
+    }
+    await this.writer.enqueue(outcome.openedEvents);
+    return { contactId, conversationId: outcome.conversationId, messageId };
   }
 
   /** An accepted WhatsApp send: on its conversation (created if needed) as an outbound message. */
@@ -154,17 +191,16 @@ export class ConversationRecorder implements OnModuleInit {
   }
 
   private async upsertConversation(
+    tx: EntityManager,
     workspaceId: string,
     contactId: string,
     business: string,
     data: WhatsAppMessageData,
     at: Date,
+    providerId: string | null,
   ): Promise<{ id: string; opened: boolean }> {
-    const account = (await this.providers.routes(workspaceId, 'whatsapp')).find(
-      (a) => businessNumberOfAccount(a) === business,
-    );
     const now = this.clock.now();
-    const rows: Array<{ id: string; prev: string | null }> = await this.dataSource.query(
+    const rows: Array<{ id: string; prev: string | null }> = await tx.query(
       `WITH prev AS (SELECT status FROM conversations WHERE workspace_id = $2 AND contact_id = $3 AND business_number = $4)
        INSERT INTO conversations (id, workspace_id, contact_id, business_number, provider, provider_id, status, last_inbound_at,
          last_message_at, unread_count, last_inbound_message_id, created_at, updated_at)
@@ -174,44 +210,35 @@ export class ConversationRecorder implements OnModuleInit {
          unread_count = conversations.unread_count + 1, last_inbound_message_id = $8, updated_at = $9,
          provider_id = COALESCE(EXCLUDED.provider_id, conversations.provider_id)
        RETURNING id, (SELECT status FROM prev) AS prev`,
-      [
-        uuidv7(),
-        workspaceId,
-        contactId,
-        business,
-        data.provider,
-        account?.id ?? null,
-        at,
-        data.messageId,
-        now,
-      ],
+      [uuidv7(), workspaceId, contactId, business, data.provider, providerId, at, data.messageId, now],
     );
     return { id: rows[0].id, opened: rows[0].prev !== 'open' };
   }
 
-  private async emitOpened(
+  private openedEvent(
     event: StoredEvent,
     conversationId: string,
     contactId: string,
     business: string,
-  ): Promise<void> {
-    await this.writer.write([
-      {
-        workspaceId: event.workspaceId,
-        sourceId: null,
-        type: 'conversation.opened',
-        dedupeKey: null,
-        queue: QueueName.Events,
-        occurredAt: event.occurredAt,
-        receivedAt: this.clock.now(),
-        data: {
-          conversationId,
-          contactId,
-          businessNumber: business,
-          provider: event.data.provider,
-          eventId: event.id,
-        },
+  ): NewEvent {
+    return {
+      workspaceId: event.workspaceId,
+      sourceId: null,
+      type: 'conversation.opened',
+      dedupeKey: null,
+      queue: QueueName.Events,
+      occurredAt: event.occurredAt,
+      receivedAt: this.clock.now(),
+      data: {
+        conversationId,
+        contactId,
+        businessNumber: business,
+        provider: event.data.provider,
+        eventId: event.id,
       },
-    ]);
+    };
   }
 }
+
+/** Thrown inside the transaction to roll it back: another run stored this message first. */
+class AlreadyRecorded extends Error {}

@@ -1,0 +1,61 @@
+import { GroupCommit } from './group-commit';
+
+describe('GroupCommit', () => {
+  /** A flush that refuses any batch holding 'bad', as one multi-row INSERT would. */
+  function writer(failure = () => new Error('invalid input syntax')) {
+    const flushes: string[][] = [];
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const commit = new GroupCommit<string, string[]>(
+      async (items) => {
+        flushes.push(items);
+        if (flushes.length === 1) await gate; // hold the first flush so the next requests batch up
+        if (items.includes('bad')) throw failure();
+        return items;
+      },
+      500,
+      1,
+    );
+    return { commit, flushes, release };
+  }
+
+  it('batches concurrent requests into one flush', async () => {
+    const { commit, flushes, release } = writer();
+    const first = commit.add(['a']);
+    const rest = [commit.add(['b']), commit.add(['c'])];
+    release();
+    await first;
+    expect(await Promise.all(rest)).toEqual([
+      ['b', 'c'],
+      ['b', 'c'],
+    ]);
+    expect(flushes).toEqual([['a'], ['b', 'c']]);
+  });
+
+  it('fails only the request whose row the database refuses, not its batch companions', async () => {
+    const { commit, flushes, release } = writer();
+    const first = commit.add(['a']);
+    const good = commit.add(['b']);
+    const bad = commit.add(['bad']);
+    const other = commit.add(['c', 'd']);
+    release();
+    await first;
+    await expect(bad).rejects.toThrow('invalid input syntax');
+    expect(await good).toEqual(['b']);
+    expect(await other).toEqual(['c', 'd']);
+    expect(flushes[1]).toEqual(['b', 'bad', 'c', 'd']);
+  });
+
+  it('does not retry one by one while the database is down', async () => {
+    const down = () =>
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const { commit, flushes, release } = writer(down);
+    const first = commit.add(['a']);
+    const batch = [commit.add(['b']), commit.add(['bad'])];
+    release();
+    await first;
+    const results = await Promise.allSettled(batch);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    expect(flushes).toHaveLength(2);
+  });
+});
