@@ -37,6 +37,9 @@ describe('PostgreSQL restarted and stopped for 20 s under load: acknowledged wor
   /** The load runs while this is true (a failed test must not leave it running). */
   let loading = false;
   const post = (path: string, body: object) => t.http().post(path).set(t.auth()).send(body);
+  // The operations token, not an API key: /health/detailed must answer while PostgreSQL is down.
+  const METRICS_TOKEN = 'outage-metrics-token-0123456789';
+  const detailed = () => t.http().get('/health/detailed').set(t.auth(METRICS_TOKEN));
 
   beforeAll(async () => {
     db = await cloneTemplate();
@@ -51,6 +54,7 @@ describe('PostgreSQL restarted and stopped for 20 s under load: acknowledged wor
         DATABASE_POOL_SIZE: '10',
         EVENT_RETRY_SCHEDULE: '0,1s,2s,4s',
         DELIVERY_RETRY_SCHEDULE: '0,1s,2s,4s',
+        METRICS_TOKEN,
       },
     });
     direct = new Client({ connectionString: db.url });
@@ -165,11 +169,7 @@ describe('PostgreSQL restarted and stopped for 20 s under load: acknowledged wor
     await proxy.stop();
     // readiness says so, and the workers stop taking jobs
     await waitFor(async () => (await t.http().get('/health/ready')).status === 503, 10_000, 'readiness 503');
-    await waitFor(
-      async () => (await t.http().get('/health/detailed')).body.workers?.paused === true,
-      10_000,
-      'workers paused',
-    );
+    await waitFor(async () => (await detailed()).body.workers?.paused === true, 10_000, 'workers paused');
     await new Promise((r) => setTimeout(r, 20_000));
     // jobs taken while PostgreSQL was unreachable were put back, none failed
     const failedDuringOutage = await Promise.all(
@@ -182,11 +182,7 @@ describe('PostgreSQL restarted and stopped for 20 s under load: acknowledged wor
     );
     expect(failedDuringOutage.every((count) => count === 0)).toBe(true);
     await proxy.start();
-    await waitFor(
-      async () => (await t.http().get('/health/detailed')).body.workers?.paused === false,
-      30_000,
-      'workers resumed',
-    );
+    await waitFor(async () => (await detailed()).body.workers?.paused === false, 30_000, 'workers resumed');
     await new Promise((r) => setTimeout(r, 2000));
     loading = false;
     await load;
@@ -271,7 +267,7 @@ describe('PostgreSQL restarted and stopped for 20 s under load: acknowledged wor
     }
     expect(unknownFailures).toEqual([]);
     // and nothing is counted as stuck
-    const detailed = (await t.http().get('/health/detailed')).body;
-    expect(detailed.stuckWork).toEqual({ events: 0, deliveries: 0, notifications: 0, workflows: 0 });
+    const details = (await detailed()).body;
+    expect(details.stuckWork).toEqual({ events: 0, deliveries: 0, notifications: 0, workflows: 0 });
   }, 300_000);
 });

@@ -93,7 +93,7 @@ describe('the relay repairs what BullMQ holds wrongly', () => {
     await direct.query(`UPDATE deliveries SET next_attempt_at = now() - interval '2 minutes'`);
 
     // visible: /health/detailed and the metric
-    const detailed = (await api.http().get('/health/detailed')).body;
+    const detailed = (await api.http().get('/health/detailed').set(api.auth())).body;
     expect(detailed.stuckWork).toEqual({ events: 3, deliveries: 2, notifications: 0, workflows: 0 });
     const metrics = (await api.http().get('/metrics').set(api.auth())).text;
     expect(metrics).toMatch(/ponte_stuck_work\{kind="events"\} 3/);
@@ -139,7 +139,7 @@ describe('the relay repairs what BullMQ holds wrongly', () => {
       )
     ).rows;
     expect(log.attempt_log.filter((a) => a.outcome === 'processed')).toHaveLength(1);
-    expect((await api.http().get('/health/detailed')).body.stuckWork).toEqual({
+    expect((await api.http().get('/health/detailed').set(api.auth())).body.stuckWork).toEqual({
       events: 0,
       deliveries: 0,
       notifications: 0,
