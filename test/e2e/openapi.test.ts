@@ -88,6 +88,13 @@ describe('OpenAPI document, Swagger UI and the generated client', () => {
     SLOW,
   );
 
+  it('points / to the docs instead of a bare 404', async () => {
+    const res = await t.http().get('/');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ name: 'Ponte', docs: '/docs', openapi: '/docs/openapi.json' });
+    expect((await t.http().get(res.body.openapi)).status).toBe(200);
+  });
+
   it('describes the conventions, both auth schemes and the problem+json schema', () => {
     expect(served.info).toMatchObject({ title: 'Ponte', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });
     expect(served.info.description).toMatch(/problem\+json/);

@@ -1536,7 +1536,7 @@ export interface components {
              */
             nextCursor: string | null;
         };
-        CreateSourceDto: {
+        MetaCreateSourceDto: {
             /**
              * @description A name to recognise the source by
              * @example Meta — main number
@@ -1548,25 +1548,165 @@ export interface components {
              */
             slug?: string;
             /**
-             * @description How requests are verified and normalised
-             * @example meta
+             * @description Disabled sources answer 404
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            kind: "meta" | "twilio" | "zapi" | "waha" | "bitrix24" | "standard";
+            kind: "meta";
+            /** @description The meta source's verification settings */
+            config: {
+                /** @description The Meta app's secret: checks X-Hub-Signature-256 */
+                appSecret: string;
+                /** @description The token Meta's subscription handshake sends as hub.verify_token */
+                verifyToken: string;
+            };
+        };
+        TwilioCreateSourceDto: {
             /**
-             * @description meta {appSecret, verifyToken}; twilio {authToken}; zapi {token?}; waha {hmacKey}; bitrix24 {applicationToken?, memberId?}; standard {secret?} (whsec_..., generated when omitted)
-             * @example {
-             *       "appSecret": "e3f1…",
-             *       "verifyToken": "my-verify-token"
-             *     }
+             * @description A name to recognise the source by
+             * @example Meta — main number
              */
-            config: Record<string, never>;
+            name: string;
+            /**
+             * @description URL slug, unique across the deployment; generated when omitted
+             * @example meta-main
+             */
+            slug?: string;
             /**
              * @description Disabled sources answer 404
              * @default true
              * @example true
              */
-            enabled: boolean;
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "twilio";
+            /** @description The twilio source's verification settings */
+            config: {
+                /** @description The Twilio account's auth token: checks X-Twilio-Signature */
+                authToken: string;
+            };
+        };
+        ZapiCreateSourceDto: {
+            /**
+             * @description A name to recognise the source by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description URL slug, unique across the deployment; generated when omitted
+             * @example meta-main
+             */
+            slug?: string;
+            /**
+             * @description Disabled sources answer 404
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "zapi";
+            /** @description The zapi source's verification settings (token: generated when omitted) */
+            config: {
+                /** @description The secret path token Z-API posts to */
+                token?: string;
+            };
+        };
+        WahaCreateSourceDto: {
+            /**
+             * @description A name to recognise the source by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description URL slug, unique across the deployment; generated when omitted
+             * @example meta-main
+             */
+            slug?: string;
+            /**
+             * @description Disabled sources answer 404
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "waha";
+            /** @description The waha source's verification settings */
+            config: {
+                /** @description WAHA's HMAC key: checks X-Webhook-Hmac */
+                hmacKey: string;
+            };
+        };
+        Bitrix24CreateSourceDto: {
+            /**
+             * @description A name to recognise the source by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description URL slug, unique across the deployment; generated when omitted
+             * @example meta-main
+             */
+            slug?: string;
+            /**
+             * @description Disabled sources answer 404
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "bitrix24";
+            /** @description The bitrix24 source's verification settings */
+            config: {
+                /** @description The Bitrix24 application's token, checked on each event */
+                applicationToken?: string;
+                /** @description The Bitrix24 portal (member_id) events must come from */
+                memberId?: string;
+            };
+        };
+        StandardCreateSourceDto: {
+            /**
+             * @description A name to recognise the source by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description URL slug, unique across the deployment; generated when omitted
+             * @example meta-main
+             */
+            slug?: string;
+            /**
+             * @description Disabled sources answer 404
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "standard";
+            /** @description The standard source's verification settings (secret: generated when omitted) */
+            config: {
+                /** @description The Standard Webhooks signing secret (whsec_...) */
+                secret?: string;
+            };
         };
         CreatedSourceView: {
             /**
@@ -1602,7 +1742,9 @@ export interface components {
              *       "verifyToken": "••••oken"
              *     }
              */
-            config: Record<string, never>;
+            config: {
+                [key: string]: string;
+            };
             /**
              * @description Whether requests are accepted
              * @example true
@@ -1653,7 +1795,9 @@ export interface components {
              *       "verifyToken": "••••oken"
              *     }
              */
-            config: Record<string, never>;
+            config: {
+                [key: string]: string;
+            };
             /**
              * @description Whether requests are accepted
              * @example true
@@ -1686,7 +1830,9 @@ export interface components {
              *       "appSecret": "new…"
              *     }
              */
-            config?: Record<string, never>;
+            config?: {
+                [key: string]: string;
+            };
             /**
              * @description Disabled sources answer 404
              * @example false
@@ -1728,7 +1874,9 @@ export interface components {
              *       "utm_campaign": "black-friday"
              *     }
              */
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
             /**
              * @description When it happened (ISO 8601); now when omitted
              * @example 2026-11-22T12:00:00Z
@@ -1788,7 +1936,9 @@ export interface components {
              *       "text": "Olá"
              *     }
              */
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
             /**
              * @description Attempts made
              * @example 1
@@ -1838,7 +1988,9 @@ export interface components {
              *       "dead": 1
              *     }
              */
-            byStatus: Record<string, never>;
+            byStatus: {
+                [key: string]: unknown;
+            };
             /**
              * @description Counts by type
              * @example {
@@ -1846,7 +1998,9 @@ export interface components {
              *       "lead.created": 320
              *     }
              */
-            byType: Record<string, never>;
+            byType: {
+                [key: string]: unknown;
+            };
         };
         EventAttemptView: {
             /**
@@ -1916,7 +2070,9 @@ export interface components {
              *       "text": "Olá"
              *     }
              */
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
             /**
              * @description Attempts made
              * @example 1
@@ -1945,12 +2101,16 @@ export interface components {
              *       }
              *     ]
              */
-            deliveries: Record<string, never>[];
+            deliveries: {
+                [key: string]: unknown;
+            }[];
             /**
              * @description Workflow executions this event started (empty until workflows exist)
              * @example []
              */
-            executions: Record<string, never>[];
+            executions: {
+                [key: string]: unknown;
+            }[];
         };
         DlqEntryView: {
             /**
@@ -2027,7 +2187,9 @@ export interface components {
              *       "delivery": 1
              *     }
              */
-            byKind: Record<string, never>;
+            byKind: {
+                [key: string]: unknown;
+            };
             /**
              * @description Archived entries
              * @example 10
@@ -2108,7 +2270,9 @@ export interface components {
              *       "X-Api-Token": "abc"
              *     }
              */
-            headers?: Record<string, never>;
+            headers?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Deliveries per second at most; extra ones wait without using an attempt
              * @example 10
@@ -2119,7 +2283,7 @@ export interface components {
              * @default true
              * @example true
              */
-            enabled: boolean;
+            enabled?: boolean;
         };
         EndpointWithSecretView: {
             /**
@@ -2155,7 +2319,9 @@ export interface components {
              *       "X-Api-Token": "••••"
              *     }
              */
-            headers: Record<string, never>;
+            headers: {
+                [key: string]: unknown;
+            };
             /**
              * @description Deliveries per second at most
              * @example null
@@ -2216,7 +2382,9 @@ export interface components {
              *       "X-Api-Token": "••••"
              *     }
              */
-            headers: Record<string, never>;
+            headers: {
+                [key: string]: unknown;
+            };
             /**
              * @description Deliveries per second at most
              * @example null
@@ -2281,7 +2449,9 @@ export interface components {
              *       "X-Api-Token": "abc"
              *     }
              */
-            headers?: Record<string, never>;
+            headers?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Deliveries per second at most
              * @example 10
@@ -2487,39 +2657,18 @@ export interface components {
              */
             nextCursor: string | null;
         };
-        CreateProviderDto: {
-            /**
-             * @description Channel the provider sends on
-             * @example whatsapp
-             * @enum {string}
-             */
-            channel: "whatsapp" | "sms" | "email";
-            /**
-             * @description whatsapp: meta | twilio | zapi | waha | sandbox; sms: twilio | sandbox; email: smtp | sendgrid | sandbox
-             * @example meta
-             * @enum {string}
-             */
-            kind: "meta" | "twilio" | "zapi" | "waha" | "sandbox" | "smtp" | "sendgrid";
+        MetaCreateProviderDto: {
             /**
              * @description A name to recognise the provider by
              * @example Meta — main number
              */
             name: string;
             /**
-             * @description meta {accessToken, phoneNumberId, apiVersion?, baseUrl?}; twilio {accountSid, authToken, from?, messagingServiceSid?, baseUrl?}; zapi {instanceId, token, clientToken, baseUrl?}; waha {baseUrl, apiKey, session}; smtp {host, port, secure, user?, pass?, from}; sendgrid {apiKey, from, baseUrl?}; sandbox {}. Secrets are stored encrypted and shown masked.
-             * @example {
-             *       "accessToken": "EAAG…",
-             *       "phoneNumberId": "106540352242922",
-             *       "apiVersion": "v23.0"
-             *     }
-             */
-            config: Record<string, never>;
-            /**
              * @description Order within the channel: lower numbers are tried first
              * @default 100
              * @example 1
              */
-            priority: number;
+            priority?: number;
             /**
              * @description Messages per second at most across all workers (Meta defaults to 80)
              * @example 80
@@ -2530,7 +2679,309 @@ export interface components {
              * @default true
              * @example true
              */
-            enabled: boolean;
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "meta";
+            /**
+             * @description Channel the provider sends on
+             * @enum {string}
+             */
+            channel: "whatsapp";
+            /** @description The meta account's settings; secrets are stored encrypted and shown masked */
+            config: {
+                /** @description Meta system-user access token */
+                accessToken: string;
+                /** @description The WhatsApp Business phone number id */
+                phoneNumberId: string;
+                /**
+                 * @description Graph API version
+                 * @example v23.0
+                 */
+                apiVersion?: string;
+                /**
+                 * Format: uri
+                 * @description The provider API's base URL (tests and self-hosted gateways)
+                 */
+                baseUrl?: string;
+            };
+        };
+        TwilioCreateProviderDto: {
+            /**
+             * @description A name to recognise the provider by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description Order within the channel: lower numbers are tried first
+             * @default 100
+             * @example 1
+             */
+            priority?: number;
+            /**
+             * @description Messages per second at most across all workers (Meta defaults to 80)
+             * @example 80
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Disabled providers are skipped
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "twilio";
+            /**
+             * @description Channel the provider sends on
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms";
+            /** @description The twilio account's settings; secrets are stored encrypted and shown masked. Give from or messagingServiceSid */
+            config: {
+                /** @description Twilio account SID (AC...) */
+                accountSid: string;
+                /** @description Twilio auth token */
+                authToken: string;
+                /** @description Sender: a phone number (E.164, whatsapp: for WhatsApp) or an e-mail address */
+                from?: string;
+                /** @description Twilio Messaging Service SID (MG...), instead of from */
+                messagingServiceSid?: string;
+                /**
+                 * Format: uri
+                 * @description The provider API's base URL (tests and self-hosted gateways)
+                 */
+                baseUrl?: string;
+            };
+        };
+        ZapiCreateProviderDto: {
+            /**
+             * @description A name to recognise the provider by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description Order within the channel: lower numbers are tried first
+             * @default 100
+             * @example 1
+             */
+            priority?: number;
+            /**
+             * @description Messages per second at most across all workers (Meta defaults to 80)
+             * @example 80
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Disabled providers are skipped
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "zapi";
+            /**
+             * @description Channel the provider sends on
+             * @enum {string}
+             */
+            channel: "whatsapp";
+            /** @description The zapi account's settings; secrets are stored encrypted and shown masked */
+            config: {
+                /** @description Z-API instance id */
+                instanceId: string;
+                /** @description Z-API instance token */
+                token: string;
+                /** @description Z-API account security token (Client-Token header) */
+                clientToken: string;
+                /**
+                 * Format: uri
+                 * @description The provider API's base URL (tests and self-hosted gateways)
+                 */
+                baseUrl?: string;
+            };
+        };
+        WahaCreateProviderDto: {
+            /**
+             * @description A name to recognise the provider by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description Order within the channel: lower numbers are tried first
+             * @default 100
+             * @example 1
+             */
+            priority?: number;
+            /**
+             * @description Messages per second at most across all workers (Meta defaults to 80)
+             * @example 80
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Disabled providers are skipped
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "waha";
+            /**
+             * @description Channel the provider sends on
+             * @enum {string}
+             */
+            channel: "whatsapp";
+            /** @description The waha account's settings; secrets are stored encrypted and shown masked */
+            config: {
+                /**
+                 * Format: uri
+                 * @description The provider API's base URL (tests and self-hosted gateways)
+                 */
+                baseUrl: string;
+                /** @description API key */
+                apiKey: string;
+                /** @description WAHA session name */
+                session: string;
+            };
+        };
+        SandboxCreateProviderDto: {
+            /**
+             * @description A name to recognise the provider by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description Order within the channel: lower numbers are tried first
+             * @default 100
+             * @example 1
+             */
+            priority?: number;
+            /**
+             * @description Messages per second at most across all workers (Meta defaults to 80)
+             * @example 80
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Disabled providers are skipped
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "sandbox";
+            /**
+             * @description Channel the provider sends on
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms" | "email";
+            /** @description The sandbox account's settings; secrets are stored encrypted and shown masked */
+            config: Record<string, never>;
+        };
+        SmtpCreateProviderDto: {
+            /**
+             * @description A name to recognise the provider by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description Order within the channel: lower numbers are tried first
+             * @default 100
+             * @example 1
+             */
+            priority?: number;
+            /**
+             * @description Messages per second at most across all workers (Meta defaults to 80)
+             * @example 80
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Disabled providers are skipped
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "smtp";
+            /**
+             * @description Channel the provider sends on
+             * @enum {string}
+             */
+            channel: "email";
+            /** @description The smtp account's settings; secrets are stored encrypted and shown masked */
+            config: {
+                /** @description SMTP server host */
+                host: string;
+                /** @description SMTP server port */
+                port: number;
+                /** @description TLS from the start (port 465) rather than STARTTLS */
+                secure: boolean;
+                /** @description SMTP user */
+                user?: string;
+                /** @description SMTP password */
+                pass?: string;
+                /** @description Sender: a phone number (E.164, whatsapp: for WhatsApp) or an e-mail address */
+                from: string;
+            };
+        };
+        SendgridCreateProviderDto: {
+            /**
+             * @description A name to recognise the provider by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description Order within the channel: lower numbers are tried first
+             * @default 100
+             * @example 1
+             */
+            priority?: number;
+            /**
+             * @description Messages per second at most across all workers (Meta defaults to 80)
+             * @example 80
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Disabled providers are skipped
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "sendgrid";
+            /**
+             * @description Channel the provider sends on
+             * @enum {string}
+             */
+            channel: "email";
+            /** @description The sendgrid account's settings; secrets are stored encrypted and shown masked */
+            config: {
+                /** @description API key */
+                apiKey: string;
+                /** @description Sender: a phone number (E.164, whatsapp: for WhatsApp) or an e-mail address */
+                from: string;
+                /**
+                 * Format: uri
+                 * @description The provider API's base URL (tests and self-hosted gateways)
+                 */
+                baseUrl?: string;
+            };
         };
         ProviderView: {
             /**
@@ -2562,7 +3013,9 @@ export interface components {
              *       "phoneNumberId": "106540352242922"
              *     }
              */
-            config: Record<string, never>;
+            config: {
+                [key: string]: unknown;
+            };
             /**
              * @description Order within the channel: lower first
              * @example 1
@@ -2610,7 +3063,9 @@ export interface components {
              *       "accessToken": "EAAG…new"
              *     }
              */
-            config?: Record<string, never>;
+            config?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Order within the channel: lower first
              * @example 2
@@ -2691,7 +3146,9 @@ export interface components {
              *       }
              *     }
              */
-            message: Record<string, never>;
+            message: {
+                [key: string]: unknown;
+            };
             /**
              * @description Recorded at (ISO 8601)
              * @example 2026-11-22T12:00:00.000Z
@@ -2795,25 +3252,27 @@ export interface components {
              *       "startsAt": "2026-11-23T15:00:00-03:00"
              *     }
              */
-            data?: Record<string, never>;
+            data?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Template locale
              * @default pt-BR
              * @example pt-BR
              */
-            locale: string;
+            locale?: string;
             /**
              * @description Consent category
              * @default transactional
              * @enum {string}
              */
-            category: "transactional" | "marketing";
+            category?: "transactional" | "marketing";
             /**
              * @description High overtakes normal and low
              * @default normal
              * @enum {string}
              */
-            priority: "high" | "normal" | "low";
+            priority?: "high" | "normal" | "low";
             /**
              * @description Send later (ISO 8601)
              * @example 2026-11-23T11:00:00.000Z
@@ -2851,7 +3310,9 @@ export interface components {
              *       }
              *     ]
              */
-            notifications: Record<string, never>[];
+            notifications: {
+                [key: string]: unknown;
+            }[];
         };
         BulkItemError: {
             /**
@@ -3221,7 +3682,7 @@ export interface components {
              * @default pt-BR
              * @example pt-BR
              */
-            locale: string;
+            locale?: string;
             /**
              * @description E-mail subject (Liquid, plain text); required for email and only for email
              * @example Lembrete: {{ service }} amanhã
@@ -3298,7 +3759,9 @@ export interface components {
              */
             body: string;
             /** @description WhatsApp template, for channel whatsapp */
-            whatsapp: components["schemas"]["WhatsAppTemplateView"] | null;
+            whatsapp: ({
+                [key: string]: unknown;
+            } & components["schemas"]["WhatsAppTemplateView"]) | null;
             /**
              * @description Shipped with Ponte (shared by every workspace), not the workspace’s own
              * @example false
@@ -3357,7 +3820,9 @@ export interface components {
              */
             body: string;
             /** @description WhatsApp template, for channel whatsapp */
-            whatsapp: components["schemas"]["WhatsAppTemplateView"] | null;
+            whatsapp: ({
+                [key: string]: unknown;
+            } & components["schemas"]["WhatsAppTemplateView"]) | null;
             /**
              * @description Shipped with Ponte (shared by every workspace), not the workspace’s own
              * @example false
@@ -3392,7 +3857,7 @@ export interface components {
              * @default pt-BR
              * @example pt-BR
              */
-            locale: string;
+            locale?: string;
             /**
              * @description Template variables
              * @example {
@@ -3422,7 +3887,9 @@ export interface components {
              */
             html: string | null;
             /** @description WhatsApp template with its rendered parameters, when the template has one */
-            whatsapp: components["schemas"]["WhatsAppTemplateView"] | null;
+            whatsapp: ({
+                [key: string]: unknown;
+            } & components["schemas"]["WhatsAppTemplateView"]) | null;
         };
         UpsertContactDto: {
             /**
@@ -3470,7 +3937,9 @@ export interface components {
              *       "cidade": "Belo Horizonte"
              *     }
              */
-            attributes?: Record<string, never>;
+            attributes?: {
+                [key: string]: unknown;
+            };
         };
         CategoryConsentDto: {
             /**
@@ -3573,11 +4042,15 @@ export interface components {
              *       "plano": "ouro"
              *     }
              */
-            attributes: Record<string, never>;
+            attributes: {
+                [key: string]: unknown;
+            };
             /** @description Consent per channel and category; a missing entry means allowed (opt-out model) */
             preferences: components["schemas"]["ChannelPreferencesView"];
             /** @description No marketing between start and end in the time zone; null when none */
-            quietHours: components["schemas"]["QuietHoursDto"] | null;
+            quietHours: ({
+                [key: string]: unknown;
+            } & components["schemas"]["QuietHoursDto"]) | null;
             /**
              * @description Created at (ISO 8601)
              * @example 2026-11-22T12:00:00.000Z
@@ -3644,7 +4117,9 @@ export interface components {
              *       "cidade": "Belo Horizonte"
              *     }
              */
-            attributes?: Record<string, never>;
+            attributes?: {
+                [key: string]: unknown;
+            };
         };
         ConsentChangeView: {
             /**
@@ -3710,7 +4185,9 @@ export interface components {
              *       "timeZone": "America/Sao_Paulo"
              *     }
              */
-            quietHours?: components["schemas"]["QuietHoursDto"] | null;
+            quietHours?: ({
+                [key: string]: unknown;
+            } & components["schemas"]["QuietHoursDto"]) | null;
         };
         PreferencesView: {
             /**
@@ -3730,7 +4207,9 @@ export interface components {
              *       "timeZone": "America/Sao_Paulo"
              *     }
              */
-            quietHours: components["schemas"]["QuietHoursDto"] | null;
+            quietHours: ({
+                [key: string]: unknown;
+            } & components["schemas"]["QuietHoursDto"]) | null;
         };
         ConsentChangePage: {
             /** @description Items, newest first */
@@ -3838,7 +4317,9 @@ export interface components {
              * @description Attachment
              * @example null
              */
-            media: Record<string, never> | null;
+            media: {
+                [key: string]: unknown;
+            } | null;
             /**
              * @description Inbound: received or read. Outbound: the notification status (queued, sent, delivered, read, failed...)
              * @example delivered
@@ -3886,7 +4367,9 @@ export interface components {
              *       "name": "Maria"
              *     }
              */
-            data?: Record<string, never>;
+            data?: {
+                [key: string]: unknown;
+            };
         };
         ReplyAcceptedView: {
             /**
@@ -3937,7 +4420,7 @@ export interface components {
              * @description Inactive workflows start nothing
              * @default true
              */
-            active: boolean;
+            active?: boolean;
         };
         WorkflowView: {
             /** @description Id (UUIDv7) */
@@ -3983,7 +4466,7 @@ export interface components {
              * @description Inactive workflows start nothing
              * @default true
              */
-            active: boolean;
+            active?: boolean;
             /**
              * @description {steps: {<step id>: {field: value}}, trigger?, cancelOn?}; a null field removes it
              * @example {
@@ -5347,7 +5830,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateSourceDto"];
+                "application/json": components["schemas"]["MetaCreateSourceDto"] | components["schemas"]["TwilioCreateSourceDto"] | components["schemas"]["ZapiCreateSourceDto"] | components["schemas"]["WahaCreateSourceDto"] | components["schemas"]["Bitrix24CreateSourceDto"] | components["schemas"]["StandardCreateSourceDto"];
             };
         };
         responses: {
@@ -7829,7 +8312,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateProviderDto"];
+                "application/json": components["schemas"]["MetaCreateProviderDto"] | components["schemas"]["TwilioCreateProviderDto"] | components["schemas"]["ZapiCreateProviderDto"] | components["schemas"]["WahaCreateProviderDto"] | components["schemas"]["SandboxCreateProviderDto"] | components["schemas"]["SmtpCreateProviderDto"] | components["schemas"]["SendgridCreateProviderDto"];
             };
         };
         responses: {
