@@ -22,7 +22,7 @@ const DESCRIPTION = `Ponte's REST API for integrators. Conventions that hold on 
 - **Errors** are RFC 9457 \`application/problem+json\` (\`ProblemResponse\`): switch on the stable upper-snake \`code\`; \`VALIDATION_FAILED\` lists \`errors: [{field, message}]\` with dot paths such as \`to.phone\`.
 - **Bodies** are \`application/json\` only (415 otherwise), size-capped (413); unknown fields are refused (400).
 - **Lists** take \`?limit=\` (default 50, max 200) and \`?cursor=\`, and answer \`{data, nextCursor}\`; pass \`nextCursor\` back as \`cursor\` until it is \`null\`. Ids are UUIDv7, newest first.
-- **Idempotency**: POSTs that create things accept \`Idempotency-Key\`; for 24 h the same key and body replay the first answer (\`Idempotency-Replayed: true\`), another body answers 422 \`IDEMPOTENCY_KEY_REUSED\`, and 409 \`IDEMPOTENCY_IN_FLIGHT\` while the first is running.
+- **Idempotency**: POSTs that create things accept \`Idempotency-Key\`; for 24 h the same key and body replay the first answer (\`Idempotency-Replayed: true\`), another body answers 422 \`IDEMPOTENCY_KEY_REUSED\`, and 409 \`IDEMPOTENCY_IN_FLIGHT\` while the first is running. Only successes are stored: a refused request (4xx) or a failure (5xx) frees the key, so the corrected request can use it again.
 - **Rate limits** per API key (60 requests/minute by default): \`RateLimit-Limit\`, \`RateLimit-Remaining\`, \`RateLimit-Reset\` (seconds) on every answer; 429 \`RATE_LIMITED\` with \`Retry-After\` beyond it.
 - Every answer carries \`x-request-id\` (yours, if you send one). Timestamps are ISO 8601 UTC, durations ISO 8601 (\`PT2H\`), phones E.164.`;
 
