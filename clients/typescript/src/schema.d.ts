@@ -73,6 +73,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workspaces/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a workspace or set its business details (name, time zone, locale, address)
+         * @description A platform admin may change any workspace, a workspace admin its own. Templates get `businessName` and `address` from here when the data gives none.
+         */
+        patch: operations["WorkspacesController_update"];
+        trace?: never;
+    };
+    "/v1/workspace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own workspace, with its business details */
+        get: operations["CurrentWorkspaceController_current"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys": {
         parameters: {
             query?: never;
@@ -1152,7 +1189,7 @@ export interface components {
          * @description Stable upper-snake error code to switch on
          * @enum {string}
          */
-        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_BODY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "SIGNATURE_INVALID" | "TIMESTAMP_OUT_OF_TOLERANCE" | "FORBIDDEN_SCOPE" | "NOT_FOUND" | "SOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_IN_FLIGHT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UNPROCESSABLE" | "MAPPING_INVALID" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "NOTIFICATION_NOT_CANCELLABLE" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID" | "EXECUTION_NOT_RETRYABLE" | "EXECUTION_NOT_CANCELLABLE" | "RECIPIENT_UNREACHABLE" | "RATE_LIMITED" | "INTERNAL" | "DEPENDENCY_UNAVAILABLE" | "SHUTTING_DOWN";
+        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_BODY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "SIGNATURE_INVALID" | "TIMESTAMP_OUT_OF_TOLERANCE" | "FORBIDDEN_SCOPE" | "VERIFY_TOKEN_INVALID" | "NOT_FOUND" | "SOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_IN_FLIGHT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UNPROCESSABLE" | "MAPPING_INVALID" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "NOTIFICATION_NOT_CANCELLABLE" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID" | "EXECUTION_NOT_RETRYABLE" | "EXECUTION_NOT_CANCELLABLE" | "RECIPIENT_UNREACHABLE" | "RATE_LIMITED" | "INTERNAL" | "DEPENDENCY_UNAVAILABLE" | "SHUTTING_DOWN";
         FieldErrorResponse: {
             /**
              * @description Dot path of the offending field
@@ -1273,6 +1310,26 @@ export interface components {
              */
             slug: string;
             /**
+             * @description How messages sign (`businessName` in templates); null signs with the name
+             * @example Clínica Sorriso
+             */
+            businessName: string | null;
+            /**
+             * @description IANA time zone of the business
+             * @example America/Sao_Paulo
+             */
+            timeZone: string;
+            /**
+             * @description Template locale when a notification names none
+             * @example pt-BR
+             */
+            locale: string;
+            /**
+             * @description Address (`address` in appointment templates)
+             * @example Rua da Bahia, 1148, Belo Horizonte
+             */
+            address: string | null;
+            /**
              * @description Creation time (ISO 8601 UTC)
              * @example 2026-11-22T12:00:00.000Z
              */
@@ -1297,6 +1354,26 @@ export interface components {
              */
             slug: string;
             /**
+             * @description How messages sign (`businessName` in templates); null signs with the name
+             * @example Clínica Sorriso
+             */
+            businessName: string | null;
+            /**
+             * @description IANA time zone of the business
+             * @example America/Sao_Paulo
+             */
+            timeZone: string;
+            /**
+             * @description Template locale when a notification names none
+             * @example pt-BR
+             */
+            locale: string;
+            /**
+             * @description Address (`address` in appointment templates)
+             * @example Rua da Bahia, 1148, Belo Horizonte
+             */
+            address: string | null;
+            /**
              * @description Creation time (ISO 8601 UTC)
              * @example 2026-11-22T12:00:00.000Z
              */
@@ -1310,6 +1387,33 @@ export interface components {
              * @example null
              */
             nextCursor: string | null;
+        };
+        UpdateWorkspaceDto: {
+            /**
+             * @description Display name
+             * @example Clínica Sorriso Centro
+             */
+            name?: string;
+            /**
+             * @description How messages sign (`businessName` in templates); the display name when unset
+             * @example Clínica Sorriso
+             */
+            businessName?: string;
+            /**
+             * @description IANA time zone of the business
+             * @example America/Sao_Paulo
+             */
+            timeZone?: string;
+            /**
+             * @description Template locale when a notification names none
+             * @example pt-BR
+             */
+            locale?: string;
+            /**
+             * @description Address (`address` in appointment templates)
+             * @example Rua da Bahia, 1148, Belo Horizonte
+             */
+            address?: string;
         };
         CreateApiKeyDto: {
             /**
@@ -4830,6 +4934,148 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    WorkspacesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWorkspaceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CurrentWorkspaceController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
