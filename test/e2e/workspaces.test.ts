@@ -85,18 +85,16 @@ describe('workspaces: own workspace, business details in templates, lists newest
     const workspaceId = (await ws.get('/v1/workspace')).body.id as string;
     // What a workflow step does: a derived id, here one that sorts above any UUIDv7.
     const derived = uuidv5('execution/step/whatsapp', 'f0000000-0000-5000-8000-000000000000');
-    const older = await t.app
-      .get(NotificationsService)
-      .sendFor(
-        workspaceId,
-        {
-          to: { phone: '+5531977776666' },
-          channels: ['whatsapp'],
-          template: 'lead-welcome',
-          data: { name: 'A' },
-        },
-        { id: `f${derived.slice(1)}` },
-      );
+    const older = await t.app.get(NotificationsService).sendFor(
+      workspaceId,
+      {
+        to: { phone: '+5531977776666' },
+        channels: ['whatsapp'],
+        template: 'lead-welcome',
+        data: { name: 'A' },
+      },
+      { id: `f${derived.slice(1)}` },
+    );
     t.clock.advance(1000);
     const newer = await ws.send({
       to: { phone: '+5531977776666' },
