@@ -2375,7 +2375,7 @@ export interface components {
              *     }
              */
             headers?: {
-                [key: string]: unknown;
+                [key: string]: string;
             };
             /**
              * @description Deliveries per second at most; extra ones wait without using an attempt
@@ -2424,7 +2424,7 @@ export interface components {
              *     }
              */
             headers: {
-                [key: string]: unknown;
+                [key: string]: string;
             };
             /**
              * @description Deliveries per second at most
@@ -2487,7 +2487,7 @@ export interface components {
              *     }
              */
             headers: {
-                [key: string]: unknown;
+                [key: string]: string;
             };
             /**
              * @description Deliveries per second at most
@@ -2554,7 +2554,7 @@ export interface components {
              *     }
              */
             headers?: {
-                [key: string]: unknown;
+                [key: string]: string;
             };
             /**
              * @description Deliveries per second at most
@@ -3863,9 +3863,7 @@ export interface components {
              */
             body: string;
             /** @description WhatsApp template, for channel whatsapp */
-            whatsapp: ({
-                [key: string]: unknown;
-            } & components["schemas"]["WhatsAppTemplateView"]) | null;
+            whatsapp: components["schemas"]["WhatsAppTemplateView"] | null;
             /**
              * @description Shipped with Ponte (shared by every workspace), not the workspace’s own
              * @example false
@@ -3924,9 +3922,7 @@ export interface components {
              */
             body: string;
             /** @description WhatsApp template, for channel whatsapp */
-            whatsapp: ({
-                [key: string]: unknown;
-            } & components["schemas"]["WhatsAppTemplateView"]) | null;
+            whatsapp: components["schemas"]["WhatsAppTemplateView"] | null;
             /**
              * @description Shipped with Ponte (shared by every workspace), not the workspace’s own
              * @example false
@@ -3991,9 +3987,7 @@ export interface components {
              */
             html: string | null;
             /** @description WhatsApp template with its rendered parameters, when the template has one */
-            whatsapp: ({
-                [key: string]: unknown;
-            } & components["schemas"]["WhatsAppTemplateView"]) | null;
+            whatsapp: components["schemas"]["WhatsAppTemplateView"] | null;
         };
         UpsertContactDto: {
             /**
@@ -4152,9 +4146,7 @@ export interface components {
             /** @description Consent per channel and category; a missing entry means allowed (opt-out model) */
             preferences: components["schemas"]["ChannelPreferencesView"];
             /** @description No marketing between start and end in the time zone; null when none */
-            quietHours: ({
-                [key: string]: unknown;
-            } & components["schemas"]["QuietHoursDto"]) | null;
+            quietHours: components["schemas"]["QuietHoursDto"] | null;
             /**
              * @description Created at (ISO 8601)
              * @example 2026-11-22T12:00:00.000Z
@@ -4289,9 +4281,7 @@ export interface components {
              *       "timeZone": "America/Sao_Paulo"
              *     }
              */
-            quietHours?: ({
-                [key: string]: unknown;
-            } & components["schemas"]["QuietHoursDto"]) | null;
+            quietHours?: components["schemas"]["QuietHoursDto"] | null;
         };
         PreferencesView: {
             /**
@@ -4311,9 +4301,7 @@ export interface components {
              *       "timeZone": "America/Sao_Paulo"
              *     }
              */
-            quietHours: ({
-                [key: string]: unknown;
-            } & components["schemas"]["QuietHoursDto"]) | null;
+            quietHours: components["schemas"]["QuietHoursDto"] | null;
         };
         ConsentChangePage: {
             /** @description Items, newest first */

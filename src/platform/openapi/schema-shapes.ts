@@ -21,7 +21,8 @@ export function markFreeFormObjects(document: OpenAPIObject): void {
     if (!schema || typeof schema !== 'object') return;
     if (Array.isArray(schema)) return schema.forEach(visit);
     const s = schema as SchemaObject & Record<string, unknown>;
-    if (s.type === 'object' && !s.properties && s.additionalProperties === undefined && !s.oneOf)
+    const composed = s.allOf ?? s.oneOf ?? s.anyOf;
+    if (s.type === 'object' && !s.properties && s.additionalProperties === undefined && !composed)
       s.additionalProperties = true;
     for (const value of Object.values(s)) visit(value);
   };
