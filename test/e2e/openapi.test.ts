@@ -88,6 +88,14 @@ describe('OpenAPI document, Swagger UI and the generated client', () => {
     SLOW,
   );
 
+  it("serves a Swagger UI init script that parses, with the document's `$` intact", async () => {
+    const res = await t.http().get('/docs/swagger-ui-init.js');
+    expect(res.status).toBe(200);
+    // Compiling is enough: a `$` read as a replacement pattern left a SyntaxError here.
+    expect(() => new Function(res.text)).not.toThrow();
+    expect(res.text).toContain('its input (`$`)');
+  });
+
   it('points / to the docs instead of a bare 404', async () => {
     const res = await t.http().get('/');
     expect(res.status).toBe(200);
