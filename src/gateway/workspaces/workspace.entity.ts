@@ -7,7 +7,7 @@ export class Workspace {
   @Column('text', { unique: true }) slug: string;
   /** How messages to contacts sign (`businessName` in templates); the name when null. */
   @Column('text', { nullable: true }) businessName: string | null;
-  /** IANA zone templates and schedules read local times in (the templates' default zone). */
+  /** The business's IANA time zone (`workspace.timeZone` in workflow expressions). */
   @Column('text', { default: 'America/Sao_Paulo' }) timeZone: string;
   /** Template locale when a notification names none. */
   @Column('text', { default: 'pt-BR' }) locale: string;
