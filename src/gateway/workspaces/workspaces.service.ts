@@ -57,23 +57,30 @@ export class WorkspacesService {
     private readonly apiKeys: ApiKeysService,
   ) {}
 
-  // Read for every message; a change is rare, so a short-lived copy spares the query.
-  private readonly profiles = new LruCache<string, { profile: WorkspaceProfile; until: number }>(10_000);
+  // Read for every message; a change is rare, so a short-lived copy spares the query. The promise
+  // is what is kept, so that the 1,000 sends of a bulk on a cold cache share one query.
+  private readonly profiles = new LruCache<string, { profile: Promise<WorkspaceProfile>; until: number }>(
+    10_000,
+  );
 
   /** The business details of a workspace, for templates and workflows. */
-  async profileOf(id: string): Promise<WorkspaceProfile> {
+  profileOf(id: string): Promise<WorkspaceProfile> {
     const cached = this.profiles.get(id);
     if (cached && cached.until > performance.now()) return cached.profile;
-    const w = await this.workspaces.findOneBy({ id });
-    const profile: WorkspaceProfile = {
+    const profile = this.workspaces.findOneBy({ id }).then((w) => ({
       id,
       name: w?.name ?? '',
       businessName: w?.businessName ?? w?.name ?? '',
       timeZone: w?.timeZone ?? 'America/Sao_Paulo',
       locale: w?.locale ?? 'pt-BR',
       address: w?.address ?? null,
-    };
-    if (w) this.profiles.set(id, { profile, until: performance.now() + PROFILE_TTL_MS });
+    }));
+    const entry = { profile, until: performance.now() + PROFILE_TTL_MS };
+    this.profiles.set(id, entry);
+    // A failed read is not kept: the next message asks again.
+    profile.catch(() => {
+      if (this.profiles.get(id) === entry) this.profiles.delete(id);
+    });
     return profile;
   }
 
