@@ -15,22 +15,12 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime ----
 FROM node:20-bookworm-slim AS runtime
-# pg_dump refuses to dump a server of a newer major version and bookworm ships client 15, so the
-# client comes from the PostgreSQL project's repository. Keep PG_MAJOR >= the server's major version.
-ARG PG_MAJOR=16
-ADD https://www.postgresql.org/media/keys/ACCC4CF8.asc /tmp/pgdg.asc
+# No pg_dump here: nothing in the app runs it. Backups use the server's own image, whose pg_dump
+# always matches the server's major version (README, "Backups").
 RUN set -eux; \
     apt-get update; \
-    apt-get install -y --no-install-recommends ca-certificates tini; \
-    install -D -m 0644 /tmp/pgdg.asc /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc; \
-    rm /tmp/pgdg.asc; \
-    . /etc/os-release; \
-    echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
-      > /etc/apt/sources.list.d/pgdg.list; \
-    apt-get update; \
-    apt-get install -y --no-install-recommends "postgresql-client-${PG_MAJOR}"; \
-    rm -rf /var/lib/apt/lists/*; \
-    pg_dump --version
+    apt-get install -y --no-install-recommends tini; \
+    rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
 ENV NODE_ENV=production PORT=3000

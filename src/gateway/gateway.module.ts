@@ -21,7 +21,7 @@ import { UsersService } from './operators/users.service';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { BootstrapService } from './workspaces/bootstrap.service';
 import { Workspace } from './workspaces/workspace.entity';
-import { WorkspacesController } from './workspaces/workspaces.controller';
+import { CurrentWorkspaceController, WorkspacesController } from './workspaces/workspaces.controller';
 import { WorkspacesService } from './workspaces/workspaces.service';
 
 /** Who may do what, how fast, and what they did: workspaces, keys, operators, limits, audit. */
@@ -36,7 +36,14 @@ import { WorkspacesService } from './workspaces/workspaces.service';
       }),
     }),
   ],
-  controllers: [WorkspacesController, ApiKeysController, UsersController, AuthController, AuditController],
+  controllers: [
+    WorkspacesController,
+    CurrentWorkspaceController,
+    ApiKeysController,
+    UsersController,
+    AuthController,
+    AuditController,
+  ],
   providers: [
     { provide: APP_GUARD, useClass: GatewayGuard },
     AuthService,

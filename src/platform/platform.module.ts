@@ -11,6 +11,7 @@ import { IdempotencyService } from './http/idempotency/idempotency.service';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
 import { MetricsController } from './metrics/metrics.controller';
+import { RootController } from './openapi/root.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { OutboundHttp } from './outbound/outbound-http';
 import { QueueModule, RedisModule } from './queue/queue.module';
@@ -48,7 +49,7 @@ export class PlatformModule {
         TypeOrmModule.forFeature([IdempotencyKey]),
         QueueModule.forRoot(options.jobRegistry ?? JOBS),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [RootController, HealthController, MetricsController],
       providers: [
         { provide: AppConfig, useValue: config },
         options.clock

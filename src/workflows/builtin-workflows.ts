@@ -12,10 +12,10 @@ export interface BuiltinWorkflow {
 /** The recipient: the event's phone and e-mail, completed by the contact it reaches (if any). */
 const TO = '{"contactId": contact.id, "phone": event.data.phone, "email": event.data.email}';
 const NAME = '"name": contact.name ?? event.data.name';
-const BUSINESS = '"businessName": event.data.businessName ?? workspace.name';
+const BUSINESS = '"businessName": event.data.businessName ?? workspace.businessName';
 const APPOINTMENT_ID = (of: string) => `(${of}.data.appointmentId ?? ${of}.data.id)`;
 const BEFORE_START = (ms: number) => `$fromMillis($toMillis(event.data.startsAt) - ${ms})`;
-const REMINDER_DATA = `{${NAME}, "service": event.data.service, "startsAt": event.data.startsAt, ${BUSINESS}, "address": event.data.address}`;
+const REMINDER_DATA = `{${NAME}, "service": event.data.service, "startsAt": event.data.startsAt, ${BUSINESS}, "address": event.data.address ?? workspace.address}`;
 
 /**
  * The five built-in automations of the spec, with its pinned step ids. `POST

@@ -79,7 +79,7 @@ export class WorkflowScope {
         steps: {},
         contact: contact ? (toContactView(contact) as unknown as Record<string, unknown>) : null,
         now: this.clock.now().toISOString(),
-        workspace: { id: workspaceId, name: await this.workspaces.nameOf(workspaceId) },
+        workspace: await this.workspaces.profileOf(workspaceId),
       },
     };
   }

@@ -1,3 +1,4 @@
+import type { WorkspaceProfile } from '../gateway/workspaces/workspaces.service';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
@@ -31,7 +32,7 @@ export interface StepContext {
     steps: Record<string, { status: string; output: unknown }>;
     contact: Record<string, unknown> | null;
     now: string;
-    workspace: { id: string; name: string };
+    workspace: WorkspaceProfile;
   };
 }
 

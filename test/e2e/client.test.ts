@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import { createPonteClient } from '../../clients/typescript/src/index';
 import { PROJECT_ROOT } from '../../src/platform/openapi/openapi';
 import { startTestApp, TestApp } from '../support/test-app';
+import { writeEverything } from '../client/writes';
 
 // Explicit: Jest 30 ignores a project's `testTimeout` (only the global one reaches jest-circus).
 const SLOW = 60_000;
@@ -17,7 +18,7 @@ describe('generated TypeScript client (clients/typescript)', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { BOOTSTRAP_ADMIN_API_KEY: apiKey } });
+    t = await startTestApp({ env: { BOOTSTRAP_ADMIN_API_KEY: apiKey, RATE_LIMIT_PER_MINUTE: '100000' } });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     baseUrl = await t.app.getUrl();
   }, SLOW);
@@ -89,6 +90,20 @@ describe('generated TypeScript client (clients/typescript)', () => {
     expect(page.data.length).toBeGreaterThanOrEqual(1);
     expect(page.nextCursor === null || typeof page.nextCursor === 'string').toBe(true);
   });
+
+  it(
+    'accepts every create and update of test/client/writes.ts (the typed bodies are real ones)',
+    async () => {
+      const ponte = createPonteClient({ baseUrl, apiKey });
+      const results = await writeEverything(ponte, '127.0.0.1');
+      const refused = Object.entries(results)
+        .filter(([, r]) => !r.response.ok)
+        .map(([name, r]) => `${name}: ${r.response.status} ${JSON.stringify(r.error)}`);
+      expect(refused).toEqual([]);
+      expect(Object.keys(results).length).toBeGreaterThanOrEqual(27);
+    },
+    SLOW,
+  );
 
   it('answers an unknown key with a typed problem', async () => {
     const ponte = createPonteClient({ baseUrl, apiKey: `pk_test_${randomBytes(24).toString('base64url')}` });

@@ -164,6 +164,8 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
       [workspaceA, fixtures['/v1/contacts/{id}']],
     );
     fixtures['/v1/conversations/{id}'] = conversationId;
+    // A workspace admin may change its own workspace only: B's admin key must not reach A's.
+    fixtures['/v1/workspaces/{id}'] = workspaceA;
     const workflow = await t
       .http()
       .post('/v1/workflows/from-template')
@@ -187,6 +189,7 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
       '/v1/endpoints/{id}/recover': { since: new Date().toISOString() },
       '/v1/conversations/{id}/messages': { text: 'x' },
       '/v1/contacts/{id}/preferences': { channels: { sms: { marketing: false } } },
+      '/v1/workspaces/{id}': { name: 'taken over' },
     };
     const keyB = (await t.http().post('/v1/workspaces').set(t.auth()).send({ name: 'Other' })).body.adminKey
       .key as string;

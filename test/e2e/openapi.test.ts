@@ -1,3 +1,4 @@
+import { Script } from 'node:vm';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -87,6 +88,21 @@ describe('OpenAPI document, Swagger UI and the generated client', () => {
     },
     SLOW,
   );
+
+  it("serves a Swagger UI init script that parses, with the document's `$` intact", async () => {
+    const res = await t.http().get('/docs/swagger-ui-init.js');
+    expect(res.status).toBe(200);
+    // Compiling is enough: a `$` read as a replacement pattern left a SyntaxError here.
+    expect(() => new Script(res.text)).not.toThrow();
+    expect(res.text).toContain('its input (`$`)');
+  });
+
+  it('points / to the docs instead of a bare 404', async () => {
+    const res = await t.http().get('/');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ name: 'Ponte', docs: '/docs', openapi: '/docs/openapi.json' });
+    expect((await t.http().get(res.body.openapi)).status).toBe(200);
+  });
 
   it('describes the conventions, both auth schemes and the problem+json schema', () => {
     expect(served.info).toMatchObject({ title: 'Ponte', version: expect.stringMatching(/^\d+\.\d+\.\d+/) });

@@ -22,7 +22,9 @@ describe('a circuit breaker per provider', () => {
         NOTIFICATION_RETRY_SCHEDULE: '50ms',
         PROVIDER_BREAKER_VOLUME: '3',
         PROVIDER_BREAKER_ERROR_PERCENT: '50',
-        PROVIDER_BREAKER_RESET_MS: '1500',
+        // Long enough for the open circuit to outlast a send on a loaded machine; the probe stage
+        // waits for half-open rather than sleeping through it.
+        PROVIDER_BREAKER_RESET_MS: '8000',
       },
     });
     for (const body of [
@@ -86,7 +88,12 @@ describe('a circuit breaker per provider', () => {
     expect(metrics).toMatch(/ponte_provider_circuit_state\{provider="[^"]+",kind="meta"\} 2/);
 
     stop();
-    await new Promise((r) => setTimeout(r, 1700)); // reset timeout: the next call is a probe
+    // After the reset timeout the circuit is half-open: the next call is a probe.
+    await waitFor(
+      async () => (await circuits()).some((c) => c.kind === 'meta' && c.state === 'halfOpen'),
+      30_000,
+      'the Meta circuit half-open',
+    );
     const probe = await sent(await send());
     expect(probe.attemptLog.map((a: { providerKind: string }) => a.providerKind)).toEqual(['meta']);
     expect(await circuits()).toEqual(expect.arrayContaining([{ kind: 'meta', state: 'closed' }]));

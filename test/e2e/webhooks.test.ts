@@ -102,10 +102,13 @@ describe('inbound webhooks', () => {
     expect(ok.status).toBe(200);
     expect(ok.headers['content-type']).toMatch(/^text\/plain/);
     expect(ok.text).toBe('1158201444');
-    expect(
-      (await t.http().get('/webhooks/src-meta?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1'))
-        .status,
-    ).toBe(401);
+    // Meta documents 403 for a failed verification.
+    const refused = await t
+      .http()
+      .get('/webhooks/src-meta?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1');
+    expect(refused.status).toBe(403);
+    expect(refused.headers['content-type']).toMatch(/problem\+json/);
+    expect(refused.body.code).toBe('VERIFY_TOKEN_INVALID');
   });
 
   it('twilio: signed over PUBLIC_URL + path + sorted params, answered with empty TwiML', async () => {

@@ -25,7 +25,7 @@ export async function ensureBuilt(): Promise<void> {
     try {
       execFileSync(
         process.execPath,
-        [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')],
+        [join(ROOT, 'node_modules/typescript/bin/tsc'), '-b', join(ROOT, 'tsconfig.build.json')],
         {
           stdio: 'ignore',
           timeout: 180_000,

@@ -73,6 +73,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workspaces/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename a workspace or set its business details (name, time zone, locale, address)
+         * @description A platform admin may change any workspace, a workspace admin its own. Templates get `businessName` and `address` from here when the data gives none.
+         */
+        patch: operations["WorkspacesController_update"];
+        trace?: never;
+    };
+    "/v1/workspace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own workspace, with its business details */
+        get: operations["CurrentWorkspaceController_current"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/api-keys": {
         parameters: {
             query?: never;
@@ -1155,7 +1192,7 @@ export interface components {
          * @description Stable upper-snake error code to switch on
          * @enum {string}
          */
-        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_BODY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "SIGNATURE_INVALID" | "TIMESTAMP_OUT_OF_TOLERANCE" | "FORBIDDEN_SCOPE" | "NOT_FOUND" | "SOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_IN_FLIGHT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UNPROCESSABLE" | "MAPPING_INVALID" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "NOTIFICATION_NOT_CANCELLABLE" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID" | "EXECUTION_NOT_RETRYABLE" | "EXECUTION_NOT_CANCELLABLE" | "RECIPIENT_UNREACHABLE" | "RATE_LIMITED" | "INTERNAL" | "DEPENDENCY_UNAVAILABLE" | "SHUTTING_DOWN";
+        ProblemCode: "VALIDATION_FAILED" | "MALFORMED_BODY" | "BAD_REQUEST" | "UNAUTHENTICATED" | "SIGNATURE_INVALID" | "TIMESTAMP_OUT_OF_TOLERANCE" | "FORBIDDEN_SCOPE" | "VERIFY_TOKEN_INVALID" | "NOT_FOUND" | "SOURCE_NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "IDEMPOTENCY_IN_FLIGHT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "IDEMPOTENCY_KEY_REUSED" | "UNPROCESSABLE" | "MAPPING_INVALID" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "NOTIFICATION_NOT_CANCELLABLE" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID" | "EXECUTION_NOT_RETRYABLE" | "EXECUTION_NOT_CANCELLABLE" | "RECIPIENT_UNREACHABLE" | "RATE_LIMITED" | "INTERNAL" | "DEPENDENCY_UNAVAILABLE" | "SHUTTING_DOWN";
         FieldErrorResponse: {
             /**
              * @description Dot path of the offending field
@@ -1276,6 +1313,26 @@ export interface components {
              */
             slug: string;
             /**
+             * @description How messages sign (`businessName` in templates); null signs with the name
+             * @example Clínica Sorriso
+             */
+            businessName: string | null;
+            /**
+             * @description IANA time zone of the business
+             * @example America/Sao_Paulo
+             */
+            timeZone: string;
+            /**
+             * @description Template locale when a notification names none
+             * @example pt-BR
+             */
+            locale: string;
+            /**
+             * @description Address (`address` in appointment templates)
+             * @example Rua da Bahia, 1148, Belo Horizonte
+             */
+            address: string | null;
+            /**
              * @description Creation time (ISO 8601 UTC)
              * @example 2026-11-22T12:00:00.000Z
              */
@@ -1300,6 +1357,26 @@ export interface components {
              */
             slug: string;
             /**
+             * @description How messages sign (`businessName` in templates); null signs with the name
+             * @example Clínica Sorriso
+             */
+            businessName: string | null;
+            /**
+             * @description IANA time zone of the business
+             * @example America/Sao_Paulo
+             */
+            timeZone: string;
+            /**
+             * @description Template locale when a notification names none
+             * @example pt-BR
+             */
+            locale: string;
+            /**
+             * @description Address (`address` in appointment templates)
+             * @example Rua da Bahia, 1148, Belo Horizonte
+             */
+            address: string | null;
+            /**
              * @description Creation time (ISO 8601 UTC)
              * @example 2026-11-22T12:00:00.000Z
              */
@@ -1313,6 +1390,33 @@ export interface components {
              * @example null
              */
             nextCursor: string | null;
+        };
+        UpdateWorkspaceDto: {
+            /**
+             * @description Display name
+             * @example Clínica Sorriso Centro
+             */
+            name?: string;
+            /**
+             * @description How messages sign (`businessName` in templates); the display name when unset
+             * @example Clínica Sorriso
+             */
+            businessName?: string;
+            /**
+             * @description IANA time zone of the business
+             * @example America/Sao_Paulo
+             */
+            timeZone?: string;
+            /**
+             * @description Template locale when a notification names none
+             * @example pt-BR
+             */
+            locale?: string;
+            /**
+             * @description Address (`address` in appointment templates)
+             * @example Rua da Bahia, 1148, Belo Horizonte
+             */
+            address?: string;
         };
         CreateApiKeyDto: {
             /**
@@ -1539,7 +1643,7 @@ export interface components {
              */
             nextCursor: string | null;
         };
-        CreateSourceDto: {
+        MetaCreateSourceDto: {
             /**
              * @description A name to recognise the source by
              * @example Meta — main number
@@ -1551,25 +1655,165 @@ export interface components {
              */
             slug?: string;
             /**
-             * @description How requests are verified and normalised
-             * @example meta
+             * @description Disabled sources answer 404
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
              * @enum {string}
              */
-            kind: "meta" | "twilio" | "zapi" | "waha" | "bitrix24" | "standard";
+            kind: "meta";
+            /** @description The meta source's verification settings */
+            config: {
+                /** @description The Meta app's secret: checks X-Hub-Signature-256 */
+                appSecret: string;
+                /** @description The token Meta's subscription handshake sends as hub.verify_token */
+                verifyToken: string;
+            };
+        };
+        TwilioCreateSourceDto: {
             /**
-             * @description meta {appSecret, verifyToken}; twilio {authToken}; zapi {token?}; waha {hmacKey}; bitrix24 {applicationToken?, memberId?}; standard {secret?} (whsec_..., generated when omitted)
-             * @example {
-             *       "appSecret": "e3f1…",
-             *       "verifyToken": "my-verify-token"
-             *     }
+             * @description A name to recognise the source by
+             * @example Meta — main number
              */
-            config: Record<string, never>;
+            name: string;
+            /**
+             * @description URL slug, unique across the deployment; generated when omitted
+             * @example meta-main
+             */
+            slug?: string;
             /**
              * @description Disabled sources answer 404
              * @default true
              * @example true
              */
-            enabled: boolean;
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "twilio";
+            /** @description The twilio source's verification settings */
+            config: {
+                /** @description The Twilio account's auth token: checks X-Twilio-Signature */
+                authToken: string;
+            };
+        };
+        ZapiCreateSourceDto: {
+            /**
+             * @description A name to recognise the source by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description URL slug, unique across the deployment; generated when omitted
+             * @example meta-main
+             */
+            slug?: string;
+            /**
+             * @description Disabled sources answer 404
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "zapi";
+            /** @description The zapi source's verification settings (token: generated when omitted) */
+            config: {
+                /** @description The secret path token Z-API posts to */
+                token?: string;
+            };
+        };
+        WahaCreateSourceDto: {
+            /**
+             * @description A name to recognise the source by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description URL slug, unique across the deployment; generated when omitted
+             * @example meta-main
+             */
+            slug?: string;
+            /**
+             * @description Disabled sources answer 404
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "waha";
+            /** @description The waha source's verification settings */
+            config: {
+                /** @description WAHA's HMAC key: checks X-Webhook-Hmac */
+                hmacKey: string;
+            };
+        };
+        Bitrix24CreateSourceDto: {
+            /**
+             * @description A name to recognise the source by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description URL slug, unique across the deployment; generated when omitted
+             * @example meta-main
+             */
+            slug?: string;
+            /**
+             * @description Disabled sources answer 404
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "bitrix24";
+            /** @description The bitrix24 source's verification settings */
+            config: {
+                /** @description The Bitrix24 application's token, checked on each event */
+                applicationToken?: string;
+                /** @description The Bitrix24 portal (member_id) events must come from */
+                memberId?: string;
+            };
+        };
+        StandardCreateSourceDto: {
+            /**
+             * @description A name to recognise the source by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description URL slug, unique across the deployment; generated when omitted
+             * @example meta-main
+             */
+            slug?: string;
+            /**
+             * @description Disabled sources answer 404
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "standard";
+            /** @description The standard source's verification settings (secret: generated when omitted) */
+            config: {
+                /** @description The Standard Webhooks signing secret (whsec_...) */
+                secret?: string;
+            };
         };
         CreatedSourceView: {
             /**
@@ -1605,7 +1849,9 @@ export interface components {
              *       "verifyToken": "••••oken"
              *     }
              */
-            config: Record<string, never>;
+            config: {
+                [key: string]: string;
+            };
             /**
              * @description Whether requests are accepted
              * @example true
@@ -1656,7 +1902,9 @@ export interface components {
              *       "verifyToken": "••••oken"
              *     }
              */
-            config: Record<string, never>;
+            config: {
+                [key: string]: string;
+            };
             /**
              * @description Whether requests are accepted
              * @example true
@@ -1689,7 +1937,9 @@ export interface components {
              *       "appSecret": "new…"
              *     }
              */
-            config?: Record<string, never>;
+            config?: {
+                [key: string]: string;
+            };
             /**
              * @description Disabled sources answer 404
              * @example false
@@ -1731,7 +1981,9 @@ export interface components {
              *       "utm_campaign": "black-friday"
              *     }
              */
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
             /**
              * @description When it happened (ISO 8601); now when omitted
              * @example 2026-11-22T12:00:00Z
@@ -1791,7 +2043,9 @@ export interface components {
              *       "text": "Olá"
              *     }
              */
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
             /**
              * @description Attempts made
              * @example 1
@@ -1841,7 +2095,9 @@ export interface components {
              *       "dead": 1
              *     }
              */
-            byStatus: Record<string, never>;
+            byStatus: {
+                [key: string]: unknown;
+            };
             /**
              * @description Counts by type
              * @example {
@@ -1849,7 +2105,9 @@ export interface components {
              *       "lead.created": 320
              *     }
              */
-            byType: Record<string, never>;
+            byType: {
+                [key: string]: unknown;
+            };
         };
         EventAttemptView: {
             /**
@@ -1919,7 +2177,9 @@ export interface components {
              *       "text": "Olá"
              *     }
              */
-            data: Record<string, never>;
+            data: {
+                [key: string]: unknown;
+            };
             /**
              * @description Attempts made
              * @example 1
@@ -1948,12 +2208,16 @@ export interface components {
              *       }
              *     ]
              */
-            deliveries: Record<string, never>[];
+            deliveries: {
+                [key: string]: unknown;
+            }[];
             /**
              * @description Workflow executions this event started (empty until workflows exist)
              * @example []
              */
-            executions: Record<string, never>[];
+            executions: {
+                [key: string]: unknown;
+            }[];
         };
         DlqEntryView: {
             /**
@@ -2030,7 +2294,9 @@ export interface components {
              *       "delivery": 1
              *     }
              */
-            byKind: Record<string, never>;
+            byKind: {
+                [key: string]: unknown;
+            };
             /**
              * @description Archived entries
              * @example 10
@@ -2111,7 +2377,9 @@ export interface components {
              *       "X-Api-Token": "abc"
              *     }
              */
-            headers?: Record<string, never>;
+            headers?: {
+                [key: string]: string;
+            };
             /**
              * @description Deliveries per second at most; extra ones wait without using an attempt
              * @example 10
@@ -2122,7 +2390,7 @@ export interface components {
              * @default true
              * @example true
              */
-            enabled: boolean;
+            enabled?: boolean;
         };
         EndpointWithSecretView: {
             /**
@@ -2158,7 +2426,9 @@ export interface components {
              *       "X-Api-Token": "••••"
              *     }
              */
-            headers: Record<string, never>;
+            headers: {
+                [key: string]: string;
+            };
             /**
              * @description Deliveries per second at most
              * @example null
@@ -2219,7 +2489,9 @@ export interface components {
              *       "X-Api-Token": "••••"
              *     }
              */
-            headers: Record<string, never>;
+            headers: {
+                [key: string]: string;
+            };
             /**
              * @description Deliveries per second at most
              * @example null
@@ -2284,7 +2556,9 @@ export interface components {
              *       "X-Api-Token": "abc"
              *     }
              */
-            headers?: Record<string, never>;
+            headers?: {
+                [key: string]: string;
+            };
             /**
              * @description Deliveries per second at most
              * @example 10
@@ -2490,39 +2764,18 @@ export interface components {
              */
             nextCursor: string | null;
         };
-        CreateProviderDto: {
-            /**
-             * @description Channel the provider sends on
-             * @example whatsapp
-             * @enum {string}
-             */
-            channel: "whatsapp" | "sms" | "email";
-            /**
-             * @description whatsapp: meta | twilio | zapi | waha | sandbox; sms: twilio | sandbox; email: smtp | sendgrid | sandbox
-             * @example meta
-             * @enum {string}
-             */
-            kind: "meta" | "twilio" | "zapi" | "waha" | "sandbox" | "smtp" | "sendgrid";
+        MetaCreateProviderDto: {
             /**
              * @description A name to recognise the provider by
              * @example Meta — main number
              */
             name: string;
             /**
-             * @description meta {accessToken, phoneNumberId, apiVersion?, baseUrl?}; twilio {accountSid, authToken, from?, messagingServiceSid?, baseUrl?}; zapi {instanceId, token, clientToken, baseUrl?}; waha {baseUrl, apiKey, session}; smtp {host, port, secure, user?, pass?, from}; sendgrid {apiKey, from, baseUrl?}; sandbox {}. Secrets are stored encrypted and shown masked.
-             * @example {
-             *       "accessToken": "EAAG…",
-             *       "phoneNumberId": "106540352242922",
-             *       "apiVersion": "v23.0"
-             *     }
-             */
-            config: Record<string, never>;
-            /**
              * @description Order within the channel: lower numbers are tried first
              * @default 100
              * @example 1
              */
-            priority: number;
+            priority?: number;
             /**
              * @description Messages per second at most across all workers (Meta defaults to 80)
              * @example 80
@@ -2533,7 +2786,309 @@ export interface components {
              * @default true
              * @example true
              */
-            enabled: boolean;
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "meta";
+            /**
+             * @description Channel the provider sends on
+             * @enum {string}
+             */
+            channel: "whatsapp";
+            /** @description The meta account's settings; secrets are stored encrypted and shown masked */
+            config: {
+                /** @description Meta system-user access token */
+                accessToken: string;
+                /** @description The WhatsApp Business phone number id */
+                phoneNumberId: string;
+                /**
+                 * @description Graph API version
+                 * @example v23.0
+                 */
+                apiVersion?: string;
+                /**
+                 * Format: uri
+                 * @description The provider API's base URL (tests and self-hosted gateways)
+                 */
+                baseUrl?: string;
+            };
+        };
+        TwilioCreateProviderDto: {
+            /**
+             * @description A name to recognise the provider by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description Order within the channel: lower numbers are tried first
+             * @default 100
+             * @example 1
+             */
+            priority?: number;
+            /**
+             * @description Messages per second at most across all workers (Meta defaults to 80)
+             * @example 80
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Disabled providers are skipped
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "twilio";
+            /**
+             * @description Channel the provider sends on
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms";
+            /** @description The twilio account's settings; secrets are stored encrypted and shown masked. Give from or messagingServiceSid */
+            config: {
+                /** @description Twilio account SID (AC...) */
+                accountSid: string;
+                /** @description Twilio auth token */
+                authToken: string;
+                /** @description Sender: a phone number (E.164, whatsapp: for WhatsApp) or an e-mail address */
+                from?: string;
+                /** @description Twilio Messaging Service SID (MG...), instead of from */
+                messagingServiceSid?: string;
+                /**
+                 * Format: uri
+                 * @description The provider API's base URL (tests and self-hosted gateways)
+                 */
+                baseUrl?: string;
+            };
+        };
+        ZapiCreateProviderDto: {
+            /**
+             * @description A name to recognise the provider by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description Order within the channel: lower numbers are tried first
+             * @default 100
+             * @example 1
+             */
+            priority?: number;
+            /**
+             * @description Messages per second at most across all workers (Meta defaults to 80)
+             * @example 80
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Disabled providers are skipped
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "zapi";
+            /**
+             * @description Channel the provider sends on
+             * @enum {string}
+             */
+            channel: "whatsapp";
+            /** @description The zapi account's settings; secrets are stored encrypted and shown masked */
+            config: {
+                /** @description Z-API instance id */
+                instanceId: string;
+                /** @description Z-API instance token */
+                token: string;
+                /** @description Z-API account security token (Client-Token header) */
+                clientToken: string;
+                /**
+                 * Format: uri
+                 * @description The provider API's base URL (tests and self-hosted gateways)
+                 */
+                baseUrl?: string;
+            };
+        };
+        WahaCreateProviderDto: {
+            /**
+             * @description A name to recognise the provider by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description Order within the channel: lower numbers are tried first
+             * @default 100
+             * @example 1
+             */
+            priority?: number;
+            /**
+             * @description Messages per second at most across all workers (Meta defaults to 80)
+             * @example 80
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Disabled providers are skipped
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "waha";
+            /**
+             * @description Channel the provider sends on
+             * @enum {string}
+             */
+            channel: "whatsapp";
+            /** @description The waha account's settings; secrets are stored encrypted and shown masked */
+            config: {
+                /**
+                 * Format: uri
+                 * @description The provider API's base URL (tests and self-hosted gateways)
+                 */
+                baseUrl: string;
+                /** @description API key */
+                apiKey: string;
+                /** @description WAHA session name */
+                session: string;
+            };
+        };
+        SandboxCreateProviderDto: {
+            /**
+             * @description A name to recognise the provider by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description Order within the channel: lower numbers are tried first
+             * @default 100
+             * @example 1
+             */
+            priority?: number;
+            /**
+             * @description Messages per second at most across all workers (Meta defaults to 80)
+             * @example 80
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Disabled providers are skipped
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "sandbox";
+            /**
+             * @description Channel the provider sends on
+             * @enum {string}
+             */
+            channel: "whatsapp" | "sms" | "email";
+            /** @description The sandbox account's settings; secrets are stored encrypted and shown masked */
+            config: Record<string, never>;
+        };
+        SmtpCreateProviderDto: {
+            /**
+             * @description A name to recognise the provider by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description Order within the channel: lower numbers are tried first
+             * @default 100
+             * @example 1
+             */
+            priority?: number;
+            /**
+             * @description Messages per second at most across all workers (Meta defaults to 80)
+             * @example 80
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Disabled providers are skipped
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "smtp";
+            /**
+             * @description Channel the provider sends on
+             * @enum {string}
+             */
+            channel: "email";
+            /** @description The smtp account's settings; secrets are stored encrypted and shown masked */
+            config: {
+                /** @description SMTP server host */
+                host: string;
+                /** @description SMTP server port */
+                port: number;
+                /** @description TLS from the start (port 465) rather than STARTTLS */
+                secure: boolean;
+                /** @description SMTP user */
+                user?: string;
+                /** @description SMTP password */
+                pass?: string;
+                /** @description Sender: a phone number (E.164, whatsapp: for WhatsApp) or an e-mail address */
+                from: string;
+            };
+        };
+        SendgridCreateProviderDto: {
+            /**
+             * @description A name to recognise the provider by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description Order within the channel: lower numbers are tried first
+             * @default 100
+             * @example 1
+             */
+            priority?: number;
+            /**
+             * @description Messages per second at most across all workers (Meta defaults to 80)
+             * @example 80
+             */
+            rateLimitPerSecond?: number;
+            /**
+             * @description Disabled providers are skipped
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "sendgrid";
+            /**
+             * @description Channel the provider sends on
+             * @enum {string}
+             */
+            channel: "email";
+            /** @description The sendgrid account's settings; secrets are stored encrypted and shown masked */
+            config: {
+                /** @description API key */
+                apiKey: string;
+                /** @description Sender: a phone number (E.164, whatsapp: for WhatsApp) or an e-mail address */
+                from: string;
+                /**
+                 * Format: uri
+                 * @description The provider API's base URL (tests and self-hosted gateways)
+                 */
+                baseUrl?: string;
+            };
         };
         ProviderView: {
             /**
@@ -2565,7 +3120,9 @@ export interface components {
              *       "phoneNumberId": "106540352242922"
              *     }
              */
-            config: Record<string, never>;
+            config: {
+                [key: string]: unknown;
+            };
             /**
              * @description Order within the channel: lower first
              * @example 1
@@ -2613,7 +3170,9 @@ export interface components {
              *       "accessToken": "EAAG…new"
              *     }
              */
-            config?: Record<string, never>;
+            config?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Order within the channel: lower first
              * @example 2
@@ -2694,7 +3253,9 @@ export interface components {
              *       }
              *     }
              */
-            message: Record<string, never>;
+            message: {
+                [key: string]: unknown;
+            };
             /**
              * @description Recorded at (ISO 8601)
              * @example 2026-11-22T12:00:00.000Z
@@ -2798,25 +3359,27 @@ export interface components {
              *       "startsAt": "2026-11-23T15:00:00-03:00"
              *     }
              */
-            data?: Record<string, never>;
+            data?: {
+                [key: string]: unknown;
+            };
             /**
              * @description Template locale
              * @default pt-BR
              * @example pt-BR
              */
-            locale: string;
+            locale?: string;
             /**
              * @description Consent category
              * @default transactional
              * @enum {string}
              */
-            category: "transactional" | "marketing";
+            category?: "transactional" | "marketing";
             /**
              * @description High overtakes normal and low
              * @default normal
              * @enum {string}
              */
-            priority: "high" | "normal" | "low";
+            priority?: "high" | "normal" | "low";
             /**
              * @description Send later (ISO 8601)
              * @example 2026-11-23T11:00:00.000Z
@@ -2854,7 +3417,9 @@ export interface components {
              *       }
              *     ]
              */
-            notifications: Record<string, never>[];
+            notifications: {
+                [key: string]: unknown;
+            }[];
         };
         BulkItemError: {
             /**
@@ -3224,7 +3789,7 @@ export interface components {
              * @default pt-BR
              * @example pt-BR
              */
-            locale: string;
+            locale?: string;
             /**
              * @description E-mail subject (Liquid, plain text); required for email and only for email
              * @example Lembrete: {{ service }} amanhã
@@ -3395,7 +3960,7 @@ export interface components {
              * @default pt-BR
              * @example pt-BR
              */
-            locale: string;
+            locale?: string;
             /**
              * @description Template variables
              * @example {
@@ -3473,7 +4038,9 @@ export interface components {
              *       "cidade": "Belo Horizonte"
              *     }
              */
-            attributes?: Record<string, never>;
+            attributes?: {
+                [key: string]: unknown;
+            };
         };
         CategoryConsentDto: {
             /**
@@ -3576,7 +4143,9 @@ export interface components {
              *       "plano": "ouro"
              *     }
              */
-            attributes: Record<string, never>;
+            attributes: {
+                [key: string]: unknown;
+            };
             /** @description Consent per channel and category; a missing entry means allowed (opt-out model) */
             preferences: components["schemas"]["ChannelPreferencesView"];
             /** @description No marketing between start and end in the time zone; null when none */
@@ -3647,7 +4216,9 @@ export interface components {
              *       "cidade": "Belo Horizonte"
              *     }
              */
-            attributes?: Record<string, never>;
+            attributes?: {
+                [key: string]: unknown;
+            };
         };
         ConsentChangeView: {
             /**
@@ -3841,7 +4412,9 @@ export interface components {
              * @description Attachment
              * @example null
              */
-            media: Record<string, never> | null;
+            media: {
+                [key: string]: unknown;
+            } | null;
             /**
              * @description Inbound: received or read. Outbound: the notification status (queued, sent, delivered, read, failed...)
              * @example delivered
@@ -3889,7 +4462,9 @@ export interface components {
              *       "name": "Maria"
              *     }
              */
-            data?: Record<string, never>;
+            data?: {
+                [key: string]: unknown;
+            };
         };
         ReplyAcceptedView: {
             /**
@@ -3940,7 +4515,7 @@ export interface components {
              * @description Inactive workflows start nothing
              * @default true
              */
-            active: boolean;
+            active?: boolean;
         };
         WorkflowView: {
             /** @description Id (UUIDv7) */
@@ -3986,7 +4561,7 @@ export interface components {
              * @description Inactive workflows start nothing
              * @default true
              */
-            active: boolean;
+            active?: boolean;
             /**
              * @description {steps: {<step id>: {field: value}}, trigger?, cancelOn?}; a null field removes it
              * @example {
@@ -4373,6 +4948,148 @@ export interface operations {
             };
             /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    WorkspacesController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWorkspaceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CurrentWorkspaceController_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkspaceView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5373,7 +6090,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateSourceDto"];
+                "application/json": components["schemas"]["MetaCreateSourceDto"] | components["schemas"]["TwilioCreateSourceDto"] | components["schemas"]["ZapiCreateSourceDto"] | components["schemas"]["WahaCreateSourceDto"] | components["schemas"]["Bitrix24CreateSourceDto"] | components["schemas"]["StandardCreateSourceDto"];
             };
         };
         responses: {
@@ -7855,7 +8572,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateProviderDto"];
+                "application/json": components["schemas"]["MetaCreateProviderDto"] | components["schemas"]["TwilioCreateProviderDto"] | components["schemas"]["ZapiCreateProviderDto"] | components["schemas"]["WahaCreateProviderDto"] | components["schemas"]["SandboxCreateProviderDto"] | components["schemas"]["SmtpCreateProviderDto"] | components["schemas"]["SendgridCreateProviderDto"];
             };
         };
         responses: {

@@ -55,6 +55,7 @@ export class CreateEndpointDto {
   @ApiPropertyOptional({
     description: 'Extra headers sent with every delivery (stored encrypted)',
     example: { 'X-Api-Token': 'abc' },
+    additionalProperties: { type: 'string' },
   })
   @IsOptional()
   @IsObject()
@@ -109,6 +110,7 @@ export class UpdateEndpointDto {
   @ApiPropertyOptional({
     description: 'Extra headers (replaces the current ones)',
     example: { 'X-Api-Token': 'abc' },
+    additionalProperties: { type: 'string' },
   })
   @IsOptional()
   @IsObject()
@@ -147,7 +149,11 @@ export class EndpointView {
   eventTypes: string[];
   @ApiProperty({ description: 'Target system for mappings', nullable: true, type: String, example: 'crm' })
   system: string | null;
-  @ApiProperty({ description: 'Extra headers, values masked', example: { 'X-Api-Token': '••••' } })
+  @ApiProperty({
+    description: 'Extra headers, values masked',
+    example: { 'X-Api-Token': '••••' },
+    additionalProperties: { type: 'string' },
+  })
   headers: Record<string, string>;
   @ApiProperty({ description: 'Deliveries per second at most', nullable: true, type: Number, example: null })
   rateLimitPerSecond: number | null;

@@ -94,6 +94,8 @@ export class DeliveriesService implements OnModuleInit {
     const page = await paginate(
       this.deliveries.createQueryBuilder('d').where('d.endpointId = :endpointId', { endpointId }),
       query,
+      undefined,
+      { by: 'createdAt' },
     );
     const attempts = page.data.length
       ? await this.attempts.find({

@@ -9,7 +9,8 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  */
 @Entity('deliveries')
 @Index(['eventId', 'endpointId'], { unique: true, where: 'event_id IS NOT NULL' })
-@Index(['endpointId', 'id'])
+// Lists are newest first by (created_at, id): a workflow's deliveries have name-based ids.
+@Index(['endpointId', 'createdAt', 'id'])
 @Index('idx_deliveries_pending', ['id'], { where: `status IN ('pending', 'delivering', 'failed')` })
 export class Delivery {
   @PrimaryColumn('uuid') id: string;

@@ -94,7 +94,7 @@ export class IngestService {
     const challenge = source.kind === 'meta' ? metaHandshake(source.secrets, query) : undefined;
     if (challenge === undefined) {
       this.sources.recordRejection(source, 'verify_token_invalid');
-      throw new ProblemException('SIGNATURE_INVALID', 'hub.mode or hub.verify_token is wrong');
+      throw new ProblemException('VERIFY_TOKEN_INVALID', 'hub.mode or hub.verify_token is wrong');
     }
     return challenge;
   }

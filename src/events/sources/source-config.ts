@@ -1,3 +1,4 @@
+import type { ApiPropertyOptions } from '@nestjs/swagger';
 import { randomToken, webhookSecret } from '../../platform/crypto/constant-time';
 import { SecretBox } from '../../platform/crypto/secret-box';
 import { FieldError } from '../../platform/http/problem';
@@ -35,6 +36,34 @@ const SPECS: Record<SourceKind, KindSpec> = {
 };
 
 export type SourceConfig = Record<string, string>;
+
+/** What each config key is, for the document. */
+const KEY_DOCS: Record<string, string> = {
+  appSecret: "The Meta app's secret: checks X-Hub-Signature-256",
+  verifyToken: "The token Meta's subscription handshake sends as hub.verify_token",
+  authToken: "The Twilio account's auth token: checks X-Twilio-Signature",
+  token: 'The secret path token Z-API posts to',
+  hmacKey: "WAHA's HMAC key: checks X-Webhook-Hmac",
+  applicationToken: "The Bitrix24 application's token, checked on each event",
+  memberId: 'The Bitrix24 portal (member_id) events must come from',
+  secret: 'The Standard Webhooks signing secret (whsec_...)',
+};
+
+/** The OpenAPI shape of a `kind` config, from the table above (validation stays below). */
+export function sourceConfigSchema(kind: SourceKind): ApiPropertyOptions {
+  const spec = SPECS[kind];
+  const value = (key: string) =>
+    ({ type: 'string', minLength: 1, maxLength: 500, description: KEY_DOCS[key] }) as const;
+  const generated = spec.generated ? ` (${spec.generated.key}: generated when omitted)` : '';
+  return {
+    description: `The ${kind} source's verification settings${generated}`,
+    type: 'object',
+    properties: Object.fromEntries([...spec.required, ...spec.optional].map((key) => [key, value(key)])),
+    required: spec.required,
+    additionalProperties: false,
+    selfRequired: true,
+  };
+}
 
 /** Field errors (`config.appSecret`) for a config of `kind`; unknown keys are refused. */
 export function validateSourceConfig(kind: SourceKind, config: unknown, partial = false): FieldError[] {

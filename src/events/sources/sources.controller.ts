@@ -11,7 +11,9 @@ import { Idempotent } from '../../platform/http/idempotency/idempotency.intercep
 import { PageQuery } from '../../platform/http/pagination';
 import { Caller, Principal, RequireScope } from '../../platform/http/principal';
 import { ApiProblems } from '../../platform/openapi/problem-response';
+import { ApiBodyByKind } from '../../platform/openapi/schema-shapes';
 import {
+  CREATE_SOURCE_VARIANTS,
   CreatedSourceView,
   CreateSourceDto,
   RejectionPage,
@@ -33,6 +35,7 @@ export class SourcesController {
   @ApiOperation({
     summary: 'Create an inbound source; the answer holds its webhook URL (and a generated secret, once)',
   })
+  @ApiBodyByKind(CreateSourceDto, CREATE_SOURCE_VARIANTS)
   @ApiCreatedResponse({ type: CreatedSourceView })
   @ApiProblems(400, 409, 415, 422)
   create(@Caller() caller: Principal, @Body() dto: CreateSourceDto): Promise<CreatedSourceView> {

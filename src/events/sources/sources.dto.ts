@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { PageOf } from '../../platform/http/pagination';
 import type { SourceKind } from '../verification/inbound-request';
-import { SOURCE_KINDS } from './source-config';
+import { KindVariant } from '../../platform/openapi/schema-shapes';
+import { SOURCE_KINDS, sourceConfigSchema } from './source-config';
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{1,62}[a-z0-9])$/;
 
@@ -32,6 +33,7 @@ export class CreateSourceDto {
     description:
       'meta {appSecret, verifyToken}; twilio {authToken}; zapi {token?}; waha {hmacKey}; bitrix24 {applicationToken?, memberId?}; standard {secret?} (whsec_..., generated when omitted)',
     example: { appSecret: 'e3f1…', verifyToken: 'my-verify-token' },
+    additionalProperties: { type: 'string' },
   })
   @IsObject()
   config: Record<string, string>;
@@ -41,6 +43,12 @@ export class CreateSourceDto {
   @IsBoolean()
   enabled?: boolean;
 }
+
+/** The create body as the document shows it: one shape per kind, `config` that kind's. */
+export const CREATE_SOURCE_VARIANTS: KindVariant[] = SOURCE_KINDS.map((kind) => ({
+  kind,
+  properties: { config: sourceConfigSchema(kind) },
+}));
 
 export class UpdateSourceDto {
   @ApiPropertyOptional({ description: 'A name to recognise the source by', example: 'Meta — main number' })
@@ -52,6 +60,7 @@ export class UpdateSourceDto {
   @ApiPropertyOptional({
     description: 'Config keys to change (merged into the current config)',
     example: { appSecret: 'new…' },
+    additionalProperties: { type: 'string' },
   })
   @IsOptional()
   @IsObject()
@@ -80,6 +89,7 @@ export class SourceView {
   @ApiProperty({
     description: 'Config with secrets masked',
     example: { appSecret: '••••a1b2', verifyToken: '••••oken' },
+    additionalProperties: { type: 'string' },
   })
   config: Record<string, string>;
   @ApiProperty({ description: 'Whether requests are accepted', example: true })

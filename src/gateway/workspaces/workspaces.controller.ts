@@ -1,10 +1,17 @@
 import { ApiProblems } from '../../platform/openapi/problem-response';
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IdPipe } from '../../platform/http/id-param';
 import { Idempotent } from '../../platform/http/idempotency/idempotency.interceptor';
 import { PageQuery } from '../../platform/http/pagination';
-import { RequireScope } from '../../platform/http/principal';
-import { CreatedWorkspaceView, CreateWorkspaceDto, WorkspacePage } from './workspaces.dto';
+import { Caller, Principal, RequireScope } from '../../platform/http/principal';
+import {
+  CreatedWorkspaceView,
+  CreateWorkspaceDto,
+  UpdateWorkspaceDto,
+  WorkspacePage,
+  WorkspaceView,
+} from './workspaces.dto';
 import { WorkspacesService } from './workspaces.service';
 
 @ApiTags('workspaces')
@@ -29,5 +36,36 @@ export class WorkspacesController {
   @ApiProblems(400)
   list(@Query() query: PageQuery): Promise<WorkspacePage> {
     return this.workspaces.list(query);
+  }
+
+  @Patch(':id')
+  @RequireScope('admin')
+  @ApiOperation({
+    summary: 'Rename a workspace or set its business details (name, time zone, locale, address)',
+    description:
+      'A platform admin may change any workspace, a workspace admin its own. Templates get `businessName` and `address` from here when the data gives none.',
+  })
+  @ApiOkResponse({ type: WorkspaceView })
+  @ApiProblems(400, 404, 415)
+  update(
+    @Caller() caller: Principal,
+    @Param('id', IdPipe) id: string,
+    @Body() dto: UpdateWorkspaceDto,
+  ): Promise<WorkspaceView> {
+    return this.workspaces.update(caller, id, dto);
+  }
+}
+
+@ApiTags('workspaces')
+@ApiProblems(401, 429, 503)
+@Controller('v1/workspace')
+export class CurrentWorkspaceController {
+  constructor(private readonly workspaces: WorkspacesService) {}
+
+  @Get()
+  @ApiOperation({ summary: "The caller's own workspace, with its business details" })
+  @ApiOkResponse({ type: WorkspaceView })
+  current(@Caller() caller: Principal): Promise<WorkspaceView> {
+    return this.workspaces.current(caller);
   }
 }

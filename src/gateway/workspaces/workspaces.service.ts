@@ -3,18 +3,43 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { LruCache } from '../../platform/cache/lru';
-import { ProblemException } from '../../platform/http/problem';
+import { notFound, ProblemException } from '../../platform/http/problem';
+import { Principal } from '../../platform/http/principal';
+import { hasScope } from '../auth/scopes';
 import { Page, PageQuery, paginate } from '../../platform/http/pagination';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { Workspace } from './workspace.entity';
-import { CreatedWorkspaceView, CreateWorkspaceDto, WorkspaceView } from './workspaces.dto';
+import {
+  CreatedWorkspaceView,
+  CreateWorkspaceDto,
+  UpdateWorkspaceDto,
+  WorkspaceView,
+} from './workspaces.dto';
 
 const toView = (w: Workspace): WorkspaceView => ({
   id: w.id,
   name: w.name,
   slug: w.slug,
+  businessName: w.businessName,
+  timeZone: w.timeZone,
+  locale: w.locale,
+  address: w.address,
   createdAt: w.createdAt.toISOString(),
 });
+
+/** What messages and workflows know of a workspace (`workspace` in workflow expressions). */
+export interface WorkspaceProfile {
+  id: string;
+  name: string;
+  /** The business name, else the display name: what messages sign with. */
+  businessName: string;
+  timeZone: string;
+  locale: string;
+  address: string | null;
+}
+
+/** Another instance's rename reaches this one's messages within this time. */
+const PROFILE_TTL_MS = 30_000;
 
 export const slugify = (name: string): string =>
   name
@@ -32,16 +57,53 @@ export class WorkspacesService {
     private readonly apiKeys: ApiKeysService,
   ) {}
 
-  // Names never change once created (there is no rename), so every message need not read them.
-  private readonly names = new LruCache<string, string>(10_000);
+  // Read for every message; a change is rare, so a short-lived copy spares the query. The promise
+  // is what is kept, so that the 1,000 sends of a bulk on a cold cache share one query.
+  private readonly profiles = new LruCache<string, { profile: Promise<WorkspaceProfile>; until: number }>(
+    10_000,
+  );
 
-  /** The workspace's display name (messages to contacts sign with it). */
-  async nameOf(id: string): Promise<string> {
-    const cached = this.names.get(id);
-    if (cached !== undefined) return cached;
-    const name = (await this.workspaces.findOneBy({ id }))?.name;
-    if (name !== undefined) this.names.set(id, name);
-    return name ?? '';
+  /** The business details of a workspace, for templates and workflows. */
+  profileOf(id: string): Promise<WorkspaceProfile> {
+    const cached = this.profiles.get(id);
+    if (cached && cached.until > performance.now()) return cached.profile;
+    const profile = this.workspaces.findOneBy({ id }).then((w) => ({
+      id,
+      name: w?.name ?? '',
+      businessName: w?.businessName ?? w?.name ?? '',
+      timeZone: w?.timeZone ?? 'America/Sao_Paulo',
+      locale: w?.locale ?? 'pt-BR',
+      address: w?.address ?? null,
+    }));
+    const entry = { profile, until: performance.now() + PROFILE_TTL_MS };
+    this.profiles.set(id, entry);
+    // A failed read is not kept: the next message asks again.
+    profile.catch(() => {
+      if (this.profiles.get(id) === entry) this.profiles.delete(id);
+    });
+    return profile;
+  }
+
+  /** The caller's own workspace. */
+  async current(caller: Principal): Promise<WorkspaceView> {
+    return toView(await this.workspaces.findOneByOrFail({ id: caller.workspaceId }));
+  }
+
+  /**
+   * Renames a workspace or sets its business details. A platform admin may change any workspace;
+   * a workspace admin only its own (another's answers 404, as every foreign id does).
+   */
+  async update(caller: Principal, id: string, dto: UpdateWorkspaceDto): Promise<WorkspaceView> {
+    if (id !== caller.workspaceId && !hasScope(caller.scopes, 'platform:admin')) throw notFound('Workspace');
+    const changes = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
+    if (Object.keys(changes).length > 0) {
+      const result = await this.workspaces.update({ id }, changes);
+      if (!result.affected) throw notFound('Workspace');
+    }
+    this.profiles.delete(id);
+    const workspace = await this.workspaces.findOneBy({ id });
+    if (!workspace) throw notFound('Workspace');
+    return toView(workspace);
   }
 
   /** A workspace and its first admin key, in one transaction. */

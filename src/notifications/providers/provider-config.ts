@@ -1,3 +1,4 @@
+import type { ApiPropertyOptions } from '@nestjs/swagger';
 import { SecretBox } from '../../platform/crypto/secret-box';
 import type { FieldError } from '../../platform/http/problem';
 import type { ProviderKind } from './provider.entity';
@@ -54,6 +55,53 @@ const SPECS: Record<ProviderKind, Record<string, FieldSpec>> = {
 };
 
 export type ProviderConfig = Record<string, string | number | boolean>;
+
+const FIELD_SCHEMAS: Record<FieldType, ApiPropertyOptions> = {
+  string: { type: 'string', minLength: 1, maxLength: 500 },
+  url: { type: 'string', format: 'uri', maxLength: 500 },
+  port: { type: 'integer', minimum: 1, maximum: 65535 },
+  boolean: { type: 'boolean' },
+  apiVersion: { type: 'string', pattern: '^v\\d+\\.\\d+$', example: 'v23.0' },
+};
+
+/** What each config key is, for the document. */
+const KEY_DOCS: Record<string, string> = {
+  accessToken: 'Meta system-user access token',
+  phoneNumberId: 'The WhatsApp Business phone number id',
+  apiVersion: 'Graph API version',
+  baseUrl: "The provider API's base URL (tests and self-hosted gateways)",
+  accountSid: 'Twilio account SID (AC...)',
+  authToken: 'Twilio auth token',
+  from: 'Sender: a phone number (E.164, whatsapp: for WhatsApp) or an e-mail address',
+  messagingServiceSid: 'Twilio Messaging Service SID (MG...), instead of from',
+  instanceId: 'Z-API instance id',
+  token: 'Z-API instance token',
+  clientToken: 'Z-API account security token (Client-Token header)',
+  apiKey: 'API key',
+  session: 'WAHA session name',
+  host: 'SMTP server host',
+  port: 'SMTP server port',
+  secure: 'TLS from the start (port 465) rather than STARTTLS',
+  user: 'SMTP user',
+  pass: 'SMTP password',
+};
+
+/** The OpenAPI shape of a `kind` config, from the table above (validation stays below). */
+export function providerConfigSchema(kind: ProviderKind): ApiPropertyOptions {
+  const fields = Object.entries(SPECS[kind]);
+  return {
+    description: `The ${kind} account's settings; secrets are stored encrypted and shown masked${
+      kind === 'twilio' ? '. Give from or messagingServiceSid' : ''
+    }`,
+    type: 'object',
+    properties: Object.fromEntries(
+      fields.map(([key, field]) => [key, { ...FIELD_SCHEMAS[field.type], description: KEY_DOCS[key] }]),
+    ),
+    required: fields.filter(([, field]) => field.required).map(([key]) => key),
+    additionalProperties: false,
+    selfRequired: true,
+  };
+}
 
 function typeError(type: FieldType, value: unknown): string | undefined {
   switch (type) {

@@ -11,7 +11,9 @@ import { Idempotent } from '../../platform/http/idempotency/idempotency.intercep
 import { PageQuery } from '../../platform/http/pagination';
 import { Caller, Principal, RequireScope } from '../../platform/http/principal';
 import { ApiProblems } from '../../platform/openapi/problem-response';
+import { ApiBodyByKind } from '../../platform/openapi/schema-shapes';
 import {
+  CREATE_PROVIDER_VARIANTS,
   CreateProviderDto,
   ProviderCheckView,
   ProviderPage,
@@ -30,6 +32,7 @@ export class ProvidersController {
   @Idempotent()
   @RequireScope('providers:write')
   @ApiOperation({ summary: 'Add a provider account for a channel; credentials are stored encrypted' })
+  @ApiBodyByKind(CreateProviderDto, CREATE_PROVIDER_VARIANTS)
   @ApiCreatedResponse({ type: ProviderView })
   @ApiProblems(400, 409, 415, 422)
   create(@Caller() caller: Principal, @Body() dto: CreateProviderDto): Promise<ProviderView> {

@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { PageOf } from '../../platform/http/pagination';
 import { CHANNELS, type Channel } from '../channels';
+import { KindVariant } from '../../platform/openapi/schema-shapes';
+import { providerConfigSchema } from './provider-config';
 import { PROVIDER_KINDS, type ProviderKind } from './provider.entity';
 
 const ALL_KINDS = [...new Set(Object.values(PROVIDER_KINDS).flat())];
@@ -30,6 +32,7 @@ export class CreateProviderDto {
   @ApiProperty({
     description: CONFIG_DOC,
     example: { accessToken: 'EAAG…', phoneNumberId: '106540352242922', apiVersion: 'v23.0' },
+    additionalProperties: true,
   })
   @IsObject()
   config: Record<string, string | number | boolean>;
@@ -61,6 +64,18 @@ export class CreateProviderDto {
   enabled?: boolean;
 }
 
+/** The create body as the document shows it: per kind, the channels it serves and its config. */
+export const CREATE_PROVIDER_VARIANTS: KindVariant[] = ALL_KINDS.map((kind) => ({
+  kind,
+  properties: {
+    channel: {
+      description: 'Channel the provider sends on',
+      enum: CHANNELS.filter((channel) => (PROVIDER_KINDS[channel] as readonly string[]).includes(kind)),
+    },
+    config: providerConfigSchema(kind),
+  },
+}));
+
 export class UpdateProviderDto {
   @ApiPropertyOptional({ description: 'Name', example: 'Meta — main number' })
   @IsOptional()
@@ -71,6 +86,7 @@ export class UpdateProviderDto {
   @ApiPropertyOptional({
     description: 'Config keys to change (merged into the current config)',
     example: { accessToken: 'EAAG…new' },
+    additionalProperties: true,
   })
   @IsOptional()
   @IsObject()
@@ -108,6 +124,7 @@ export class ProviderView {
   @ApiProperty({
     description: 'Config with secrets masked',
     example: { accessToken: '••••a1b2', phoneNumberId: '106540352242922' },
+    additionalProperties: true,
   })
   config: Record<string, string | number | boolean>;
   @ApiProperty({ description: 'Order within the channel: lower first', example: 1 })

@@ -31,8 +31,9 @@ export interface TimelineEntry {
  * order, and where it stands. Each provider call is a NotificationAttempt.
  */
 @Entity('notifications')
-@Index(['workspaceId', 'id'])
-@Index(['workspaceId', 'toContactId', 'id'])
+// Lists are newest first by (created_at, id): a workflow's notifications have name-based ids.
+@Index(['workspaceId', 'createdAt', 'id'])
+@Index(['workspaceId', 'toContactId', 'createdAt', 'id'])
 @Index('idx_notifications_pending', ['nextAttemptAt'], {
   where: `status IN ('scheduled', 'queued', 'sending')`,
 })

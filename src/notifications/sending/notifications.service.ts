@@ -18,6 +18,7 @@ import { notificationJob, STUCK_SENDING_MS } from './notification-jobs';
 import { entry } from './notification-ledger';
 import { NotificationAttempt } from './notification-attempt.entity';
 import { prepareNotification, PrepareOptions, WindowGuard } from './notification-request';
+import { WorkspacesService } from '../../gateway/workspaces/workspaces.service';
 import { ContactsService } from '../contacts/contacts.service';
 import { Notification } from './notification.entity';
 import { BulkNotificationsDto, NotificationQuery, SendNotificationDto } from './notifications.dto';
@@ -54,6 +55,7 @@ export class NotificationsService implements OnModuleInit {
     @InjectRepository(NotificationAttempt) private readonly attempts: Repository<NotificationAttempt>,
     private readonly composer: NotificationComposer,
     private readonly contacts: ContactsService,
+    private readonly workspaces: WorkspacesService,
     private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
     private readonly relay: OutboxRelay,
@@ -98,7 +100,10 @@ export class NotificationsService implements OnModuleInit {
     return { id: n.id, status: stored?.status ?? n.status };
   }
 
-  /** A contact recipient lends its phone and e-mail; then the request is validated and rendered. */
+  /**
+   * A contact recipient lends its phone and e-mail, the workspace its business details (what the
+   * data gives wins, as in workflows); then the request is validated and rendered.
+   */
   private async prepare(
     workspaceId: string,
     dto: SendNotificationDto,
@@ -120,6 +125,12 @@ export class NotificationsService implements OnModuleInit {
       if (!contact) throw notFound('Contact');
       dto.to.phone ??= contact.phone ?? undefined;
       dto.to.email ??= contact.email ?? undefined;
+    }
+    if (dto.template) {
+      const workspace = await this.workspaces.profileOf(workspaceId);
+      const address = workspace.address === null ? {} : { address: workspace.address };
+      dto.data = { businessName: workspace.businessName, ...address, ...dto.data };
+      dto.locale ??= workspace.locale;
     }
     return prepareNotification(dto, workspaceId, this.composer, now, {
       ...options,
@@ -163,7 +174,7 @@ export class NotificationsService implements OnModuleInit {
     if (query.contactId) qb.andWhere('n.toContactId = :contactId', { contactId: query.contactId });
     if (query.from) qb.andWhere('n.createdAt >= :from', { from: new Date(query.from) });
     if (query.to) qb.andWhere('n.createdAt < :to', { to: new Date(query.to) });
-    return paginate(qb, query, summary);
+    return paginate(qb, query, summary, { by: 'createdAt' });
   }
 
   async get(caller: Principal, id: string): Promise<NotificationView> {

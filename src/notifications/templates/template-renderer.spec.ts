@@ -109,6 +109,21 @@ describe('TemplateRenderer', () => {
     expect(failure(() => render(loops, {}))).toBeInstanceOf(TemplateRenderError);
   });
 
+  it('does not blame the template when the host is slow: a 400 ms stall still names the missing data', () => {
+    const slow = new TemplateRenderer();
+    // What a loaded machine does to a render: the process gets no CPU for a while mid-template.
+    const stall = (value: unknown) => {
+      const until = performance.now() + 400;
+      while (performance.now() < until);
+      return value;
+    };
+    (slow as any).engines.text.registerFilter('stall', stall);
+    expect(slow.render('{{ a | stall }}', { a: 'ok' }, TEXT)).toBe('ok');
+    const err = failure(() => slow.render('{{ a | stall }} {{ name }}', { a: 'ok' }, TEXT));
+    expect(err).toBeInstanceOf(MissingVariablesError);
+    expect((err as MissingVariablesError).variables).toEqual(['name']);
+  });
+
   it('reuses the parsed template for the same source', () => {
     const fresh = new TemplateRenderer();
     const parse = jest.spyOn((fresh as any).engines.text, 'parse');

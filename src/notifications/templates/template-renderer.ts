@@ -6,8 +6,13 @@ import { LruCache } from '../../platform/cache/lru';
 /** Time zone of `date` when a template gives none (`{{ startsAt | date: '%H:%M', 'America/Manaus' }}` does). */
 export const DEFAULT_TIME_ZONE = 'America/Sao_Paulo';
 const PARSED_CACHE_SIZE = 1_000;
-/** Whoever writes a template must not be able to stall a worker or fill its memory. */
-const LIMITS = { parseLimit: 1_000_000, renderLimit: 250, memoryLimit: 10_000_000 };
+/**
+ * Whoever writes a template must not be able to stall a worker or fill its memory. LiquidJS
+ * measures `renderLimit` in wall-clock time, so it also counts the time a busy host does not give
+ * the process: at 250 ms a 5 ms render failed real sends as TEMPLATE_INVALID on a loaded 2-core
+ * machine. Two seconds still stops a runaway loop, and is far beyond any scheduling delay.
+ */
+export const RENDER_LIMITS = { parseLimit: 1_000_000, renderLimit: 2_000, memoryLimit: 10_000_000 };
 
 export interface RenderMode {
   /** HTML output (e-mail bodies): every `{{ }}` is HTML-escaped, and `raw` does not exist. */
@@ -70,7 +75,7 @@ function createEngine(html: boolean): Liquid {
     locale: 'pt-BR',
     dateFormat: '%d/%m/%Y %H:%M',
     outputEscape: html ? 'escape' : undefined,
-    ...LIMITS,
+    ...RENDER_LIMITS,
   });
   engine.registerFilter('money', money);
   engine.registerFilter('first_name', firstName);

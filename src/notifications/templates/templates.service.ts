@@ -65,6 +65,11 @@ export class TemplatesService {
   >(RESOLVED_CACHE_SIZE);
   /** Bumped by every create, so that a lookup that started before it does not cache what it replaced. */
   private generation = 0;
+  /**
+   * Lookups under way, shared: a bulk of 1,000 sends on a cold cache asks once, instead of queueing
+   * 1,000 lookups for the pool (which, on a loaded host, outwaited the pool's timeout as a 503).
+   */
+  private readonly resolving = new Map<string, Promise<Resolved | null>>();
 
   constructor(
     @InjectRepository(Template) private readonly templates: Repository<Template>,
@@ -135,6 +140,7 @@ export class TemplatesService {
       return created;
     });
     this.generation++;
+    this.resolving.clear();
     // Every locale: a lookup in another locale may have fallen back to this one.
     this.resolvedCache.delete(cacheKey(workspaceId, dto.key, dto.channel));
     return toView(row);
@@ -241,14 +247,24 @@ export class TemplatesService {
     const now = this.clock.nowMs();
     const hit = this.resolvedCache.get(id)?.get(locale);
     if (hit && hit.expiresAt > now) return hit.resolved;
+    const flight = `${id}\n${locale}`;
+    const pending = this.resolving.get(flight);
+    if (pending) return pending;
     const generation = this.generation;
-    const resolved = await this.resolve(workspaceId, key, channel, locale);
-    if (generation === this.generation) {
-      const locales = this.resolvedCache.get(id) ?? new Map();
-      locales.set(locale, { resolved, expiresAt: now + RESOLVED_TTL_MS });
-      this.resolvedCache.set(id, locales);
-    }
-    return resolved;
+    const lookup = this.resolve(workspaceId, key, channel, locale)
+      .then((resolved) => {
+        if (generation === this.generation) {
+          const locales = this.resolvedCache.get(id) ?? new Map();
+          locales.set(locale, { resolved, expiresAt: now + RESOLVED_TTL_MS });
+          this.resolvedCache.set(id, locales);
+        }
+        return resolved;
+      })
+      .finally(() => {
+        if (this.resolving.get(flight) === lookup) this.resolving.delete(flight);
+      });
+    this.resolving.set(flight, lookup);
+    return lookup;
   }
 
   private async resolve(

@@ -10,6 +10,8 @@ export const PROBLEMS = {
   SIGNATURE_INVALID: { status: 401, title: 'Webhook signature is wrong or missing' },
   TIMESTAMP_OUT_OF_TOLERANCE: { status: 401, title: 'Webhook timestamp is outside the tolerance' },
   FORBIDDEN_SCOPE: { status: 403, title: 'The credentials lack the required scope' },
+  // Meta documents 403 for a failed subscription handshake (reference/providers.md §1.2).
+  VERIFY_TOKEN_INVALID: { status: 403, title: 'The webhook verification handshake failed' },
   NOT_FOUND: { status: 404, title: 'Not found' },
   SOURCE_NOT_FOUND: { status: 404, title: 'Unknown webhook source' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },

@@ -146,6 +146,15 @@ describe('PinoNestLogger', () => {
     expect(records()[1]).toMatchObject({ email: 'j•••@example.com', attempts: 3 });
   });
 
+  it("logs Nest's per-route bootstrap lines at debug, its application lines at info", () => {
+    const { logger, records } = capture();
+    const nest = new PinoNestLogger(logger);
+    nest.log('Mapped {/v1/sources, POST} route', 'RouterExplorer');
+    nest.log('SourcesController {/v1/sources}:', 'RoutesResolver');
+    nest.log('Nest application successfully started', 'NestApplication');
+    expect(records().map((r) => r.level)).toEqual([20, 20, 30]);
+  });
+
   it("follows ConsoleLogger's error(message, stack, context) convention", () => {
     const { logger, records, expectNoLeaks } = capture();
     const nest = new PinoNestLogger(logger);
@@ -174,7 +183,7 @@ describe('PinoNestLogger', () => {
     const nest = new PinoNestLogger(logger);
     NestLogger.overrideLogger(nest);
     try {
-      new NestLogger('RoutesResolver').log(`mapped for ${EMAIL}`);
+      new NestLogger('ContactsService').log(`mapped for ${EMAIL}`);
       nest.debug('hidden at info');
       nest.setLogLevels(['debug', 'log', 'error']);
       nest.debug('visible now');
@@ -182,7 +191,7 @@ describe('PinoNestLogger', () => {
       NestLogger.overrideLogger(true);
     }
     expect(records().map((r) => [r.msg, r.context])).toEqual([
-      ['mapped for j•••@example.com', 'RoutesResolver'],
+      ['mapped for j•••@example.com', 'ContactsService'],
       ['visible now', undefined],
     ]);
   });

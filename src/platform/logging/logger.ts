@@ -142,6 +142,12 @@ const NEST_TO_PINO: Record<LogLevel, PinoLevel> = {
 };
 const PINO_LEVELS_BY_VERBOSITY: PinoLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 
+/**
+ * Nest's bootstrap contexts: one line per module, controller and route (~140 at start). At info
+ * they buried the lines an operator needs, such as the bootstrap admin key; LOG_LEVEL=debug shows them.
+ */
+const BOOT_CHATTER = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestFactory']);
+
 const STACK_FORMAT = /^(.)+\n\s+at .+:\d+:\d+/;
 
 /**
@@ -153,7 +159,8 @@ export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: pino.Logger) {}
 
   log(message: unknown, ...optionalParams: unknown[]): void {
-    this.write('info', message, takeContext(optionalParams));
+    const call = takeContext(optionalParams);
+    this.write(call.context && BOOT_CHATTER.has(call.context) ? 'debug' : 'info', message, call);
   }
 
   error(message: unknown, ...optionalParams: unknown[]): void {

@@ -20,7 +20,9 @@ export const CLIENT_SCHEMA_FILE = join(PROJECT_ROOT, 'clients/typescript/src/sch
 /** openapi-typescript's own CLI, so the types are exactly those a developer gets by hand. */
 export async function generateClientTypes(input: string, output: string, timeoutMs = 60_000): Promise<void> {
   const cli = join(PROJECT_ROOT, 'node_modules/.bin/openapi-typescript');
-  await promisify(execFile)(process.execPath, [cli, input, '--output', output], {
+  // Fields with a default are optional to send: openapi-typescript would otherwise require them.
+  const args = [cli, input, '--output', output, '--default-non-nullable', 'false'];
+  await promisify(execFile)(process.execPath, args, {
     cwd: PROJECT_ROOT,
     timeout: timeoutMs,
   });

@@ -6,6 +6,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { IS_PUBLIC } from '../http/principal';
 import { ProblemResponse } from './problem-response';
+import { markFreeFormObjects } from './schema-shapes';
 
 // Compiled, this file lives one level deeper (dist/src/...), so step out of dist as well.
 const here = resolve(__dirname, '../../..');
@@ -21,7 +22,7 @@ const DESCRIPTION = `Ponte's REST API for integrators. Conventions that hold on 
 - **Errors** are RFC 9457 \`application/problem+json\` (\`ProblemResponse\`): switch on the stable upper-snake \`code\`; \`VALIDATION_FAILED\` lists \`errors: [{field, message}]\` with dot paths such as \`to.phone\`.
 - **Bodies** are \`application/json\` only (415 otherwise), size-capped (413); unknown fields are refused (400).
 - **Lists** take \`?limit=\` (default 50, max 200) and \`?cursor=\`, and answer \`{data, nextCursor}\`; pass \`nextCursor\` back as \`cursor\` until it is \`null\`. Ids are UUIDv7, newest first.
-- **Idempotency**: POSTs that create things accept \`Idempotency-Key\`; for 24 h the same key and body replay the first answer (\`Idempotency-Replayed: true\`), another body answers 422 \`IDEMPOTENCY_KEY_REUSED\`, and 409 \`IDEMPOTENCY_IN_FLIGHT\` while the first is running.
+- **Idempotency**: POSTs that create things accept \`Idempotency-Key\`; for 24 h the same key and body replay the first answer (\`Idempotency-Replayed: true\`), another body answers 422 \`IDEMPOTENCY_KEY_REUSED\`, and 409 \`IDEMPOTENCY_IN_FLIGHT\` while the first is running. Only successes are stored: a refused request (4xx) or a failure (5xx) frees the key, so the corrected request can use it again.
 - **Rate limits** per API key (60 requests/minute by default): \`RateLimit-Limit\`, \`RateLimit-Remaining\`, \`RateLimit-Reset\` (seconds) on every answer; 429 \`RATE_LIMITED\` with \`Retry-After\` beyond it.
 - Every answer carries \`x-request-id\` (yours, if you send one). Timestamps are ISO 8601 UTC, durations ISO 8601 (\`PT2H\`), phones E.164.`;
 
@@ -53,7 +54,7 @@ const TAGS: Array<[name: string, description: string]> = [
 ];
 
 // Read, not imported: importing package.json would make tsc copy it into dist/.
-function packageVersion(): string {
+export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string })
     .version;
 }
@@ -122,6 +123,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemResponse] });
   markPublicOperations(document, publicHandlers(app));
+  markFreeFormObjects(document);
 
   const used = new Set(
     Object.values(document.paths).flatMap((item) =>
@@ -134,12 +136,30 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
 
 /** Swagger UI at `/docs`, the document at `/docs/openapi.json`. Call before `app.init()`. */
 export function setupOpenApi(app: NestFastifyApplication, document: OpenAPIObject): void {
+  const forInitScript = escapeReplacementPatterns(document);
   SwaggerModule.setup(DOCS_PATH, app, document, {
     jsonDocumentUrl: DOCUMENT_PATH,
     raw: ['json'],
     customSiteTitle: 'Ponte API',
     swaggerOptions: { displayRequestDuration: true },
+    patchDocumentOnRequest: (req, _res, doc) => (isInitScriptRequest(req) ? forInitScript : doc),
   });
+}
+
+function isInitScriptRequest(req: unknown): boolean {
+  const url = (req as { url?: unknown }).url;
+  return typeof url === 'string' && url.split('?')[0].endsWith('/swagger-ui-init.js');
+}
+
+/**
+ * @nestjs/swagger 11 inlines the document into `swagger-ui-init.js` with
+ * `String.prototype.replace(placeholder, json)`, which reads `$`` `, `$'`, `$&` and `$$` in the
+ * JSON as replacement patterns: a description mentioning JSONata's `$` broke the script and left
+ * `/docs` blank (nestjs/swagger#4119, unreleased). Doubling every `$` makes the replacement write
+ * each one back once; `/docs/openapi.json` keeps the document as it is.
+ */
+export function escapeReplacementPatterns(document: OpenAPIObject): OpenAPIObject {
+  return JSON.parse(JSON.stringify(document).replaceAll('$', () => '$$')) as OpenAPIObject;
 }
 
 /** The committed form of the document: 2-space JSON, key order as Nest emits it, final newline. */

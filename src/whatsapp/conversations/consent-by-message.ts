@@ -79,7 +79,7 @@ export class ConsentByMessage implements OnModuleInit {
         to: { contactId },
         channels: [channel],
         template: optedIn ? 'opt-in-confirmation' : 'opt-out-confirmation',
-        data: { businessName: await this.workspaces.nameOf(event.workspaceId) },
+        data: { businessName: (await this.workspaces.profileOf(event.workspaceId)).businessName },
         category: 'transactional',
       },
       {

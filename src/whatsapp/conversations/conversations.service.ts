@@ -68,7 +68,7 @@ export class ConversationsService implements OnModuleInit {
               m.notification_id AS "notificationId", m.created_at AS "createdAt"
        FROM messages m LEFT JOIN notifications n ON n.id = m.notification_id
        WHERE m.conversation_id = $1 AND ($2::uuid IS NULL OR m.id < $2) ORDER BY m.id DESC LIMIT $3`,
-      [id, query.cursor ? decodeCursor(query.cursor) : null, limit + 1],
+      [id, query.cursor ? decodeCursor(query.cursor).id : null, limit + 1],
     );
     const page = rows
       .slice(0, limit)

@@ -2,7 +2,6 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor, UseIntercep
 import type { FastifyReply } from 'fastify';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { ProblemException } from '../problem';
-import { problemFor } from '../problem.filter';
 import { AuthenticatedRequest } from '../principal';
 import { IdempotencyService, requestHash } from './idempotency.service';
 
@@ -41,7 +40,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (claim.kind === 'replay') {
       void reply.header('Idempotency-Replayed', 'true');
       void reply.status(claim.status);
-      if (claim.status >= 400) void reply.type('application/problem+json');
       return claim.body;
     }
     try {
@@ -51,9 +49,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       await this.idempotency.complete(workspaceId, key, reply.statusCode, body);
       return body;
     } catch (err) {
-      const problem = problemFor(request, err).doc;
-      if (problem.status >= 500) await this.idempotency.release(workspaceId, key).catch(() => undefined);
-      else await this.idempotency.complete(workspaceId, key, problem.status, problem).catch(() => undefined);
+      // As Stripe does, a refused request (validation, conflict, a template missing data) leaves
+      // no result behind: it changed nothing, and the corrected request with the same key must run
+      // rather than meet IDEMPOTENCY_KEY_REUSED. A 5xx is released too, so that a retry runs.
+      await this.idempotency.release(workspaceId, key).catch(() => undefined);
       throw err;
     }
   }

@@ -31,7 +31,7 @@ export function requestHash(method: string, route: string, body: unknown): strin
 /**
  * Idempotency-Key for create endpoints, as Stripe does it: the first request claims the key;
  * a repeat with the same body replays the stored answer for 24 h; another body → 422; while the
- * first is in flight → 409.
+ * first is in flight → 409. Only successful answers are stored: a refused request frees its key.
  */
 @Injectable()
 export class IdempotencyService {
@@ -81,7 +81,7 @@ export class IdempotencyService {
     );
   }
 
-  /** A failure worth retrying (5xx): forget the key so the client's retry runs again. */
+  /** A request that failed (4xx or 5xx): forget the key so the client's next attempt runs. */
   async release(workspaceId: string, key: string): Promise<void> {
     await this.keys.delete({ workspaceId, key, state: 'in_flight' });
   }
