@@ -187,7 +187,12 @@ describe('outbound deliveries', () => {
     const ep = await endpoint({ rateLimitPerSecond: 2 });
     for (let i = 0; i < 6; i++) await emit(ep.type, { i });
     await receiver.waitForDeliveries(6, 15_000);
-    const list = await deliveries(ep.id);
+    // The receiver has answered; each attempt is recorded just after, so wait for all six.
+    const settled = async () => {
+      const list = await deliveries(ep.id);
+      return list.length === 6 && list.every((d: { status: string }) => d.status === 'succeeded') && list;
+    };
+    const list = await waitFor(settled, 15_000, 'six deliveries recorded as succeeded');
     expect(list.every((d: { attempts: unknown[] }) => d.attempts.length === 1)).toBe(true);
     const stamps = receiver
       .deliveries()

@@ -17,6 +17,12 @@ const OVERRIDES: Overrides = {
     system: 'crm',
     headers: { 'X-Api-Token': 'abc' },
   },
+  'POST /v1/providers': {
+    name: 'Meta — main number',
+    kind: 'meta',
+    channel: 'whatsapp',
+    config: { accessToken: 'EAAG-fuzz', phoneNumberId: '1234567890', baseUrl: 'http://127.0.0.1:9' },
+  },
   'POST /v1/templates': {
     key: 'fuzz-template',
     channel: 'whatsapp',
