@@ -1,7 +1,7 @@
 import type { WorkspaceProfile } from '../gateway/workspaces/workspaces.service';
 import { Injectable } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
-import { compileExpression, evaluate, ExpressionError, toJson } from '../deliveries/mappings/expression';
+import { compileExpression, evaluate, ExpressionError, toJson } from '../platform/expression/expression';
 import { DeliveriesService } from '../deliveries/sending/deliveries.service';
 import { EventLookup } from '../events/store/event-lookup';
 import { EventWriter } from '../events/store/event-writer';

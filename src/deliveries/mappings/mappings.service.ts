@@ -6,7 +6,7 @@ import { Clock } from '../../platform/clock';
 import { notFound, ProblemException } from '../../platform/http/problem';
 import { Page, PageQuery, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
-import { compileExpression, evaluate, ExpressionError, toJson } from './expression';
+import { compileExpression, evaluate, ExpressionError, toJson } from '../../platform/expression/expression';
 import { LruCache } from '../../platform/cache/lru';
 import { Mapping } from './mapping.entity';
 import { CreateMappingDto, MappingView, TestMappingDto } from './mappings.dto';

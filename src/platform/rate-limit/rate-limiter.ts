@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
-import { RedisConnections } from '../../platform/queue/redis.connections';
-import { MetricsService } from '../../platform/metrics/metrics.service';
+import { RedisConnections } from '../queue/redis.connections';
+import { MetricsService } from '../metrics/metrics.service';
 
 export interface RateDecision {
   allowed: boolean;
