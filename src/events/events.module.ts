@@ -14,6 +14,7 @@ import { SourcesController } from './sources/sources.controller';
 import { SourcesService } from './sources/sources.service';
 import { EventRecord } from './store/event.entity';
 import { EventErasure } from './store/event-erasure';
+import { EventLookup } from './store/event-lookup';
 import { EventWriter } from './store/event-writer';
 import { EventsController } from './store/events.controller';
 import { EventsService } from './store/events.service';
@@ -35,7 +36,17 @@ import { EventsService } from './store/events.service';
     OutboxRelay,
     DlqService,
     EventErasure,
+    EventLookup,
   ],
-  exports: [EventHandlers, DlqService, EventWriter, OutboxRelay, EventsService, SourcesService, EventErasure],
+  exports: [
+    EventHandlers,
+    DlqService,
+    EventWriter,
+    OutboxRelay,
+    EventsService,
+    SourcesService,
+    EventErasure,
+    EventLookup,
+  ],
 })
 export class EventsModule {}

@@ -18,7 +18,6 @@ import { SessionsService } from './operators/sessions.service';
 import { User } from './operators/user.entity';
 import { UsersController } from './operators/users.controller';
 import { UsersService } from './operators/users.service';
-import { RateLimiter } from './rate-limit/rate-limiter';
 import { BootstrapService } from './workspaces/bootstrap.service';
 import { Workspace } from './workspaces/workspace.entity';
 import { CurrentWorkspaceController, WorkspacesController } from './workspaces/workspaces.controller';
@@ -51,11 +50,10 @@ import { WorkspacesService } from './workspaces/workspaces.service';
     WorkspacesService,
     UsersService,
     SessionsService,
-    RateLimiter,
     AuditRecorder,
     AuditService,
     BootstrapService,
   ],
-  exports: [AuthService, RateLimiter, WorkspacesService],
+  exports: [AuthService, WorkspacesService],
 })
 export class GatewayModule {}

@@ -7,6 +7,7 @@ import { parseEncryptionKeys, SecretBox } from './crypto/secret-box';
 import { dataSourceOptions } from './database/data-source';
 import { IdempotencyKey } from './http/idempotency/idempotency-key.entity';
 import { IdempotencyInterceptor } from './http/idempotency/idempotency.interceptor';
+import { RateLimiter } from './rate-limit/rate-limiter';
 import { IdempotencyService } from './http/idempotency/idempotency.service';
 import { HealthController } from './health/health.controller';
 import { HealthService } from './health/health.service';
@@ -71,6 +72,7 @@ export class PlatformModule {
         WorkerGate,
         IdempotencyService,
         IdempotencyInterceptor,
+        RateLimiter,
       ],
       exports: [
         AppConfig,
@@ -81,6 +83,7 @@ export class PlatformModule {
         HealthService,
         IdempotencyService,
         IdempotencyInterceptor,
+        RateLimiter,
       ],
     };
   }

@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { CHANNELS } from '../notifications/channels';
-import { compileExpression, ExpressionError } from '../deliveries/mappings/expression';
+import { compileExpression, ExpressionError } from '../platform/expression/expression';
 import type { FieldError } from '../platform/http/problem';
 import { parseDuration } from './iso-duration';
 

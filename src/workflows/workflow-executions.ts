@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { compileExpression, evaluate } from '../deliveries/mappings/expression';
+import { compileExpression, evaluate } from '../platform/expression/expression';
 import { EventHandlers, StoredEvent } from '../events/processing/event-handlers';
 import { OutboxRelay } from '../events/processing/outbox-relay';
 import { EventsService } from '../events/store/events.service';

@@ -6,7 +6,7 @@ import { LruCache } from '../platform/cache/lru';
 import { Clock } from '../platform/clock';
 import { ProblemException } from '../platform/http/problem';
 import { dependencyOutage, untilReachable } from '../platform/queue/dependency-outage';
-import { JobQueue } from '../platform/queue/job-queue.service';
+import { EnqueueItem, JobQueue } from '../platform/queue/job-queue.service';
 import { OnJob } from '../platform/queue/on-job.decorator';
 import { parseDuration } from './iso-duration';
 import { StepError } from './step-error';
@@ -21,7 +21,11 @@ const LEASE_SECONDS = 60;
 type Outcome = 'done' | 'waiting' | 'failed' | 'stopped';
 
 /** The one live job of an execution: `wf-<execution>-<seq>`, delayed until it is due. */
-export function executionJob(executionId: string, seq: number, delayMs = 0) {
+export function executionJob(
+  executionId: string,
+  seq: number,
+  delayMs = 0,
+): EnqueueItem<{ executionId: string; seq: number }> {
   return {
     name: 'workflows.run',
     data: { executionId, seq },

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { EventLookup } from '../events/store/event-lookup';
 import { WorkspacesService } from '../gateway/workspaces/workspaces.service';
 import { toContactView } from '../notifications/contacts/contact-views';
-import { Contact } from '../notifications/contacts/contact.entity';
-import { ContactsService } from '../notifications/contacts/contacts.service';
+import { Contact, ContactsService } from '../notifications/contacts/contacts.service';
 import { Clock } from '../platform/clock';
 import type { StepContext } from './workflow-steps';
 
@@ -13,7 +12,7 @@ export type ScopeEvent = StepContext['scope']['event'];
 @Injectable()
 export class WorkflowScope {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly events: EventLookup,
     private readonly contacts: ContactsService,
     private readonly workspaces: WorkspacesService,
     private readonly clock: Clock,
@@ -21,21 +20,14 @@ export class WorkflowScope {
 
   /** A stored event as expressions see it (null when gone). */
   async event(id: string): Promise<(ScopeEvent & { dedupeKey: string | null }) | null> {
-    const [row]: Array<{
-      type: string;
-      occurred_at: Date;
-      data: Record<string, unknown>;
-      dedupe_key: string | null;
-    }> = await this.dataSource.query('SELECT type, occurred_at, data, dedupe_key FROM events WHERE id = $1', [
-      id,
-    ]);
+    const row = await this.events.get(id);
     if (!row) return null;
     return {
       id,
       type: row.type,
-      occurredAt: row.occurred_at.toISOString(),
+      occurredAt: row.occurredAt.toISOString(),
       data: row.data,
-      dedupeKey: row.dedupe_key,
+      dedupeKey: row.dedupeKey,
     };
   }
 

@@ -1,9 +1,9 @@
 import type { WorkspaceProfile } from '../gateway/workspaces/workspaces.service';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
-import { compileExpression, evaluate, ExpressionError, toJson } from '../deliveries/mappings/expression';
+import { compileExpression, evaluate, ExpressionError, toJson } from '../platform/expression/expression';
 import { DeliveriesService } from '../deliveries/sending/deliveries.service';
+import { EventLookup } from '../events/store/event-lookup';
 import { EventWriter } from '../events/store/event-writer';
 import { Channel } from '../notifications/channels';
 import { NotificationsService } from '../notifications/sending/notifications.service';
@@ -55,7 +55,7 @@ export class WorkflowSteps {
     private readonly http: OutboundHttp,
     private readonly writer: EventWriter,
     private readonly actions: WorkflowActions,
-    private readonly dataSource: DataSource,
+    private readonly events: EventLookup,
     private readonly clock: Clock,
   ) {}
 
@@ -132,11 +132,8 @@ export class WorkflowSteps {
     if (!data || typeof data !== 'object' || Array.isArray(data))
       throw new StepError('data must evaluate to an object');
     const dedupeKey = `wf-${ctx.executionId}-${step.id}-d${depth}`;
-    const [existing]: Array<{ id: string }> = await this.dataSource.query(
-      'SELECT id FROM events WHERE workspace_id = $1 AND source_id IS NULL AND dedupe_key = $2',
-      [ctx.workspaceId, dedupeKey],
-    );
-    if (existing) return { eventId: existing.id };
+    const existing = await this.events.internalIdByDedupeKey(ctx.workspaceId, dedupeKey);
+    if (existing) return { eventId: existing };
     const now = this.clock.now();
     const [written] = await this.writer.write([
       {

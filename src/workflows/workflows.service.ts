@@ -5,7 +5,7 @@ import { IsNull, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { EndpointsService } from '../deliveries/endpoints/endpoints.service';
 import { OutboxRelay } from '../events/processing/outbox-relay';
-import { BUILTIN_KEYS } from '../notifications/templates/builtin-templates';
+import { TemplatesService } from '../notifications/templates/templates.service';
 import { Clock } from '../platform/clock';
 import { FieldError, notFound, ProblemException } from '../platform/http/problem';
 import { Page, PageQuery, paginate } from '../platform/http/pagination';
@@ -44,6 +44,7 @@ export class WorkflowsService implements OnModuleInit {
     private readonly relay: OutboxRelay,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
+    private readonly templateStore: TemplatesService,
     private readonly config: AppConfig,
   ) {}
 
@@ -207,12 +208,8 @@ export class WorkflowsService implements OnModuleInit {
       if (refusal) errors.push({ field: u.field, message: refusal });
     }
     for (const t of refs.templates) {
-      if (BUILTIN_KEYS.includes(t.key)) continue;
-      const own: unknown[] = await this.workflows.query(
-        'SELECT 1 FROM templates WHERE workspace_id = $1 AND key = $2 LIMIT 1',
-        [workspaceId, t.key],
-      );
-      if (own.length === 0) errors.push({ field: t.field, message: `unknown template "${t.key}"` });
+      if (!(await this.templateStore.exists(workspaceId, t.key)))
+        errors.push({ field: t.field, message: `unknown template "${t.key}"` });
     }
     for (const e of refs.endpoints) {
       const ok =

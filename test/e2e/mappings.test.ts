@@ -1,5 +1,5 @@
 import { MappingsService } from '../../src/deliveries/mappings/mappings.service';
-import { ExpressionError } from '../../src/deliveries/mappings/expression';
+import { ExpressionError } from '../../src/platform/expression/expression';
 import { startTestApp, TestApp } from '../support/test-app';
 
 describe('mappings (JSONata, versioned per event type and system)', () => {

@@ -2,7 +2,7 @@ import { Script } from 'node:vm';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLIENT_SCHEMA_FILE, generateClientTypes, OPENAPI_FILE } from '../../src/platform/openapi/generate';
+import { CLIENT_SCHEMA_FILE, generateClientTypes, OPENAPI_FILE } from '../../scripts/openapi';
 import { serializeOpenApiDocument } from '../../src/platform/openapi/openapi';
 import { startTestApp, TestApp } from '../support/test-app';
 

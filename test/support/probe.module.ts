@@ -6,6 +6,13 @@ import { ProblemException } from '../../src/platform/http/problem';
 import { Public } from '../../src/platform/http/principal';
 import { OnJob } from '../../src/platform/queue/on-job.decorator';
 
+declare module '../../src/platform/queue/queue.registry' {
+  /** The probe's job, in the registries the job tests start the app with. */
+  interface JobNames {
+    'probe.run': true;
+  }
+}
+
 /** A test-only controller that exercises the platform's HTTP conventions with a real DTO. */
 class Recipient {
   @Matches(/^\+\d{8,15}$/)

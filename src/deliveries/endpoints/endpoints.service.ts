@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../config/config';
+import { TtlCache } from '../../platform/cache/ttl-cache';
 import { Clock } from '../../platform/clock';
 import { webhookSecret } from '../../platform/crypto/constant-time';
 import { SecretBox } from '../../platform/crypto/secret-box';
@@ -32,14 +33,16 @@ export interface EndpointTarget {
 
 @Injectable()
 export class EndpointsService {
-  private readonly matching = new Map<string, { endpoints: Endpoint[]; expires: number }>();
+  private readonly matching: TtlCache<string, Endpoint[]>;
 
   constructor(
     @InjectRepository(Endpoint) private readonly endpoints: Repository<Endpoint>,
     private readonly box: SecretBox,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.matching = new TtlCache(clock, { ttlMs: CACHE_TTL_MS, max: 10_000 });
+  }
 
   async create(caller: Principal, dto: CreateEndpointDto): Promise<EndpointWithSecretView> {
     await this.assertUrl(dto.url);
@@ -123,15 +126,12 @@ export class EndpointsService {
 
   /** Enabled endpoints of the workspace subscribed to `type` (cached briefly per workspace). */
   async matchingEndpoints(workspaceId: string, type: string): Promise<Endpoint[]> {
-    let hit = this.matching.get(workspaceId);
-    if (!hit || hit.expires < Date.now()) {
-      hit = {
-        endpoints: await this.endpoints.findBy({ workspaceId, enabled: true }),
-        expires: Date.now() + CACHE_TTL_MS,
-      };
-      this.matching.set(workspaceId, hit);
+    let enabled = this.matching.get(workspaceId);
+    if (!enabled) {
+      enabled = await this.endpoints.findBy({ workspaceId, enabled: true });
+      this.matching.set(workspaceId, enabled);
     }
-    return hit.endpoints.filter((e) => e.eventTypes.some((p) => matchesEventType(p, type)));
+    return enabled.filter((e) => e.eventTypes.some((p) => matchesEventType(p, type)));
   }
 
   async target(endpointId: string): Promise<EndpointTarget | undefined> {

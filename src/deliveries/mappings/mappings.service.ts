@@ -6,8 +6,8 @@ import { Clock } from '../../platform/clock';
 import { notFound, ProblemException } from '../../platform/http/problem';
 import { Page, PageQuery, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
-import { compileExpression, evaluate, ExpressionError, toJson } from './expression';
-import { LruCache } from '../../platform/cache/lru';
+import { compileExpression, evaluate, ExpressionError, toJson } from '../../platform/expression/expression';
+import { TtlCache } from '../../platform/cache/ttl-cache';
 import { Mapping } from './mapping.entity';
 import { CreateMappingDto, MappingView, TestMappingDto } from './mappings.dto';
 
@@ -17,10 +17,7 @@ const VERSION_LOCK = 0x6d617070;
 const CURRENT_TTL_MS = 5_000;
 const CURRENT_CACHE_SIZE = 10_000;
 
-interface Current {
-  mapping: Pick<Mapping, 'version' | 'expression'> | null;
-  expiresAt: number;
-}
+type Current = Pick<Mapping, 'version' | 'expression'> | null;
 
 export const toView = (m: Mapping): MappingView => ({
   id: m.id,
@@ -33,14 +30,16 @@ export const toView = (m: Mapping): MappingView => ({
 
 @Injectable()
 export class MappingsService {
-  private readonly currentCache = new LruCache<string, Current>(CURRENT_CACHE_SIZE);
+  private readonly currentCache: TtlCache<string, Current>;
   /** Bumped by every create, so that a read that started before it does not cache what it replaced. */
   private generation = 0;
 
   constructor(
     @InjectRepository(Mapping) private readonly mappings: Repository<Mapping>,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.currentCache = new TtlCache(clock, { ttlMs: CURRENT_TTL_MS, max: CURRENT_CACHE_SIZE });
+  }
 
   async create(caller: Principal, dto: CreateMappingDto): Promise<MappingView> {
     try {
@@ -162,14 +161,12 @@ export class MappingsService {
 
   private async cachedCurrent(workspaceId: string, eventType: string, system: string) {
     const key = cacheKey(workspaceId, eventType, system);
-    const now = this.clock.nowMs();
     const hit = this.currentCache.get(key);
-    if (hit && hit.expiresAt > now) return hit.mapping;
+    if (hit !== undefined) return hit;
     const generation = this.generation;
     const latest = await this.latest(workspaceId, eventType, system);
     const mapping = latest && { version: latest.version, expression: latest.expression };
-    if (generation === this.generation)
-      this.currentCache.set(key, { mapping, expiresAt: now + CURRENT_TTL_MS });
+    if (generation === this.generation) this.currentCache.set(key, mapping);
     return mapping;
   }
 

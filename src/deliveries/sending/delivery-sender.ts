@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../config/config';
 import { DlqService } from '../../events/dlq/dlq.service';
-import { RateLimiter } from '../../gateway/rate-limit/rate-limiter';
+import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { Clock } from '../../platform/clock';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { OutboundError, OutboundHttp } from '../../platform/outbound/outbound-http';

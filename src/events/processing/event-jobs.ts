@@ -1,8 +1,8 @@
 import type { EnqueueItem } from '../../platform/queue/job-queue.service';
-import { QueueName } from '../../platform/queue/queue.registry';
+import { JobName, QueueName } from '../../platform/queue/queue.registry';
 
 /** Job names by queue: one name per queue, all handled by EventProcessor. */
-export const EVENT_JOB_BY_QUEUE: Partial<Record<QueueName, string>> = {
+export const EVENT_JOB_BY_QUEUE: Partial<Record<QueueName, JobName>> = {
   [QueueName.EventsHigh]: 'events.process-high',
   [QueueName.Events]: 'events.process',
   [QueueName.EventsLow]: 'events.process-low',

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../config/config';
+import { TtlCache } from '../../platform/cache/ttl-cache';
 import { Clock } from '../../platform/clock';
 import { randomToken } from '../../platform/crypto/constant-time';
 import { SecretBox } from '../../platform/crypto/secret-box';
@@ -44,7 +45,7 @@ const CACHE_TTL_MS = 5000;
 @Injectable()
 export class SourcesService {
   private readonly logger = new Logger('Sources');
-  private readonly cache = new Map<string, { value: ResolvedSource | null; expires: number }>();
+  private readonly cache: TtlCache<string, ResolvedSource | null>;
 
   constructor(
     @InjectRepository(Source) private readonly sources: Repository<Source>,
@@ -52,7 +53,9 @@ export class SourcesService {
     private readonly box: SecretBox,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.cache = new TtlCache(clock, { ttlMs: CACHE_TTL_MS, max: 10_000 });
+  }
 
   async create(caller: Principal, dto: CreateSourceDto): Promise<CreatedSourceView> {
     this.assertConfig(dto.kind, dto.config);
@@ -124,7 +127,7 @@ export class SourcesService {
   /** The webhook path: by slug, from a short-lived cache. */
   async resolve(slug: string): Promise<ResolvedSource | null> {
     const hit = this.cache.get(slug);
-    if (hit && hit.expires > Date.now()) return hit.value;
+    if (hit !== undefined) return hit;
     const source = slug.length <= 64 ? await this.sources.findOneBy({ slug }) : null;
     const config = source ? this.open(source) : undefined;
     const value: ResolvedSource | null =
@@ -138,8 +141,7 @@ export class SourcesService {
             secrets: toSecrets(source.kind, config),
           }
         : null;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(slug, { value, expires: Date.now() + CACHE_TTL_MS });
+    this.cache.set(slug, value);
     return value;
   }
 

@@ -7,7 +7,7 @@ import { ApiKeysService } from '../api-keys/api-keys.service';
 import type { SignInThrottle } from '../operator-console/bull-board';
 import { SessionsService } from '../operators/sessions.service';
 import { Role } from '../operators/user.entity';
-import { RateLimiter } from '../rate-limit/rate-limiter';
+import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { hasScope, ROLE_SCOPES } from './scopes';
 
 export interface AccessClaims {

@@ -10,7 +10,7 @@ import {
   METRICS_TOKEN_ACCEPTED,
   REQUIRED_SCOPE,
 } from '../../platform/http/principal';
-import { RateLimiter } from '../rate-limit/rate-limiter';
+import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { AuthService } from './auth.service';
 import { hasScope } from './scopes';
 

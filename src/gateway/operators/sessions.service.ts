@@ -7,7 +7,7 @@ import { Clock } from '../../platform/clock';
 import { randomToken, sha256Hex } from '../../platform/crypto/constant-time';
 import { ProblemException } from '../../platform/http/problem';
 import { AccessClaims } from '../auth/auth.service';
-import { RateLimiter } from '../rate-limit/rate-limiter';
+import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { LoginDto, TokensView } from './operators.dto';
 import { DUMMY_HASH, verifyPassword } from './passwords';
 import { RefreshToken } from './refresh-token.entity';

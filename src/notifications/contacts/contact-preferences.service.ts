@@ -93,6 +93,19 @@ export class ContactPreferencesService {
     return rows.map(toConsentChangeView);
   }
 
+  /** The contact's latest marketing consent change on `channel` (null when none). */
+  async latestMarketingChange(
+    workspaceId: string,
+    contactId: string,
+    channel: string,
+  ): Promise<{ source: string; detail: string | null } | null> {
+    return this.changes.findOne({
+      where: { workspaceId, contactId, channel, category: 'marketing' },
+      select: { source: true, detail: true },
+      order: { id: 'DESC' },
+    });
+  }
+
   /** Null when the contact does not exist (or was erased). */
   private apply(
     workspaceId: string,

@@ -14,6 +14,9 @@ import { Contact } from './contact.entity';
 import { ContactQuery, ContactView, UpdateContactDto, UpsertContactDto } from './contacts.dto';
 import { ContactWrites, phoneFromWaId } from './contact-writes';
 
+/** The contact row's type, for modules that receive one from here (they never import the entity). */
+export type { Contact };
+
 /** What an inbound message (or an outbound one to a bare address) knows about the person. */
 export interface ChannelAddress {
   waId?: string;

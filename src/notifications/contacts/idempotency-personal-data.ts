@@ -1,9 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { IdempotencyService } from '../../platform/http/idempotency/idempotency.service';
 import { contactNeedles, PersonalDataRegistry } from './personal-data';
-
-const MATCH = `workspace_id = $1 AND response_body IS NOT NULL
-  AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS n WHERE strpos(response_body::text, n) > 0)`;
 
 /**
  * Answers kept for Idempotency-Key replays (24 h) copy what they answered: a created contact's
@@ -15,24 +12,13 @@ const MATCH = `workspace_id = $1 AND response_body IS NOT NULL
 export class IdempotencyPersonalData implements OnModuleInit {
   constructor(
     private readonly registry: PersonalDataRegistry,
-    private readonly dataSource: DataSource,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   onModuleInit(): void {
     this.registry.register('idempotentReplays', {
-      export: (ws, c) =>
-        this.dataSource.query(
-          `SELECT key, response_status AS status, response_body AS body, created_at AS "createdAt"
-           FROM idempotency_keys WHERE ${MATCH} ORDER BY created_at`,
-          [ws, contactNeedles(c)],
-        ),
-      erase: async (ws, c) => {
-        const [, count]: [unknown, number] = await this.dataSource.query(
-          `UPDATE idempotency_keys SET response_body = '{"erased": true}'::jsonb WHERE ${MATCH}`,
-          [ws, contactNeedles(c)],
-        );
-        return count;
-      },
+      export: (ws, c) => this.idempotency.answersContaining(ws, contactNeedles(c)),
+      erase: (ws, c) => this.idempotency.eraseAnswersContaining(ws, contactNeedles(c)),
     });
   }
 }

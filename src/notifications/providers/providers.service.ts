@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../config/config';
+import { TtlCache } from '../../platform/cache/ttl-cache';
 import { Clock } from '../../platform/clock';
 import { SecretBox } from '../../platform/crypto/secret-box';
 import { FieldError, notFound, ProblemException } from '../../platform/http/problem';
@@ -28,7 +29,7 @@ const META_DEFAULT_RATE = 80;
 
 @Injectable()
 export class ProvidersService {
-  private readonly routeCache = new Map<string, { accounts: ProviderAccount[]; expires: number }>();
+  private readonly routeCache: TtlCache<string, ProviderAccount[]>;
 
   constructor(
     @InjectRepository(Provider) private readonly providers: Repository<Provider>,
@@ -36,7 +37,9 @@ export class ProvidersService {
     private readonly box: SecretBox,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.routeCache = new TtlCache(clock, { ttlMs: CACHE_TTL_MS, max: 10_000 });
+  }
 
   async create(caller: Principal, dto: CreateProviderDto): Promise<ProviderView> {
     if (!(PROVIDER_KINDS[dto.channel] as readonly string[]).includes(dto.kind)) {
@@ -116,13 +119,13 @@ export class ProvidersService {
   async routes(workspaceId: string, channel: Channel): Promise<ProviderAccount[]> {
     const key = `${workspaceId}:${channel}`;
     const cached = this.routeCache.get(key);
-    if (cached && cached.expires > this.clock.nowMs()) return cached.accounts;
+    if (cached) return cached;
     const rows = await this.providers.find({
       where: { workspaceId, channel, enabled: true },
       order: { priority: 'ASC', createdAt: 'ASC' },
     });
     const accounts = rows.map((p) => this.toAccount(p));
-    this.routeCache.set(key, { accounts, expires: this.clock.nowMs() + CACHE_TTL_MS });
+    this.routeCache.set(key, accounts);
     return accounts;
   }
 
@@ -164,7 +167,7 @@ export class ProvidersService {
   }
 
   private forget(workspaceId: string): void {
-    for (const key of this.routeCache.keys()) if (key.startsWith(workspaceId)) this.routeCache.delete(key);
+    this.routeCache.deleteWhere((key) => key.startsWith(`${workspaceId}:`));
   }
 
   private seal(id: string, config: ProviderConfig): string {

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, Repository } from 'typeorm';
 import { AppConfig } from '../../config/config';
 import { OutboxRelay } from '../../events/processing/outbox-relay';
 import { Clock } from '../../platform/clock';
@@ -20,7 +20,7 @@ import { NotificationAttempt } from './notification-attempt.entity';
 import { prepareNotification, PrepareOptions, WindowGuard } from './notification-request';
 import { WorkspacesService } from '../../gateway/workspaces/workspaces.service';
 import { ContactsService } from '../contacts/contacts.service';
-import { Notification } from './notification.entity';
+import { Notification, type NotificationStatus } from './notification.entity';
 import { BulkNotificationsDto, NotificationQuery, SendNotificationDto } from './notifications.dto';
 import {
   BulkItemResult,
@@ -198,6 +198,18 @@ export class NotificationsService implements OnModuleInit {
         updatedAt: a.updatedAt.toISOString(),
       })),
     };
+  }
+
+  /** Status and provider message id of each notification in `ids` (for modules that show them). */
+  async statusesOf(
+    ids: string[],
+  ): Promise<Map<string, { status: NotificationStatus; providerMessageId: string | null }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.notifications.find({
+      where: { id: In(ids) },
+      select: { id: true, status: true, providerMessageId: true },
+    });
+    return new Map(rows.map((n) => [n.id, { status: n.status, providerMessageId: n.providerMessageId }]));
   }
 
   /** Only what no provider has been asked to send yet can be cancelled. */

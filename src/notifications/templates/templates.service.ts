@@ -8,7 +8,7 @@ import { Page, PageQuery } from '../../platform/http/pagination';
 import { FieldError, notFound, ProblemException } from '../../platform/http/problem';
 import { Principal } from '../../platform/http/principal';
 import { CHANNELS, type Channel, type RenderedContent } from '../channels';
-import { BuiltinTemplate, builtinsOf, findBuiltin } from './builtin-templates';
+import { BUILTIN_KEYS, BuiltinTemplate, builtinsOf, findBuiltin } from './builtin-templates';
 import { checkContent, invalidTemplate, renderContent, TemplateContent } from './rendered-content';
 import { Template } from './template.entity';
 import { TemplateRenderer } from './template-renderer';
@@ -240,6 +240,12 @@ export class TemplatesService {
     const inline: TemplateContent = { subject: content.subject ?? null, body: content.body, whatsapp: null };
     const fields = { subject: 'content.subject', body: 'content.body', parameters: 'content.parameters' };
     return renderContent(this.renderer, channel, inline, data, `Inline content (${channel})`, fields);
+  }
+
+  /** Whether `key` names a built-in template or one of the workspace's own. */
+  async exists(workspaceId: string, key: string): Promise<boolean> {
+    if (BUILTIN_KEYS.includes(key)) return true;
+    return this.templates.exists({ where: { workspaceId, key } });
   }
 
   private async cachedResolve(workspaceId: string, key: string, channel: Channel, locale: string) {

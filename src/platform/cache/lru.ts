@@ -30,4 +30,9 @@ export class LruCache<K, V> {
   delete(key: K): void {
     this.entries.delete(key);
   }
+
+  /** Oldest first; reading them does not count as use. */
+  keys(): IterableIterator<K> {
+    return this.entries.keys();
+  }
 }

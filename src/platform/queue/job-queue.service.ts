@@ -6,7 +6,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { JOB_REGISTRY, JobName, JobRegistry, QueueName } from './queue.registry';
 
 export interface EnqueueItem<T = unknown> {
-  name: JobName | (string & {});
+  name: JobName;
   data: T;
   opts?: JobsOptions;
 }

@@ -7,4 +7,4 @@ export const ON_JOB = 'ponte:on-job';
  * Marks a provider method as the handler of a job name: `@OnJob('audit.flush-retention')`. The
  * method gets `(data, job)` and should call a service; processors stay thin.
  */
-export const OnJob = (name: JobName | (string & {})) => SetMetadata(ON_JOB, name);
+export const OnJob = (name: JobName) => SetMetadata(ON_JOB, name);

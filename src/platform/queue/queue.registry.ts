@@ -50,7 +50,15 @@ export const JOBS = {
   'workflows.cron': { queue: QueueName.Workflows },
 } satisfies Record<string, JobDefinition>;
 
-export type JobName = keyof typeof JOBS;
+/**
+ * Every job name the code may enqueue or handle, checked by the compiler. JOBS declares them; a
+ * module (or a test fixture) with jobs of its own widens the set by declaration merging:
+ * `declare module '.../queue.registry' { interface JobNames { 'crm.sync': true } }`, and adds
+ * their definitions to the registry it starts the app with.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface JobNames extends Record<keyof typeof JOBS, true> {}
+export type JobName = keyof JobNames & string;
 
 /** Injection token so a test can start the app with a registry of its own. */
 export const JOB_REGISTRY = Symbol('JOB_REGISTRY');

@@ -4,6 +4,7 @@ import { v5 as uuidv5 } from 'uuid';
 import type { WhatsAppMessageData } from '../../events/normalisers/message-data';
 import { EventHandlers, StoredEvent } from '../../events/processing/event-handlers';
 import { WorkspacesService } from '../../gateway/workspaces/workspaces.service';
+import { ContactPreferencesService } from '../../notifications/contacts/contact-preferences.service';
 import { ContactsService } from '../../notifications/contacts/contacts.service';
 import { classifyConsentMessage } from '../../notifications/contacts/opt-out';
 import { NotificationsService } from '../../notifications/sending/notifications.service';
@@ -26,6 +27,7 @@ export class ConsentByMessage implements OnModuleInit {
     private readonly notifications: NotificationsService,
     private readonly workspaces: WorkspacesService,
     private readonly dataSource: DataSource,
+    private readonly preferences: ContactPreferencesService,
   ) {}
 
   onModuleInit(): void {
@@ -98,12 +100,7 @@ export class ConsentByMessage implements OnModuleInit {
     messageId: string | null,
   ): Promise<boolean> {
     if (!messageId) return false;
-    const [latest]: Array<{ source: string; detail: string | null }> = await this.dataSource.query(
-      `SELECT source, detail FROM consent_changes
-       WHERE workspace_id = $1 AND contact_id = $2 AND channel = $3 AND category = 'marketing'
-       ORDER BY id DESC LIMIT 1`,
-      [workspaceId, contactId, channel],
-    );
+    const latest = await this.preferences.latestMarketingChange(workspaceId, contactId, channel);
     return latest?.source === 'message' && latest.detail === messageId;
   }
 }

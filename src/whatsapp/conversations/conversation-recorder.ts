@@ -3,6 +3,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { WhatsAppMessageData } from '../../events/normalisers/message-data';
 import { EventHandlers, StoredEvent } from '../../events/processing/event-handlers';
+import { EventLookup } from '../../events/store/event-lookup';
 import { EventWriter, NewEvent } from '../../events/store/event-writer';
 import { Clock } from '../../platform/clock';
 import { QueueName } from '../../platform/queue/queue.registry';
@@ -33,6 +34,7 @@ export class ConversationRecorder implements OnModuleInit {
     private readonly observers: SentObservers,
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly events: EventLookup,
   ) {}
 
   onModuleInit(): void {
@@ -68,10 +70,10 @@ export class ConversationRecorder implements OnModuleInit {
     // Enrich the event for deliveries and workflows (they run after this handler).
     event.data.contactId = recorded.contactId;
     event.data.conversationId = recorded.conversationId;
-    await this.dataSource.query(`UPDATE events SET data = data || $2::jsonb WHERE id = $1`, [
-      event.id,
-      JSON.stringify({ contactId: recorded.contactId, conversationId: recorded.conversationId }),
-    ]);
+    await this.events.mergeData(event.id, {
+      contactId: recorded.contactId,
+      conversationId: recorded.conversationId,
+    });
     return recorded;
   }
 

@@ -62,17 +62,27 @@ export class ConversationsService implements OnModuleInit {
   async messages(caller: Principal, id: string, query: PageQuery): Promise<Page<MessageView>> {
     await this.find(caller.workspaceId, id);
     const limit = query.limit ?? 50;
-    const rows: Array<Record<string, unknown>> = await this.dataSource.query(
-      `SELECT m.id, m.direction, m.kind, m.text, m.media, COALESCE(n.status, m.status) AS status,
-              COALESCE(m.provider_message_id, n.provider_message_id) AS "providerMessageId",
-              m.notification_id AS "notificationId", m.created_at AS "createdAt"
-       FROM messages m LEFT JOIN notifications n ON n.id = m.notification_id
-       WHERE m.conversation_id = $1 AND ($2::uuid IS NULL OR m.id < $2) ORDER BY m.id DESC LIMIT $3`,
-      [id, query.cursor ? decodeCursor(query.cursor).id : null, limit + 1],
+    const rows: Array<Record<string, unknown> & { notificationId: string | null }> =
+      await this.dataSource.query(
+        `SELECT id, direction, kind, text, media, status, provider_message_id AS "providerMessageId",
+              notification_id AS "notificationId", created_at AS "createdAt"
+       FROM messages
+       WHERE conversation_id = $1 AND ($2::uuid IS NULL OR id < $2) ORDER BY id DESC LIMIT $3`,
+        [id, query.cursor ? decodeCursor(query.cursor).id : null, limit + 1],
+      );
+    // An outbound message shows its notification's status (notifications owns that table).
+    const sent = await this.notifications.statusesOf(
+      rows.slice(0, limit).flatMap((r) => (r.notificationId ? [r.notificationId] : [])),
     );
-    const page = rows
-      .slice(0, limit)
-      .map((r) => ({ ...r, createdAt: (r.createdAt as Date).toISOString() }) as MessageView);
+    const page = rows.slice(0, limit).map((r) => {
+      const n = r.notificationId ? sent.get(r.notificationId) : undefined;
+      return {
+        ...r,
+        status: n?.status ?? r.status,
+        providerMessageId: r.providerMessageId ?? n?.providerMessageId ?? null,
+        createdAt: (r.createdAt as Date).toISOString(),
+      } as MessageView;
+    });
     return {
       data: page,
       nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null,

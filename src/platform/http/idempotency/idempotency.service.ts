@@ -9,6 +9,10 @@ import { IdempotencyKey } from './idempotency-key.entity';
 
 const TTL_MS = 24 * 3600 * 1000;
 
+/** Stored answers whose body contains any of `$2` (a contact's phone, e-mail...). */
+const CONTAINING = `workspace_id = $1 AND response_body IS NOT NULL
+  AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS n WHERE strpos(response_body::text, n) > 0)`;
+
 export type Claim = { kind: 'claimed' } | { kind: 'replay'; status: number; body: unknown };
 
 /** Stable across key order and whitespace: the same request is the same hash. */
@@ -84,6 +88,30 @@ export class IdempotencyService {
   /** A request that failed (4xx or 5xx): forget the key so the client's next attempt runs. */
   async release(workspaceId: string, key: string): Promise<void> {
     await this.keys.delete({ workspaceId, key, state: 'in_flight' });
+  }
+
+  /** The stored answers that copy any of `needles` (a personal-data export). */
+  async answersContaining(
+    workspaceId: string,
+    needles: string[],
+  ): Promise<Array<{ key: string; status: number; body: unknown; createdAt: Date }>> {
+    return this.keys.query(
+      `SELECT key, response_status AS status, response_body AS body, created_at AS "createdAt"
+       FROM idempotency_keys WHERE ${CONTAINING} ORDER BY created_at`,
+      [workspaceId, needles],
+    );
+  }
+
+  /**
+   * Blanks the stored answers that copy any of `needles` and keeps the rows, so a client retrying
+   * with the same key still gets its replay (status and `{"erased": true}`), never a second create.
+   */
+  async eraseAnswersContaining(workspaceId: string, needles: string[]): Promise<number> {
+    const [, count]: [unknown, number] = await this.keys.query(
+      `UPDATE idempotency_keys SET response_body = '{"erased": true}'::jsonb WHERE ${CONTAINING}`,
+      [workspaceId, needles],
+    );
+    return count;
   }
 
   @OnJob('idempotency.purge')

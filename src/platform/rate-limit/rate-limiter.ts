@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
-import { RedisConnections } from '../../platform/queue/redis.connections';
-import { MetricsService } from '../../platform/metrics/metrics.service';
+import { Clock } from '../clock';
+import { RedisConnections } from '../queue/redis.connections';
+import { MetricsService } from '../metrics/metrics.service';
 
 export interface RateDecision {
   allowed: boolean;
@@ -44,6 +45,7 @@ export class RateLimiter {
   constructor(
     private readonly redis: RedisConnections,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
     metrics: MetricsService,
   ) {
     this.failOpen = metrics.counter({
@@ -79,8 +81,8 @@ export class RateLimiter {
       };
     } catch (err) {
       this.failOpen.inc();
-      if (Date.now() - this.lastWarning > 10_000) {
-        this.lastWarning = Date.now();
+      if (this.clock.nowMs() - this.lastWarning > 10_000) {
+        this.lastWarning = this.clock.nowMs();
         this.logger.warn(`rate limiting failed open: ${(err as Error).message}`);
       }
       return {

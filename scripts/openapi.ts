@@ -5,13 +5,18 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppModule } from '../../app.module';
-import { loadConfig } from '../../config/config';
-import { createFastifyAdapter } from '../http/fastify-adapter';
-import { buildOpenApiDocument, PROJECT_ROOT, serializeOpenApiDocument } from './openapi';
+import { AppModule } from '../src/app.module';
+import { loadConfig } from '../src/config/config';
+import { createFastifyAdapter } from '../src/platform/http/fastify-adapter';
+import {
+  buildOpenApiDocument,
+  PROJECT_ROOT,
+  serializeOpenApiDocument,
+} from '../src/platform/openapi/openapi';
 
 /**
- * `npm run openapi`: writes `openapi.json` and the TypeScript client's types from the code alone,
+ * `npm run openapi`: a script outside src/ (it imports AppModule, which nothing under src/platform
+ * may), writes `openapi.json` and the TypeScript client's types from the code alone,
  * with no PostgreSQL or Redis. The e2e test `test/e2e/openapi.test.ts` fails when either is stale.
  */
 export const OPENAPI_FILE = join(PROJECT_ROOT, 'openapi.json');

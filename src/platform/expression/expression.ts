@@ -1,5 +1,5 @@
 import jsonata from 'jsonata';
-import { LruCache } from '../../platform/cache/lru';
+import { LruCache } from '../cache/lru';
 import { ExpressionIsolate, IsolatedError, IsolatedOutcome } from './expression-isolate';
 
 /**
