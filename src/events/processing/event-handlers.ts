@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { declare, definePluginPoint } from '../../platform/plugins/plugin-point';
+import { PluginRegistry } from '../../platform/plugins/plugin-registry';
 
 /** What a handler receives: the stored event. */
 export interface StoredEvent {
@@ -20,31 +22,37 @@ export function matchesEventType(pattern: string, type: string): boolean {
   return pattern.endsWith('.*') && type.startsWith(pattern.slice(0, -1));
 }
 
+/** `@OnEvent('deliveries.fanout', '*')`: a provider method `(event) => Promise<void>` run on processed events. */
+export const EVENT_SUBSCRIPTION = definePluginPoint<EventHandler, { pattern: string; enrich?: boolean }>({
+  title: 'event subscription',
+});
+
 /**
- * Other modules subscribe here to processed events (deliveries fan out, workflows start, the CRM
- * bridges messages). Handlers must be idempotent: an attempt that fails runs every handler again.
+ * Subscribes the method to the events whose type matches `pattern`. `enrich` handlers run before
+ * the others and may add fields to `event.data` (persisting them themselves), so that deliveries
+ * and workflows see the enriched event.
+ */
+export const OnEvent = (name: string, pattern: string, options: { enrich?: boolean } = {}) =>
+  declare(EVENT_SUBSCRIPTION, name, { pattern, ...options });
+
+/**
+ * Runs the declared subscribers (deliveries fan out, workflows start, the CRM bridges messages).
+ * Handlers must be idempotent: an attempt that fails runs every handler again.
  */
 @Injectable()
-export class EventHandlers {
-  private readonly handlers: Array<{ name: string; pattern: string; handle: EventHandler; enrich: boolean }> =
-    [];
+export class EventHandlers implements OnModuleInit {
+  private handlers: Array<{ name: string; pattern: string; handle: EventHandler; enrich: boolean }> = [];
 
-  /**
-   * `enrich` handlers run before the others and may add fields to `event.data` (persisting them
-   * themselves), so that deliveries and workflows see the enriched event.
-   */
-  subscribe(name: string, pattern: string, handle: EventHandler, options: { enrich?: boolean } = {}): void {
-    if (this.handlers.some((h) => h.name === name))
-      throw new Error(`Event handler "${name}" is subscribed twice`);
-    const entry = { name, pattern, handle, enrich: options.enrich ?? false };
-    const firstPlain = this.handlers.findIndex((h) => !h.enrich);
-    if (entry.enrich && firstPlain >= 0) this.handlers.splice(firstPlain, 0, entry);
-    else this.handlers.push(entry);
-  }
+  constructor(private readonly plugins: PluginRegistry) {}
 
-  unsubscribe(name: string): void {
-    const index = this.handlers.findIndex((h) => h.name === name);
-    if (index >= 0) this.handlers.splice(index, 1);
+  onModuleInit(): void {
+    const all = this.plugins.get(EVENT_SUBSCRIPTION).map((d) => ({
+      name: d.name,
+      pattern: d.options.pattern,
+      handle: d.handler,
+      enrich: d.options.enrich ?? false,
+    }));
+    this.handlers = [...all.filter((h) => h.enrich), ...all.filter((h) => !h.enrich)];
   }
 
   async dispatch(event: StoredEvent): Promise<void> {

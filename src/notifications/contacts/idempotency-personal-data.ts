@@ -1,6 +1,7 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { contactNeedles, PersonalDataRegistry } from './personal-data';
+import type { Contact } from './contact.entity';
+import { contactNeedles, ErasesPersonalData, ExportsPersonalData } from './personal-data';
 
 const MATCH = `workspace_id = $1 AND response_body IS NOT NULL
   AND EXISTS (SELECT 1 FROM unnest($2::text[]) AS n WHERE strpos(response_body::text, n) > 0)`;
@@ -12,27 +13,24 @@ const MATCH = `workspace_id = $1 AND response_body IS NOT NULL
  * create.
  */
 @Injectable()
-export class IdempotencyPersonalData implements OnModuleInit {
-  constructor(
-    private readonly registry: PersonalDataRegistry,
-    private readonly dataSource: DataSource,
-  ) {}
+export class IdempotencyPersonalData {
+  constructor(private readonly dataSource: DataSource) {}
 
-  onModuleInit(): void {
-    this.registry.register('idempotentReplays', {
-      export: (ws, c) =>
-        this.dataSource.query(
-          `SELECT key, response_status AS status, response_body AS body, created_at AS "createdAt"
-           FROM idempotency_keys WHERE ${MATCH} ORDER BY created_at`,
-          [ws, contactNeedles(c)],
-        ),
-      erase: async (ws, c) => {
-        const [, count]: [unknown, number] = await this.dataSource.query(
-          `UPDATE idempotency_keys SET response_body = '{"erased": true}'::jsonb WHERE ${MATCH}`,
-          [ws, contactNeedles(c)],
-        );
-        return count;
-      },
-    });
+  @ExportsPersonalData('idempotentReplays')
+  export(ws: string, c: Contact): Promise<unknown> {
+    return this.dataSource.query(
+      `SELECT key, response_status AS status, response_body AS body, created_at AS "createdAt"
+       FROM idempotency_keys WHERE ${MATCH} ORDER BY created_at`,
+      [ws, contactNeedles(c)],
+    );
+  }
+
+  @ErasesPersonalData('idempotentReplays')
+  async erase(ws: string, c: Contact): Promise<number> {
+    const [, count]: [unknown, number] = await this.dataSource.query(
+      `UPDATE idempotency_keys SET response_body = '{"erased": true}'::jsonb WHERE ${MATCH}`,
+      [ws, contactNeedles(c)],
+    );
+    return count;
   }
 }

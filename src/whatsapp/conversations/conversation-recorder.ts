@@ -1,14 +1,14 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { WhatsAppMessageData } from '../../events/normalisers/message-data';
-import { EventHandlers, StoredEvent } from '../../events/processing/event-handlers';
+import { OnEvent, StoredEvent } from '../../events/processing/event-handlers';
 import { EventWriter, NewEvent } from '../../events/store/event-writer';
 import { Clock } from '../../platform/clock';
 import { QueueName } from '../../platform/queue/queue.registry';
 import { ContactsService } from '../../notifications/contacts/contacts.service';
 import { ProvidersService } from '../../notifications/providers/providers.service';
-import { SentMessage, SentObservers } from '../../notifications/sending/sent-observers';
+import { OnSent, SentMessage } from '../../notifications/sending/sent-observers';
 import { businessNumberOf, businessNumberOfAccount } from './business-number';
 
 export interface RecordedInbound {
@@ -24,29 +24,18 @@ export interface RecordedInbound {
  * received event is enriched with `contactId` and `conversationId` before anyone else sees it.
  */
 @Injectable()
-export class ConversationRecorder implements OnModuleInit {
+export class ConversationRecorder {
   constructor(
-    private readonly handlers: EventHandlers,
     private readonly writer: EventWriter,
     private readonly contacts: ContactsService,
     private readonly providers: ProvidersService,
-    private readonly observers: SentObservers,
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
   ) {}
 
-  onModuleInit(): void {
-    this.handlers.subscribe(
-      'whatsapp.conversations',
-      'whatsapp.message.received',
-      async (e) => {
-        await this.onInbound(e);
-      },
-      {
-        enrich: true,
-      },
-    );
-    this.observers.observe((sent) => this.onSent(sent));
+  @OnEvent('whatsapp.conversations', 'whatsapp.message.received', { enrich: true })
+  async record(event: StoredEvent): Promise<void> {
+    await this.onInbound(event);
   }
 
   async onInbound(event: StoredEvent): Promise<RecordedInbound | undefined> {
@@ -142,6 +131,7 @@ export class ConversationRecorder implements OnModuleInit {
   }
 
   /** An accepted WhatsApp send: on its conversation (created if needed) as an outbound message. */
+  @OnSent()
   async onSent(sent: SentMessage): Promise<void> {
     const n = sent.notification;
     if (sent.channel !== 'whatsapp' || sent.account.kind === 'sandbox') return;
