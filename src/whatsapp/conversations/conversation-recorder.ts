@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { WhatsAppMessageData } from '../../events/normalisers/message-data';
-import { OnEvent, StoredEvent } from '../../events/processing/event-handlers';
+import { EventEnrichment, OnEvent, StoredEvent } from '../../events/processing/event-handlers';
 import { EventWriter, NewEvent } from '../../events/store/event-writer';
 import { Clock } from '../../platform/clock';
 import { QueueName } from '../../platform/queue/queue.registry';
@@ -34,8 +34,10 @@ export class ConversationRecorder {
   ) {}
 
   @OnEvent('whatsapp.conversations', 'whatsapp.message.received', { enrich: true })
-  async record(event: StoredEvent): Promise<void> {
-    await this.onInbound(event);
+  async record(event: StoredEvent): Promise<EventEnrichment | void> {
+    const recorded = await this.onInbound(event);
+    // Stored with the event by EventProcessor; deliveries and workflows (run after this) see it.
+    if (recorded) return { contactId: recorded.contactId, conversationId: recorded.conversationId };
   }
 
   async onInbound(event: StoredEvent): Promise<RecordedInbound | undefined> {
@@ -54,13 +56,6 @@ export class ConversationRecorder {
     const recorded: RecordedInbound = existing.length
       ? { contactId: contact.id, conversationId: existing[0].conversation_id, messageId: null }
       : await this.recordNew(event, data, contact.id, business, at);
-    // Enrich the event for deliveries and workflows (they run after this handler).
-    event.data.contactId = recorded.contactId;
-    event.data.conversationId = recorded.conversationId;
-    await this.dataSource.query(`UPDATE events SET data = data || $2::jsonb WHERE id = $1`, [
-      event.id,
-      JSON.stringify({ contactId: recorded.contactId, conversationId: recorded.conversationId }),
-    ]);
     return recorded;
   }
 
