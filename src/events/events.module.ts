@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventBus } from './bus/event-bus';
 import { DlqEntry } from './dlq/dlq-entry.entity';
 import { DlqController } from './dlq/dlq.controller';
 import { DlqService } from './dlq/dlq.service';
@@ -20,7 +21,8 @@ import { EventsService } from './store/events.service';
 
 /**
  * Inbound webhooks, the durable event store, processing on priority queues and the DLQ. Other
- * modules subscribe to events through EventHandlers and dead-letter through DlqService.
+ * modules publish events through EventBus, subscribe with `@OnEvent` and dead-letter through
+ * DlqService.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Source, SourceRejection, EventRecord, DlqEntry])],
@@ -29,6 +31,7 @@ import { EventsService } from './store/events.service';
     SourcesService,
     IngestService,
     EventWriter,
+    EventBus,
     EventsService,
     EventHandlers,
     EventProcessor,
@@ -36,6 +39,6 @@ import { EventsService } from './store/events.service';
     DlqService,
     EventErasure,
   ],
-  exports: [EventHandlers, DlqService, EventWriter, OutboxRelay, EventsService, SourcesService, EventErasure],
+  exports: [EventBus, DlqService, EventsService, SourcesService, EventErasure],
 })
 export class EventsModule {}

@@ -1,9 +1,8 @@
 import { Injectable, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { EventBus } from '../../src/events/bus/event-bus';
 import { EventEnrichment, OnEvent, StoredEvent } from '../../src/events/processing/event-handlers';
 import { EventProcessor } from '../../src/events/processing/event-processor';
-import { EventWriter } from '../../src/events/store/event-writer';
-import { QueueName } from '../../src/platform/queue/queue.registry';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /** Subscribers of `probe.*` events: what each saw, and one that fails on demand. */
@@ -78,20 +77,7 @@ describe('EventProcessor (service)', () => {
   });
 
   async function write(type: string, data: Record<string, unknown>): Promise<string> {
-    const now = new Date();
-    const [written] = await t.app.get(EventWriter).write([
-      {
-        workspaceId,
-        sourceId: null,
-        type,
-        dedupeKey: null,
-        queue: QueueName.Events,
-        occurredAt: now,
-        receivedAt: now,
-        data,
-      },
-    ]);
-    return written.id;
+    return (await t.app.get(EventBus).emit(workspaceId, type, data)).id;
   }
 
   const row = async (id: string) =>
@@ -166,5 +152,18 @@ describe('EventProcessor (service)', () => {
     await processor.process(id);
     expect(await row(id)).toMatchObject({ status: 'processed', attempts: 1 });
     expect(calls('enrich') + calls('steady')).toBe(0);
+  });
+
+  it('EventBus.emit: a dedupe key emitted twice stores one event, on the internal queue', async () => {
+    const bus = t.app.get(EventBus);
+    const first = await bus.emit(workspaceId, 'probe.once', { n: 5 }, { dedupeKey: 'probe-once-1' });
+    const again = await bus.emit(workspaceId, 'probe.once', { n: 6 }, { dedupeKey: 'probe-once-1' });
+    expect(first.inserted).toBe(true);
+    expect(again).toEqual({ id: first.id, inserted: false });
+    const rows: Array<{ queue: string; data: unknown }> = await db.query(
+      `SELECT queue, data FROM events WHERE workspace_id = $1 AND dedupe_key = 'probe-once-1'`,
+      [workspaceId],
+    );
+    expect(rows).toEqual([{ queue: 'events', data: { n: 5 } }]);
   });
 });

@@ -9,11 +9,10 @@ import { Principal } from '../../platform/http/principal';
 import { declare, definePluginPoint } from '../../platform/plugins/plugin-point';
 import { PluginRegistry } from '../../platform/plugins/plugin-registry';
 import { JobQueue } from '../../platform/queue/job-queue.service';
-import { QueueName } from '../../platform/queue/queue.registry';
+import { EventBus } from '../bus/event-bus';
 import { RetriesDlq } from '../dlq/dlq.service';
 import { eventJob } from '../processing/event-jobs';
 import { EventRecord } from './event.entity';
-import { EventWriter } from './event-writer';
 import {
   AcceptedEventView,
   CreateEventDto,
@@ -54,7 +53,7 @@ export class EventsService implements OnModuleInit {
 
   constructor(
     @InjectRepository(EventRecord) private readonly events: Repository<EventRecord>,
-    private readonly writer: EventWriter,
+    private readonly bus: EventBus,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
     private readonly config: AppConfig,
@@ -66,19 +65,10 @@ export class EventsService implements OnModuleInit {
   }
 
   async create(caller: Principal, dto: CreateEventDto): Promise<AcceptedEventView> {
-    const now = this.clock.now();
-    const [written] = await this.writer.write([
-      {
-        workspaceId: caller.workspaceId,
-        sourceId: null,
-        type: dto.type,
-        dedupeKey: null,
-        queue: QueueName.Events,
-        occurredAt: dto.occurredAt ? new Date(dto.occurredAt) : now,
-        receivedAt: now,
-        data: dto.data,
-      },
-    ]);
+    const written = await this.bus.emit(caller.workspaceId, dto.type, dto.data, {
+      origin: 'api',
+      occurredAt: dto.occurredAt ? new Date(dto.occurredAt) : undefined,
+    });
     return { id: written.id, status: 'received' };
   }
 

@@ -3,9 +3,8 @@ import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { WhatsAppMessageData } from '../../events/normalisers/message-data';
 import { EventEnrichment, OnEvent, StoredEvent } from '../../events/processing/event-handlers';
-import { EventWriter, NewEvent } from '../../events/store/event-writer';
+import { EventBus, PendingEvents } from '../../events/bus/event-bus';
 import { Clock } from '../../platform/clock';
-import { QueueName } from '../../platform/queue/queue.registry';
 import { ContactsService } from '../../notifications/contacts/contacts.service';
 import { ProvidersService } from '../../notifications/providers/providers.service';
 import { OnSent, SentMessage } from '../../notifications/sending/sent-observers';
@@ -26,7 +25,7 @@ export interface RecordedInbound {
 @Injectable()
 export class ConversationRecorder {
   constructor(
-    private readonly writer: EventWriter,
+    private readonly bus: EventBus,
     private readonly contacts: ContactsService,
     private readonly providers: ProvidersService,
     private readonly dataSource: DataSource,
@@ -105,9 +104,9 @@ export class ConversationRecorder {
           ],
         );
         if (inserted.length === 0) throw new AlreadyRecorded();
-        const openedEvents = opened
-          ? await this.writer.insertIn(tx, [this.openedEvent(event, conversationId, contactId, business)])
-          : [];
+        const openedEvents: PendingEvents = opened
+          ? await this.emitOpened(tx, event, conversationId, contactId, business)
+          : { rows: [] };
         return { conversationId, openedEvents };
       })
       .catch((err: unknown) => {
@@ -121,7 +120,7 @@ export class ConversationRecorder {
       );
       return { contactId, conversationId: row.conversation_id, messageId: null };
     }
-    await this.writer.enqueue(outcome.openedEvents);
+    await this.bus.publish(outcome.openedEvents);
     return { contactId, conversationId: outcome.conversationId, messageId };
   }
 
@@ -200,28 +199,24 @@ export class ConversationRecorder {
     return { id: rows[0].id, opened: rows[0].prev !== 'open' };
   }
 
-  private openedEvent(
+  /** `conversation.opened`, in the transaction that opened it (published after the commit). */
+  private emitOpened(
+    tx: EntityManager,
     event: StoredEvent,
     conversationId: string,
     contactId: string,
     business: string,
-  ): NewEvent {
-    return {
-      workspaceId: event.workspaceId,
-      sourceId: null,
-      type: 'conversation.opened',
-      dedupeKey: null,
-      queue: QueueName.Events,
-      occurredAt: event.occurredAt,
-      receivedAt: this.clock.now(),
-      data: {
-        conversationId,
-        contactId,
-        businessNumber: business,
-        provider: event.data.provider,
-        eventId: event.id,
-      },
+  ): Promise<PendingEvents> {
+    const data = {
+      conversationId,
+      contactId,
+      businessNumber: business,
+      provider: event.data.provider,
+      eventId: event.id,
     };
+    return this.bus.emitIn(tx, event.workspaceId, 'conversation.opened', data, {
+      occurredAt: event.occurredAt,
+    });
   }
 }
 
