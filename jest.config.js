@@ -1,4 +1,4 @@
-// Four tiers, all run by `npm test`. Integration and e2e files each get their own database cloned
+// Six tiers, all run by `npm test`. Integration and e2e files each get their own database cloned
 // from a migrated template (test/support/global-setup.ts) and their own BullMQ prefix.
 const transform = {
   '^.+\\.ts$': [
@@ -44,6 +44,8 @@ module.exports = {
     // Services (sending policy, workflow runner...) called directly, on the real PostgreSQL and Redis.
     { ...common, displayName: 'service', testMatch: ['<rootDir>/test/service/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
+    // Services (event processor...) on the real PostgreSQL and Redis, driven directly rather than over HTTP.
+    { ...common, displayName: 'service', testMatch: ['<rootDir>/test/service/**/*.test.ts'] },
     { ...common, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.test.ts'] },
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
   ],

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventBus } from './bus/event-bus';
 import { DlqEntry } from './dlq/dlq-entry.entity';
 import { DlqController } from './dlq/dlq.controller';
 import { DlqService } from './dlq/dlq.service';
@@ -21,7 +22,8 @@ import { EventsService } from './store/events.service';
 
 /**
  * Inbound webhooks, the durable event store, processing on priority queues and the DLQ. Other
- * modules subscribe to events through EventHandlers and dead-letter through DlqService.
+ * modules publish events through EventBus, subscribe with `@OnEvent` and dead-letter through
+ * DlqService.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Source, SourceRejection, EventRecord, DlqEntry])],
@@ -30,6 +32,7 @@ import { EventsService } from './store/events.service';
     SourcesService,
     IngestService,
     EventWriter,
+    EventBus,
     EventsService,
     EventHandlers,
     EventProcessor,
@@ -38,15 +41,6 @@ import { EventsService } from './store/events.service';
     EventErasure,
     EventLookup,
   ],
-  exports: [
-    EventHandlers,
-    DlqService,
-    EventWriter,
-    OutboxRelay,
-    EventsService,
-    SourcesService,
-    EventErasure,
-    EventLookup,
-  ],
+  exports: [EventBus, DlqService, EventsService, SourcesService, EventErasure, EventLookup],
 })
 export class EventsModule {}

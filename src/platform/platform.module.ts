@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/config';
 import { Clock, SystemClock } from './clock';
@@ -15,6 +16,7 @@ import { MetricsController } from './metrics/metrics.controller';
 import { RootController } from './openapi/root.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { OutboundHttp } from './outbound/outbound-http';
+import { PluginRegistry } from './plugins/plugin-registry';
 import { QueueModule, RedisModule } from './queue/queue.module';
 import { JOBS, JobRegistry } from './queue/queue.registry';
 import { WorkerGate } from './queue/worker-gate';
@@ -43,6 +45,7 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [
+        DiscoveryModule,
         RedisModule.forRoot(),
         TypeOrmModule.forRootAsync({
           useFactory: () => ({ ...dataSourceOptions(config.database), retryAttempts: 3, retryDelay: 1000 }),
@@ -73,6 +76,7 @@ export class PlatformModule {
         IdempotencyService,
         IdempotencyInterceptor,
         RateLimiter,
+        PluginRegistry,
       ],
       exports: [
         AppConfig,
@@ -84,6 +88,7 @@ export class PlatformModule {
         IdempotencyService,
         IdempotencyInterceptor,
         RateLimiter,
+        PluginRegistry,
       ],
     };
   }

@@ -1,6 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DeliveriesService } from '../deliveries/sending/deliveries.service';
 import { ContactsService } from '../notifications/contacts/contacts.service';
+import { declare, DeclareOptions, definePluginPoint } from '../platform/plugins/plugin-point';
+import { PluginRegistry } from '../platform/plugins/plugin-registry';
 import { StepError } from './step-error';
 
 /** What an action gets besides its input. */
@@ -16,19 +18,29 @@ export interface ActionContext {
 }
 
 /** Answers the step's output; throws StepError (or any error) to fail the step. */
-export type WorkflowAction = (ctx: ActionContext, input: unknown) => Promise<unknown>;
+export type ActionHandler = (ctx: ActionContext, input: unknown) => Promise<unknown>;
+
+export const WORKFLOW_ACTION = definePluginPoint<ActionHandler>({
+  title: 'workflow action',
+  namePattern: { pattern: /^[a-z][A-Za-z0-9]*\.[a-z][A-Za-z0-9]*$/, rule: 'name it `module.verb`' },
+});
 
 /**
- * The `action` step's registry: other modules add theirs (`calendar.createEvent`...) in their
- * onModuleInit. Names are checked when a workflow is saved.
+ * `@WorkflowAction('calendar.createEvent')` on a method `(ctx, input) => output`. `fallback`
+ * marks a stand-in that a module's real action of the same name replaces.
  */
-@Injectable()
-export class WorkflowActions {
-  private readonly actions = new Map<string, WorkflowAction>();
+export const WorkflowAction = (name: string, options: DeclareOptions = {}) =>
+  declare(WORKFLOW_ACTION, name, options);
 
-  register(name: string, action: WorkflowAction): void {
-    if (this.actions.has(name)) throw new Error(`Workflow action "${name}" is registered twice`);
-    this.actions.set(name, action);
+/** The `action` step's actions, as the modules declared them. Names are checked when a workflow is saved. */
+@Injectable()
+export class WorkflowActions implements OnModuleInit {
+  private actions = new Map<string, ActionHandler>();
+
+  constructor(private readonly plugins: PluginRegistry) {}
+
+  onModuleInit(): void {
+    this.actions = new Map(this.plugins.get(WORKFLOW_ACTION).map((d) => [d.name, d.handler]));
   }
 
   has(name: string): boolean {
@@ -48,38 +60,41 @@ export class WorkflowActions {
 
 /**
  * The built-in actions: `contact.tag` (real), and `crm.upsertLead` / `accounting.setupCustomer`,
- * which deliver their input to the endpoints whose `system` is `crm` / `accounting` until those
- * modules register their own.
+ * which deliver their input to the endpoints whose `system` is `crm` / `accounting`. Those two are
+ * fallbacks: when the CRM or accounting module declares its own action of that name, it replaces
+ * the placeholder (no duplicate, no edit here).
  */
 @Injectable()
-export class BuiltinActions implements OnModuleInit {
+export class BuiltinActions {
   constructor(
-    private readonly actions: WorkflowActions,
     private readonly contacts: ContactsService,
     private readonly deliveries: DeliveriesService,
   ) {}
 
-  onModuleInit(): void {
-    this.actions.register('contact.tag', (ctx, input) => this.tag(ctx, input));
-    for (const [name, system] of [
-      ['crm.upsertLead', 'crm'],
-      ['accounting.setupCustomer', 'accounting'],
-    ] as const) {
-      this.actions.register(name, async (ctx, input) => {
-        const ids = await this.deliveries.deliverPayload(
-          ctx.workspaceId,
-          { system },
-          { type: name, data: input },
-          ctx.idempotencyKey,
-        );
-        if (ids.length === 0) throw new StepError(`No enabled endpoint has system "${system}"`);
-        return { deliveryIds: ids };
-      });
-    }
+  @WorkflowAction('crm.upsertLead', { fallback: true })
+  upsertLead(ctx: ActionContext, input: unknown): Promise<unknown> {
+    return this.toSystem('crm.upsertLead', 'crm', ctx, input);
+  }
+
+  @WorkflowAction('accounting.setupCustomer', { fallback: true })
+  setupCustomer(ctx: ActionContext, input: unknown): Promise<unknown> {
+    return this.toSystem('accounting.setupCustomer', 'accounting', ctx, input);
+  }
+
+  private async toSystem(name: string, system: string, ctx: ActionContext, input: unknown): Promise<unknown> {
+    const ids = await this.deliveries.deliverPayload(
+      ctx.workspaceId,
+      { system },
+      { type: name, data: input },
+      ctx.idempotencyKey,
+    );
+    if (ids.length === 0) throw new StepError(`No enabled endpoint has system "${system}"`);
+    return { deliveryIds: ids };
   }
 
   /** `{tags: [...], contactId?}`: the execution's contact, else one made from the event's phone or e-mail. */
-  private async tag(ctx: ActionContext, input: unknown): Promise<unknown> {
+  @WorkflowAction('contact.tag')
+  async tag(ctx: ActionContext, input: unknown): Promise<unknown> {
     const { tags, contactId } = (input ?? {}) as { tags?: unknown; contactId?: unknown };
     const list = (Array.isArray(tags) ? tags : [tags]).filter(
       (t): t is string => typeof t === 'string' && t !== '',

@@ -1,11 +1,11 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { compileExpression, evaluate } from '../platform/expression/expression';
-import { EventHandlers, StoredEvent } from '../events/processing/event-handlers';
-import { OutboxRelay } from '../events/processing/outbox-relay';
-import { EventsService } from '../events/store/events.service';
+import { OnEvent, StoredEvent } from '../events/processing/event-handlers';
+import { OutboxSweep, StuckWork } from '../events/processing/outbox-relay';
+import { EventDetail } from '../events/store/events.service';
 import { Clock } from '../platform/clock';
 import { notFound, ProblemException } from '../platform/http/problem';
 import { Page, PageQuery, paginate } from '../platform/http/pagination';
@@ -29,7 +29,7 @@ const RELAY_BATCH = 2000;
  * `cancelOn`), retrying, reading them, and relaying their jobs when Redis lost them.
  */
 @Injectable()
-export class WorkflowExecutions implements OnModuleInit {
+export class WorkflowExecutions {
   private readonly logger = new Logger('Workflows');
 
   constructor(
@@ -37,29 +37,20 @@ export class WorkflowExecutions implements OnModuleInit {
     @InjectRepository(WorkflowVersion) private readonly versions: Repository<WorkflowVersion>,
     @InjectRepository(WorkflowExecution) private readonly executions: Repository<WorkflowExecution>,
     @InjectRepository(WorkflowStepRun) private readonly runs: Repository<WorkflowStepRun>,
-    private readonly handlers: EventHandlers,
-    private readonly relay: OutboxRelay,
-    private readonly events: EventsService,
     private readonly scopes: WorkflowScope,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
   ) {}
 
-  onModuleInit(): void {
-    this.handlers.subscribe('workflows.trigger', '*', (event) => this.onEvent(event));
-    this.relay.register(
-      'workflows',
-      (grace) => this.relayOpen(grace),
-      (threshold) => this.countStuck(threshold),
-    );
-    this.events.contributeToDetail('executions', async (workspaceId, eventId) =>
-      (
-        await this.executions.find({ where: { workspaceId, triggerEventId: eventId }, order: { id: 'ASC' } })
-      ).map((e) => ({ id: e.id, workflowId: e.workflowId, version: e.version, status: e.status })),
-    );
+  @EventDetail('executions')
+  async ofEvent(workspaceId: string, eventId: string): Promise<unknown[]> {
+    return (
+      await this.executions.find({ where: { workspaceId, triggerEventId: eventId }, order: { id: 'ASC' } })
+    ).map((e) => ({ id: e.id, workflowId: e.workflowId, version: e.version, status: e.status }));
   }
 
   /** Cancels what the event cancels, then starts what it triggers. Idempotent: a retried event starts nothing twice. */
+  @OnEvent('workflows.trigger', '*')
   async onEvent(event: StoredEvent): Promise<void> {
     await this.cancelMatching(event);
     const workflows = await this.workflows
@@ -261,7 +252,8 @@ export class WorkflowExecutions implements OnModuleInit {
    * Redis may have lost the jobs: waiting executions get their timer again (fired at once when
    * overdue), runnable ones their job; a lease that expired means its worker died, so a new job.
    */
-  private async relayOpen(graceSeconds: number): Promise<number> {
+  @OutboxSweep('workflows')
+  async relayOpen(graceSeconds: number): Promise<number> {
     const waiting: Array<{ id: string; seq: number; wake_at: Date }> = await this.executions.query(
       `SELECT id, seq, wake_at FROM workflow_executions WHERE status = 'waiting' ORDER BY wake_at LIMIT ${RELAY_BATCH}`,
     );
@@ -284,7 +276,8 @@ export class WorkflowExecutions implements OnModuleInit {
   }
 
   /** Running with no progress, or waiting past their wake time, for longer than the threshold. */
-  private async countStuck(thresholdSeconds: number): Promise<number> {
+  @StuckWork('workflows')
+  async countStuck(thresholdSeconds: number): Promise<number> {
     const [row]: Array<{ n: string }> = await this.executions.query(
       `SELECT count(*) AS n FROM workflow_executions
        WHERE (status = 'running' AND updated_at < now() - make_interval(secs => $1)

@@ -3,14 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import { compileExpression, evaluate, ExpressionError, toJson } from '../platform/expression/expression';
 import { DeliveriesService } from '../deliveries/sending/deliveries.service';
-import { EventLookup } from '../events/store/event-lookup';
-import { EventWriter } from '../events/store/event-writer';
+import { EventBus } from '../events/bus/event-bus';
 import { Channel } from '../notifications/channels';
 import { NotificationsService } from '../notifications/sending/notifications.service';
 import { Clock } from '../platform/clock';
 import { ProblemException } from '../platform/http/problem';
 import { OutboundError, OutboundHttp } from '../platform/outbound/outbound-http';
-import { QueueName } from '../platform/queue/queue.registry';
 import { StepError } from './step-error';
 import { ActionContext, WorkflowActions } from './workflow-actions';
 import { ActionStep, EmitStep, MAX_EMIT_DEPTH, NotifyStep, WebhookStep } from './workflow-definition';
@@ -53,9 +51,8 @@ export class WorkflowSteps {
     private readonly notifications: NotificationsService,
     private readonly deliveries: DeliveriesService,
     private readonly http: OutboundHttp,
-    private readonly writer: EventWriter,
+    private readonly bus: EventBus,
     private readonly actions: WorkflowActions,
-    private readonly events: EventLookup,
     private readonly clock: Clock,
   ) {}
 
@@ -131,22 +128,9 @@ export class WorkflowSteps {
     const data = step.data === undefined ? {} : await evaluateField(step.data, ctx.scope, 'data');
     if (!data || typeof data !== 'object' || Array.isArray(data))
       throw new StepError('data must evaluate to an object');
-    const dedupeKey = `wf-${ctx.executionId}-${step.id}-d${depth}`;
-    const existing = await this.events.internalIdByDedupeKey(ctx.workspaceId, dedupeKey);
-    if (existing) return { eventId: existing };
-    const now = this.clock.now();
-    const [written] = await this.writer.write([
-      {
-        workspaceId: ctx.workspaceId,
-        sourceId: null,
-        type: step.event,
-        dedupeKey,
-        queue: QueueName.Events,
-        occurredAt: now,
-        receivedAt: now,
-        data: data as Record<string, unknown>,
-      },
-    ]);
+    const written = await this.bus.emit(ctx.workspaceId, step.event, data as Record<string, unknown>, {
+      dedupeKey: `wf-${ctx.executionId}-${step.id}-d${depth}`,
+    });
     return { eventId: written.id };
   }
 

@@ -20,7 +20,7 @@ import { WorkflowsPersonalData } from './workflows-personal-data';
 /**
  * Automation: "when X happens, do Y, wait, do Z". Versioned definitions, durable executions in
  * PostgreSQL with BullMQ timers rebuilt by the relay, and the five built-in templates.
- * `WorkflowActions` is exported so that other modules can register their actions.
+ * Other modules add workflow actions by declaring `@WorkflowAction(name)` on a provider method.
  */
 @Module({
   imports: [

@@ -1,10 +1,10 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Job } from 'bullmq';
 import { IsNull, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { EndpointsService } from '../deliveries/endpoints/endpoints.service';
-import { OutboxRelay } from '../events/processing/outbox-relay';
+import { OutboxSweep } from '../events/processing/outbox-relay';
 import { TemplatesService } from '../notifications/templates/templates.service';
 import { Clock } from '../platform/clock';
 import { FieldError, notFound, ProblemException } from '../platform/http/problem';
@@ -33,7 +33,7 @@ const schedulerId = (workflowId: string) => `wf-cron-${workflowId}`;
 
 /** Definitions (versioned, validated on save), built-in templates, and cron schedulers. */
 @Injectable()
-export class WorkflowsService implements OnModuleInit {
+export class WorkflowsService {
   private readonly logger = new Logger('Workflows');
 
   constructor(
@@ -41,16 +41,11 @@ export class WorkflowsService implements OnModuleInit {
     private readonly executions: WorkflowExecutions,
     private readonly actions: WorkflowActions,
     private readonly endpoints: EndpointsService,
-    private readonly relay: OutboxRelay,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
     private readonly templateStore: TemplatesService,
     private readonly config: AppConfig,
   ) {}
-
-  onModuleInit(): void {
-    this.relay.register('workflow-schedules', () => this.relaySchedulers());
-  }
 
   async create(
     caller: Principal,
@@ -247,7 +242,8 @@ export class WorkflowsService implements OnModuleInit {
   }
 
   /** After a Redis wipe (or a failed save-time upsert): the schedulers of active cron workflows again. */
-  private async relaySchedulers(): Promise<number> {
+  @OutboxSweep('workflow-schedules')
+  async relaySchedulers(): Promise<number> {
     const scheduled = await this.workflows
       .createQueryBuilder('w')
       .where(`w.active AND w.deletedAt IS NULL AND jsonb_exists(w.trigger, 'schedule')`)

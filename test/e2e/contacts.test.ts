@@ -1,25 +1,37 @@
+import { Injectable, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Contact } from '../../src/notifications/contacts/contact.entity';
 import { ContactsService } from '../../src/notifications/contacts/contacts.service';
-import { PersonalDataRegistry } from '../../src/notifications/contacts/personal-data';
+import { ErasesPersonalData, ExportsPersonalData } from '../../src/notifications/contacts/personal-data';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** A module's part, declared as the lead's modules declare theirs. */
+@Injectable()
+class ProbePart {
+  static erasedWith: Contact[] = [];
+
+  @ExportsPersonalData('probe')
+  export(_ws: string, contact: Contact): Promise<unknown> {
+    return Promise.resolve({ phoneSeen: contact.phone });
+  }
+
+  @ErasesPersonalData('probe')
+  erase(_ws: string, contact: Contact): Promise<number> {
+    ProbePart.erasedWith.push({ ...contact });
+    return Promise.resolve(2);
+  }
+}
+
+@Module({ providers: [ProbePart] })
+class ProbePartModule {}
+
 describe('contacts: upsert, search, preferences and the consent log, LGPD export and erasure', () => {
   let t: TestApp;
-  let erasedWith: Contact[] = [];
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
-    // A module's part, as the lead's modules register theirs.
-    t.app.get(PersonalDataRegistry).register('probe', {
-      export: (_ws, contact) => Promise.resolve({ phoneSeen: contact.phone }),
-      erase: (_ws, contact) => {
-        erasedWith.push({ ...contact });
-        return Promise.resolve(2);
-      },
-    });
+    t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' }, imports: [ProbePartModule] });
   });
   afterAll(() => t.close());
 
@@ -355,10 +367,10 @@ describe('contacts: upsert, search, preferences and the consent log, LGPD export
       channels: { whatsapp: { marketing: false } },
       quietHours: { start: '22:00', end: '07:00', timeZone: 'America/Sao_Paulo' },
     });
-    erasedWith = [];
+    ProbePart.erasedWith = [];
     const del = await ws.del(`/v1/contacts/${c.id}`);
     expect(del.status).toBe(204);
-    expect(erasedWith).toEqual([
+    expect(ProbePart.erasedWith).toEqual([
       expect.objectContaining({ id: c.id, phone: '+5531996667777', email: 'maria@example.com' }),
     ]);
 

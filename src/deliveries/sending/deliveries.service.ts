@@ -2,10 +2,10 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
-import { DlqService } from '../../events/dlq/dlq.service';
-import { OutboxRelay } from '../../events/processing/outbox-relay';
+import { RetriesDlq } from '../../events/dlq/dlq.service';
+import { OutboxSweep, StuckWork } from '../../events/processing/outbox-relay';
 import { EventErasure } from '../../events/store/event-erasure';
-import { EventsService } from '../../events/store/events.service';
+import { EventDetail } from '../../events/store/events.service';
 import { Clock } from '../../platform/clock';
 import { ProblemException } from '../../platform/http/problem';
 import { Page, PageQuery, paginate } from '../../platform/http/pagination';
@@ -27,23 +27,11 @@ export class DeliveriesService implements OnModuleInit {
     @InjectRepository(DeliveryAttempt) private readonly attempts: Repository<DeliveryAttempt>,
     private readonly endpoints: EndpointsService,
     private readonly jobs: JobQueue,
-    private readonly dlq: DlqService,
-    private readonly relay: OutboxRelay,
-    private readonly events: EventsService,
     private readonly erasure: EventErasure,
     private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
-    this.dlq.registerRetrier('delivery', async (workspaceId, id) => {
-      if ((await this.resend(workspaceId, [id])) === 0)
-        throw new ProblemException('CONFLICT', 'The delivery is not failed');
-    });
-    this.relay.register(
-      'deliveries',
-      (grace) => this.relayPending(grace),
-      (threshold) => this.countStuck(threshold),
-    );
     // Payload copies follow the events they copied when those are erased or anonymised (LGPD).
     this.erasure.onErased(async (_workspaceId, eventIds) => {
       await this.deliveries.query(
@@ -51,15 +39,25 @@ export class DeliveriesService implements OnModuleInit {
         [eventIds],
       );
     });
-    this.events.contributeToDetail('deliveries', async (workspaceId, eventId) =>
-      (await this.deliveries.find({ where: { workspaceId, eventId }, order: { id: 'ASC' } })).map((d) => ({
+  }
+
+  @RetriesDlq('delivery')
+  async retryFromDlq(workspaceId: string, id: string): Promise<void> {
+    if ((await this.resend(workspaceId, [id])) === 0)
+      throw new ProblemException('CONFLICT', 'The delivery is not failed');
+  }
+
+  @EventDetail('deliveries')
+  async ofEvent(workspaceId: string, eventId: string): Promise<unknown[]> {
+    return (await this.deliveries.find({ where: { workspaceId, eventId }, order: { id: 'ASC' } })).map(
+      (d) => ({
         id: d.id,
         endpointId: d.endpointId,
         status: d.status,
         attempts: d.attempts,
         lastStatusCode: d.lastStatusCode,
         deliveredAt: d.deliveredAt?.toISOString() ?? null,
-      })),
+      }),
     );
   }
 
@@ -233,7 +231,8 @@ export class DeliveriesService implements OnModuleInit {
    * whose last attempt is recorded as a 2xx are settled as succeeded (never sent again), then the
    * others, due and not finished, are offered again.
    */
-  private async relayPending(graceSeconds: number): Promise<number> {
+  @OutboxSweep('deliveries')
+  async relayPending(graceSeconds: number): Promise<number> {
     await this.deliveries.query(
       `UPDATE deliveries d SET status = 'succeeded', last_status_code = a.status_code, last_error = NULL,
          delivered_at = a.created_at
@@ -257,7 +256,8 @@ export class DeliveriesService implements OnModuleInit {
   }
 
   /** Not finished and overdue by more than the threshold (a `failed` one past its retry time too). */
-  private async countStuck(thresholdSeconds: number): Promise<number> {
+  @StuckWork('deliveries')
+  async countStuck(thresholdSeconds: number): Promise<number> {
     const [row]: Array<{ n: string }> = await this.deliveries.query(
       `SELECT count(*) AS n FROM deliveries WHERE status IN ('pending', 'delivering', 'failed')
          AND next_attempt_at < now() - make_interval(secs => $1)`,

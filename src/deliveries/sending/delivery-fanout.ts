@@ -1,7 +1,7 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { EventHandlers, StoredEvent } from '../../events/processing/event-handlers';
+import { OnEvent, StoredEvent } from '../../events/processing/event-handlers';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { EndpointsService } from '../endpoints/endpoints.service';
 import { deliveryJob } from './delivery-jobs';
@@ -11,18 +11,14 @@ import { deliveryJob } from './delivery-jobs';
  * endpoint, so a re-run of the handler adds nothing) before any attempt is made.
  */
 @Injectable()
-export class DeliveryFanout implements OnModuleInit {
+export class DeliveryFanout {
   constructor(
-    private readonly handlers: EventHandlers,
     private readonly endpoints: EndpointsService,
     private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
   ) {}
 
-  onModuleInit(): void {
-    this.handlers.subscribe('deliveries.fanout', '*', (event) => this.fanOut(event));
-  }
-
+  @OnEvent('deliveries.fanout', '*')
   async fanOut(event: StoredEvent): Promise<void> {
     const endpoints = await this.endpoints.matchingEndpoints(event.workspaceId, event.type);
     if (endpoints.length === 0) return;

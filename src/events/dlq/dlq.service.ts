@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
@@ -6,10 +6,17 @@ import { Clock } from '../../platform/clock';
 import { notFound, ProblemException } from '../../platform/http/problem';
 import { Page, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
-import { DlqEntry, DlqKind } from './dlq-entry.entity';
+import { declare, definePluginPoint } from '../../platform/plugins/plugin-point';
+import { PluginRegistry } from '../../platform/plugins/plugin-registry';
+import { DLQ_KINDS, DlqEntry, DlqKind } from './dlq-entry.entity';
 import { DlqEntryView, DlqFilter, DlqQuery } from './dlq.dto';
 
 export type DlqRetrier = (workspaceId: string, refId: string) => Promise<void>;
+
+export const DLQ_RETRIER = definePluginPoint<DlqRetrier>({ title: 'DLQ retrier', required: DLQ_KINDS });
+
+/** `@RetriesDlq('delivery')`: how the kind's module retries one of its dead-lettered entries. */
+export const RetriesDlq = (kind: DlqKind) => declare(DLQ_RETRIER, kind);
 
 const toView = (e: DlqEntry): DlqEntryView => ({
   id: e.id,
@@ -26,19 +33,20 @@ const toView = (e: DlqEntry): DlqEntryView => ({
 
 /**
  * The dead-letter queue every module shares: what exhausted its attempts, by kind. Each kind's
- * module registers how to retry its own entries.
+ * module declares how to retry its own entries (`@RetriesDlq`).
  */
 @Injectable()
-export class DlqService {
-  private readonly retriers = new Map<DlqKind, DlqRetrier>();
+export class DlqService implements OnModuleInit {
+  private retriers = new Map<string, DlqRetrier>();
 
   constructor(
     @InjectRepository(DlqEntry) private readonly entries: Repository<DlqEntry>,
     private readonly clock: Clock,
+    private readonly plugins: PluginRegistry,
   ) {}
 
-  registerRetrier(kind: DlqKind, retrier: DlqRetrier): void {
-    this.retriers.set(kind, retrier);
+  onModuleInit(): void {
+    this.retriers = new Map(this.plugins.get(DLQ_RETRIER).map((d) => [d.name, d.handler]));
   }
 
   async add(

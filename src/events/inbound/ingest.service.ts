@@ -4,9 +4,9 @@ import { Clock } from '../../platform/clock';
 import { ProblemException } from '../../platform/http/problem';
 import { toStorableValue } from '../../platform/http/storable-text';
 import { MetricsService } from '../../platform/metrics/metrics.service';
-import { QueueName } from '../../platform/queue/queue.registry';
 import { normalise } from '../normalisers/normalise';
 import { SourcesService } from '../sources/sources.service';
+import { eventQueueFor } from '../bus/event-bus';
 import { EventWriter } from '../store/event-writer';
 import { InboundRequest } from '../verification/inbound-request';
 import { metaHandshake, REJECTION_STATUS, verifyWebhook } from '../verification/verify';
@@ -73,7 +73,7 @@ export class IngestService {
           workspaceId: source.workspaceId,
           sourceId: source.id,
           ...clean,
-          queue: QueueName.EventsHigh,
+          queue: eventQueueFor('webhook'),
           occurredAt: e.occurredAt,
           receivedAt,
           rawBody: clean === stored ? null : req.rawBody,

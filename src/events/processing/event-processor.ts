@@ -3,12 +3,12 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/config';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { OnJob } from '../../platform/queue/on-job.decorator';
-import { dependencyOutage, untilReachable } from '../../platform/queue/dependency-outage';
+import { untilReachable } from '../../platform/queue/dependency-outage';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { RetrySchedule } from '../../platform/queue/retry-schedule';
 import { DlqService } from '../dlq/dlq.service';
 import { EventAttempt } from '../store/event.entity';
-import { EventHandlers, StoredEvent } from './event-handlers';
+import { DispatchOutcome, EventHandlers, StoredEvent } from './event-handlers';
 import { eventJob } from './event-jobs';
 
 interface ClaimedRow {
@@ -22,11 +22,14 @@ interface ClaimedRow {
   occurred_at: Date;
   received_at: Date;
   queue: string;
+  handled_by: string[];
 }
 
 /**
- * Runs the subscribed handlers on an event: claim (status `processing`, attempt counted), dispatch,
- * then `processed`, or `failed` with a retry on the `retry` queue, or `dead` and the DLQ.
+ * Runs the subscribers on an event: claim (status `processing`, attempt counted), dispatch, then
+ * `processed`, or `failed` with a retry on the `retry` queue, or `dead` and the DLQ. Each outcome
+ * is one UPDATE that also records the subscribers that finished (`handled_by`) and what the
+ * enriching ones added to the data, so a retry runs only the subscribers that failed.
  */
 @Injectable()
 export class EventProcessor {
@@ -81,7 +84,8 @@ export class EventProcessor {
     const [rows]: [ClaimedRow[]] = await this.dataSource.query(
       `UPDATE events SET status = 'processing', attempts = attempts + 1
        WHERE id = $1 AND status IN ('received', 'failed', 'processing')
-       RETURNING id, workspace_id, source_id, type, data, attempts, retry_round_start, occurred_at, received_at, queue`,
+       RETURNING id, workspace_id, source_id, type, data, attempts, retry_round_start, occurred_at, received_at, queue,
+         handled_by`,
       [eventId],
     );
     const row = rows[0];
@@ -97,53 +101,84 @@ export class EventProcessor {
       receivedAt: row.received_at,
     };
     const startedAt = new Date();
-    try {
-      await this.handlers.dispatch(event);
-    } catch (err) {
-      if (dependencyOutage(err)) {
-        // Not the event's failure: give the attempt back and let the job be put back (JobDispatcher).
-        await this.release(row);
-        throw err;
-      }
-      await this.fail(row, startedAt, err as Error);
+    const outcome = await this.handlers.dispatch(event, row.handled_by);
+    if (outcome.outage) {
+      // Not the event's failure: give the attempt back and let the job be put back (JobDispatcher).
+      await this.release(row, outcome);
+      throw outcome.outage;
+    }
+    if (outcome.failures.length) {
+      await this.fail(row, startedAt, outcome);
       return;
     }
+    const done = this.recording(outcome, 3, true);
     await this.dataSource.query(
       `UPDATE events SET status = 'processed', processed_at = now(), last_error = NULL,
-         attempt_log = attempt_log || $2::jsonb
+         attempt_log = attempt_log || $2::jsonb${done.sql}
        WHERE id = $1 AND status = 'processing'`,
-      [eventId, JSON.stringify([this.attempt(row.attempts, startedAt, 'processed')])],
+      [eventId, JSON.stringify([this.attempt(row.attempts, startedAt, 'processed')]), ...done.params],
     );
     this.outcomes.inc({ outcome: 'processed' });
     this.latency.observe((Date.now() - new Date(row.received_at).getTime()) / 1000);
   }
 
   /**
-   * Undoes the claim after a dependency outage, if PostgreSQL answers (when it does not, the next
-   * run counts one attempt more: handlers are idempotent, and the log shows no failure).
+   * The SET clauses (and their parameters, numbered from `first`) that record what a run finished:
+   * the subscribers done, unless the event is finished anyway (`final`), and the enrichment, if
+   * any. An event nobody enriched that every subscriber finished writes nothing more than before.
    */
-  private async release(row: ClaimedRow): Promise<void> {
+  private recording(
+    outcome: DispatchOutcome,
+    first: number,
+    final = false,
+  ): { sql: string; params: unknown[] } {
+    const sets: string[] = [];
+    const params: unknown[] = [];
+    if (!final && outcome.done.length) {
+      params.push(outcome.done);
+      sets.push(`handled_by = handled_by || $${first + params.length - 1}::text[]`);
+    }
+    if (Object.keys(outcome.enrichment).length) {
+      params.push(JSON.stringify(outcome.enrichment));
+      sets.push(`data = data || $${first + params.length - 1}::jsonb`);
+    }
+    return { sql: sets.map((set) => `, ${set}`).join(''), params };
+  }
+
+  /**
+   * Undoes the claim after a dependency outage, if PostgreSQL answers (when it does not, the next
+   * run counts one attempt more and runs again the subscribers that finished: they are
+   * idempotent, and the log shows no failure).
+   */
+  private async release(row: ClaimedRow, outcome: DispatchOutcome): Promise<void> {
+    const done = this.recording(outcome, 3);
     await this.dataSource
       .query(
         `UPDATE events SET attempts = attempts - 1,
-           status = CASE WHEN attempts - 1 > retry_round_start THEN 'failed' ELSE 'received' END
+           status = CASE WHEN attempts - 1 > retry_round_start THEN 'failed' ELSE 'received' END${done.sql}
          WHERE id = $1 AND status = 'processing' AND attempts = $2`,
-        [row.id, row.attempts],
+        [row.id, row.attempts, ...done.params],
       )
       .catch(() => undefined);
   }
 
-  private async fail(row: ClaimedRow, startedAt: Date, err: Error): Promise<void> {
-    const message = err.message.slice(0, 1000);
+  private async fail(row: ClaimedRow, startedAt: Date, outcome: DispatchOutcome): Promise<void> {
+    const message = outcome.failures
+      .map((f) => `${f.name}: ${f.error.message}`)
+      .join('; ')
+      .slice(0, 1000);
     const delay = this.schedule.delayBefore(row.attempts - row.retry_round_start + 1, 0.2);
     const dead = delay === undefined;
+    const done = this.recording(outcome, 5);
     await this.dataSource.query(
-      `UPDATE events SET status = $2, last_error = $3, attempt_log = attempt_log || $4::jsonb WHERE id = $1`,
+      `UPDATE events SET status = $2, last_error = $3, attempt_log = attempt_log || $4::jsonb${done.sql}
+       WHERE id = $1`,
       [
         row.id,
         dead ? 'dead' : 'failed',
         message,
         JSON.stringify([this.attempt(row.attempts, startedAt, 'failed', message)]),
+        ...done.params,
       ],
     );
     this.outcomes.inc({ outcome: dead ? 'dead' : 'failed' });

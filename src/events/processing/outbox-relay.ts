@@ -9,6 +9,8 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/config';
 import { HealthService } from '../../platform/health/health.service';
 import { MetricsService } from '../../platform/metrics/metrics.service';
+import { declare, definePluginPoint } from '../../platform/plugins/plugin-point';
+import { PluginRegistry } from '../../platform/plugins/plugin-registry';
 import { JobDispatcher } from '../../platform/queue/job-dispatcher';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { RedisConnections } from '../../platform/queue/redis.connections';
@@ -23,10 +25,21 @@ export type RelaySweep = (graceSeconds: number) => Promise<number>;
 /** How many of a module's rows sit in a non-final state for longer than `thresholdSeconds`. */
 export type StuckCount = (thresholdSeconds: number) => Promise<number>;
 
+export const RELAY_SWEEP = definePluginPoint<RelaySweep>({ title: 'outbox sweep' });
+export const STUCK_WORK = definePluginPoint<StuckCount>({
+  title: 'stuck-work count',
+  pairedWith: () => [RELAY_SWEEP as never],
+});
+
+/** `@OutboxSweep('deliveries')`: a method `(graceSeconds) => jobs re-added`, run on every relay tick. */
+export const OutboxSweep = (name: string) => declare(RELAY_SWEEP, name);
+/** `@StuckWork('deliveries')`: a method `(thresholdSeconds) => rows stuck`, for health and metrics. */
+export const StuckWork = (name: string) => declare(STUCK_WORK, name);
+
 /**
  * PostgreSQL is the source of truth. Every few seconds (and as soon as Redis comes back) each
  * worker offers again the work that is stored but not finished: events, deliveries,
- * notifications, workflow timers and steps (each module registers its sweep), and the job
+ * notifications, workflow timers and steps (each module declares its `@OutboxSweep`), and the job
  * schedulers. Job ids are derived from the row and its attempt, and `JobQueue.reoffer` adds a job
  * only when BullMQ holds none under that id or holds a failed or completed one, so a wiped Redis
  * gets everything back and a job that failed because it could not record its outcome runs again.
@@ -36,11 +49,8 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, Before
   private readonly logger = new Logger('OutboxRelay');
   private timer?: NodeJS.Timeout;
   private running?: Promise<number>;
-  private readonly sweeps = new Map<string, RelaySweep>([
-    ['events', (grace) => this.relayEvents(grace)],
-    ['schedulers', () => this.dispatcher.restoreSchedulers()],
-  ]);
-  private readonly stuck = new Map<string, StuckCount>([['events', (s) => this.stuckEvents(s)]]);
+  private sweeps = new Map<string, RelaySweep>();
+  private stuck = new Map<string, StuckCount>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -50,9 +60,12 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, Before
     private readonly config: AppConfig,
     private readonly health: HealthService,
     private readonly metrics: MetricsService,
+    private readonly plugins: PluginRegistry,
   ) {}
 
   onModuleInit(): void {
+    this.sweeps = new Map(this.plugins.get(RELAY_SWEEP).map((d) => [d.name, d.handler]));
+    this.stuck = new Map(this.plugins.get(STUCK_WORK).map((d) => [d.name, d.handler]));
     // Every role reports stuck work (an API instance is what operators look at).
     this.health.contribute('stuckWork', () =>
       this.stuckCounts().catch(() => ({ status: 'unavailable' as const })),
@@ -82,10 +95,9 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, Before
     clearInterval(this.timer);
   }
 
-  /** Other modules (deliveries...) relay their own stored work on the same tick, and report what is stuck. */
-  register(name: string, sweep: RelaySweep, stuck?: StuckCount): void {
-    this.sweeps.set(name, sweep);
-    if (stuck) this.stuck.set(name, stuck);
+  @OutboxSweep('schedulers')
+  restoreSchedulers(): Promise<number> {
+    return this.dispatcher.restoreSchedulers();
   }
 
   /** Runs every registered sweep; returns how many jobs were (re)added. */
@@ -119,7 +131,8 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, Before
     return Object.fromEntries(entries);
   }
 
-  private async stuckEvents(thresholdSeconds: number): Promise<number> {
+  @StuckWork('events')
+  async stuckEvents(thresholdSeconds: number): Promise<number> {
     const [row]: Array<{ n: string }> = await this.dataSource.query(
       `SELECT count(*) AS n FROM events WHERE status IN ('received', 'processing')
          AND received_at < now() - make_interval(secs => $1)`,
@@ -128,7 +141,8 @@ export class OutboxRelay implements OnModuleInit, OnApplicationBootstrap, Before
     return Number(row.n);
   }
 
-  private async relayEvents(graceSeconds: number): Promise<number> {
+  @OutboxSweep('events')
+  async relayEvents(graceSeconds: number): Promise<number> {
     let total = 0;
     let after = '00000000-0000-0000-0000-000000000000';
     for (;;) {

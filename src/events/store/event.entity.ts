@@ -41,6 +41,11 @@ export class EventRecord {
   /** `attempts` when the current round of retries began: a manual retry starts a new round. */
   @Column('int', { default: 0 }) retryRoundStart: number;
   @Column('jsonb', { default: () => `'[]'` }) attemptLog: EventAttempt[];
+  /**
+   * The subscribers that finished on this event (EventProcessor): a retry runs only the others,
+   * so one failing subscriber never runs the rest twice.
+   */
+  @Column('text', { array: true, default: () => `'{}'` }) handledBy: string[];
   @Column('text', { nullable: true }) lastError: string | null;
   @Column('timestamptz', { nullable: true }) processedAt: Date | null;
 }

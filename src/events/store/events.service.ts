@@ -6,12 +6,13 @@ import { Clock } from '../../platform/clock';
 import { notFound, ProblemException } from '../../platform/http/problem';
 import { Page, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
+import { declare, definePluginPoint } from '../../platform/plugins/plugin-point';
+import { PluginRegistry } from '../../platform/plugins/plugin-registry';
 import { JobQueue } from '../../platform/queue/job-queue.service';
-import { QueueName } from '../../platform/queue/queue.registry';
-import { DlqService } from '../dlq/dlq.service';
+import { EventBus } from '../bus/event-bus';
+import { RetriesDlq } from '../dlq/dlq.service';
 import { eventJob } from '../processing/event-jobs';
 import { EventRecord } from './event.entity';
-import { EventWriter } from './event-writer';
 import {
   AcceptedEventView,
   CreateEventDto,
@@ -38,42 +39,36 @@ const toView = (e: EventRecord): EventView => ({
 /** What another module adds to an event's detail (deliveries, executions it started). */
 export type EventDetailContributor = (workspaceId: string, eventId: string) => Promise<unknown[]>;
 
+export const EVENT_DETAIL = definePluginPoint<EventDetailContributor>({
+  title: 'event-detail contributor',
+  reserved: ['id', 'type', 'source', 'status', 'data', 'attempts', 'attemptLog'],
+});
+
+/** `@EventDetail('deliveries')`: listed under that key in GET /v1/events/:id. */
+export const EventDetail = (key: string) => declare(EVENT_DETAIL, key);
+
 @Injectable()
 export class EventsService implements OnModuleInit {
-  private readonly contributors = new Map<string, EventDetailContributor>();
+  private contributors = new Map<string, EventDetailContributor>();
 
   constructor(
     @InjectRepository(EventRecord) private readonly events: Repository<EventRecord>,
-    private readonly writer: EventWriter,
+    private readonly bus: EventBus,
     private readonly jobs: JobQueue,
-    private readonly dlq: DlqService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly plugins: PluginRegistry,
   ) {}
 
   onModuleInit(): void {
-    this.dlq.registerRetrier('event', (workspaceId, id) => this.retryEvent(workspaceId, id));
-  }
-
-  /** e.g. `deliveries`: listed under that key in GET /v1/events/:id. */
-  contributeToDetail(key: string, contributor: EventDetailContributor): void {
-    this.contributors.set(key, contributor);
+    this.contributors = new Map(this.plugins.get(EVENT_DETAIL).map((d) => [d.name, d.handler]));
   }
 
   async create(caller: Principal, dto: CreateEventDto): Promise<AcceptedEventView> {
-    const now = this.clock.now();
-    const [written] = await this.writer.write([
-      {
-        workspaceId: caller.workspaceId,
-        sourceId: null,
-        type: dto.type,
-        dedupeKey: null,
-        queue: QueueName.Events,
-        occurredAt: dto.occurredAt ? new Date(dto.occurredAt) : now,
-        receivedAt: now,
-        data: dto.data,
-      },
-    ]);
+    const written = await this.bus.emit(caller.workspaceId, dto.type, dto.data, {
+      origin: 'api',
+      occurredAt: dto.occurredAt ? new Date(dto.occurredAt) : undefined,
+    });
     return { id: written.id, status: 'received' };
   }
 
@@ -129,6 +124,7 @@ export class EventsService implements OnModuleInit {
    * or `processing` for longer than STUCK_WORK_AFTER_SECONDS. The round gives its job a new id,
    * so whatever BullMQ still holds for the old one does not swallow it.
    */
+  @RetriesDlq('event')
   async retryEvent(workspaceId: string, id: string): Promise<void> {
     const [rows]: [Array<{ queue: string; attempts: number }>] = await this.events.query(
       `UPDATE events SET status = 'received', retry_round_start = attempts, last_error = NULL

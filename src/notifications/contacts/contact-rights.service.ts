@@ -8,7 +8,7 @@ import { ContactPreferencesService } from './contact-preferences.service';
 import { toContactView } from './contact-views';
 import { Contact } from './contact.entity';
 import { ContactExportView } from './contacts.dto';
-import { PersonalDataRegistry } from './personal-data';
+import { ErasesPersonalData, ExportsPersonalData, PersonalDataRegistry } from './personal-data';
 
 /**
  * LGPD art. 18 for a contact: access (everything held about the person, from every module that
@@ -24,13 +24,20 @@ export class ContactRightsService {
     private readonly consent: ContactPreferencesService,
     private readonly registry: PersonalDataRegistry,
     private readonly clock: Clock,
-  ) {
-    // The consent log holds what changed, when and by whom (a key id, a provider message id): no
-    // personal data of the contact, and the proof of consent outlives the person's details.
-    registry.register('consent', {
-      export: (workspaceId, contact) => this.consent.all(workspaceId, contact.id),
-      erase: () => Promise.resolve(0),
-    });
+  ) {}
+
+  @ExportsPersonalData('consent')
+  exportConsent(workspaceId: string, contact: Contact): Promise<unknown> {
+    return this.consent.all(workspaceId, contact.id);
+  }
+
+  /**
+   * The consent log holds what changed, when and by whom (a key id, a provider message id): no
+   * personal data of the contact, and the proof of consent outlives the person's details.
+   */
+  @ErasesPersonalData('consent')
+  eraseConsent(): Promise<number> {
+    return Promise.resolve(0);
   }
 
   async export(caller: Principal, id: string): Promise<ContactExportView> {

@@ -1,6 +1,7 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { IdempotencyService } from '../../platform/http/idempotency/idempotency.service';
-import { contactNeedles, PersonalDataRegistry } from './personal-data';
+import type { Contact } from './contact.entity';
+import { contactNeedles, ErasesPersonalData, ExportsPersonalData } from './personal-data';
 
 /**
  * Answers kept for Idempotency-Key replays (24 h) copy what they answered: a created contact's
@@ -9,16 +10,16 @@ import { contactNeedles, PersonalDataRegistry } from './personal-data';
  * create.
  */
 @Injectable()
-export class IdempotencyPersonalData implements OnModuleInit {
-  constructor(
-    private readonly registry: PersonalDataRegistry,
-    private readonly idempotency: IdempotencyService,
-  ) {}
+export class IdempotencyPersonalData {
+  constructor(private readonly idempotency: IdempotencyService) {}
 
-  onModuleInit(): void {
-    this.registry.register('idempotentReplays', {
-      export: (ws, c) => this.idempotency.answersContaining(ws, contactNeedles(c)),
-      erase: (ws, c) => this.idempotency.eraseAnswersContaining(ws, contactNeedles(c)),
-    });
+  @ExportsPersonalData('idempotentReplays')
+  export(ws: string, c: Contact): Promise<unknown> {
+    return this.idempotency.answersContaining(ws, contactNeedles(c));
+  }
+
+  @ErasesPersonalData('idempotentReplays')
+  erase(ws: string, c: Contact): Promise<number> {
+    return this.idempotency.eraseAnswersContaining(ws, contactNeedles(c));
   }
 }

@@ -1,5 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { declare, definePluginPoint, PluginPoint } from '../../platform/plugins/plugin-point';
+import { PluginRegistry } from '../../platform/plugins/plugin-registry';
 import type { Contact } from './contact.entity';
+
+/** The person whose data a part exports or erases: a contact, as modules outside notifications see it. */
+export type DataSubject = Contact;
 
 /** One module's share of what Ponte holds about a contact (LGPD art. 18: access and erasure). */
 export interface PersonalDataPart {
@@ -24,29 +29,47 @@ export function contactNeedles(c: Pick<Contact, 'id' | 'phone' | 'waId' | 'email
   return [c.id, c.email ?? '', digits, without9th, c.waId ?? ''].filter((n) => n.length >= 5);
 }
 
-/** The names the contacts module answers itself in an export. */
-const RESERVED = new Set(['contact']);
+const naming = {
+  // `contact` is what the contacts module answers itself in an export.
+  reserved: ['contact'],
+  namePattern: { pattern: /^[a-z][A-Za-z0-9]*$/, rule: 'use a camelCase name' },
+};
+export const PERSONAL_DATA_EXPORT: PluginPoint<PersonalDataPart['export']> = definePluginPoint({
+  title: 'personal-data export',
+  ...naming,
+  pairedWith: () => [PERSONAL_DATA_ERASE as never],
+});
+export const PERSONAL_DATA_ERASE: PluginPoint<PersonalDataPart['erase']> = definePluginPoint({
+  title: 'personal-data erase',
+  ...naming,
+  pairedWith: () => [PERSONAL_DATA_EXPORT as never],
+});
+
+/** `@ExportsPersonalData('conversations')`: the part's export, listed under that name. */
+export const ExportsPersonalData = (name: string) => declare(PERSONAL_DATA_EXPORT, name);
+/** `@ErasesPersonalData('conversations')`: the same part's erasure (start-up fails without one). */
+export const ErasesPersonalData = (name: string) => declare(PERSONAL_DATA_ERASE, name);
 
 /**
- * Where modules register how to export and erase their part of a contact's data. Register once,
- * at construction or `onModuleInit`: `registry.register('conversations', {export, erase})`.
- * Parts run in registration order; the contact row itself is blanked after all of them.
+ * The parts modules declare to export and erase their share of a contact's data. Parts run in
+ * discovery (module) order; the contact row itself is blanked after all of them.
  */
 @Injectable()
-export class PersonalDataRegistry {
-  private readonly parts = new Map<string, PersonalDataPart>();
+export class PersonalDataRegistry implements OnModuleInit {
+  private parts: Array<[string, PersonalDataPart]> = [];
 
-  register(name: string, part: PersonalDataPart): void {
-    if (!/^[a-z][A-Za-z0-9]*$/.test(name))
-      throw new Error(`personal data part "${name}": use a camelCase name`);
-    if (RESERVED.has(name) || this.parts.has(name)) {
-      throw new Error(`personal data part "${name}" is already registered`);
-    }
-    this.parts.set(name, part);
+  constructor(private readonly plugins: PluginRegistry) {}
+
+  onModuleInit(): void {
+    const erasers = new Map(this.plugins.get(PERSONAL_DATA_ERASE).map((d) => [d.name, d.handler]));
+    // The registry checked the pairing: every export has its erase.
+    this.parts = this.plugins
+      .get(PERSONAL_DATA_EXPORT)
+      .map((d) => [d.name, { export: d.handler, erase: erasers.get(d.name)! }]);
   }
 
-  /** The registered parts, in registration order. */
+  /** The declared parts, in discovery order. */
   entries(): Array<[string, PersonalDataPart]> {
-    return [...this.parts.entries()];
+    return this.parts;
   }
 }

@@ -17,7 +17,8 @@ const invalid = (errors: FieldError[]) =>
  */
 /**
  * Whether free text may go out on WhatsApp now to this phone: false when the route is an official
- * API (Meta, Twilio) and the contact's 24-hour window is closed. Registered by the WhatsApp module.
+ * API (Meta, Twilio) and the contact's 24-hour window is closed. Declared by the WhatsApp module
+ * (`@GuardsWindow()`).
  */
 export type WindowGuard = (
   workspaceId: string,

@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../config/config';
-import { DlqService } from '../../events/dlq/dlq.service';
+import { DlqService, RetriesDlq } from '../../events/dlq/dlq.service';
 import { Clock } from '../../platform/clock';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { ProblemException } from '../../platform/http/problem';
@@ -42,7 +42,7 @@ export interface FailedCall {
  * channel, a closed WhatsApp window to the next channel; nothing left → `failed` and the DLQ.
  */
 @Injectable()
-export class NotificationSender implements OnModuleInit {
+export class NotificationSender {
   private readonly logger = new Logger('NotificationSender');
   private readonly schedule: RetrySchedule;
   private readonly calls;
@@ -68,10 +68,6 @@ export class NotificationSender implements OnModuleInit {
       help: 'Provider calls for notifications by provider kind and outcome',
       labelNames: ['provider', 'outcome'],
     });
-  }
-
-  onModuleInit(): void {
-    this.dlq.registerRetrier('notification', (workspaceId, id) => this.retryFromDlq(workspaceId, id));
   }
 
   @OnJob('notifications.send')
@@ -258,7 +254,8 @@ export class NotificationSender implements OnModuleInit {
     });
   }
 
-  private async retryFromDlq(workspaceId: string, id: string): Promise<void> {
+  @RetriesDlq('notification')
+  async retryFromDlq(workspaceId: string, id: string): Promise<void> {
     const n = await this.ledger.reopen(workspaceId, id);
     if (n) await this.enqueue(n, 0);
   }

@@ -1,7 +1,7 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Contact } from '../contacts/contact.entity';
-import { PersonalDataRegistry } from '../contacts/personal-data';
+import { ErasesPersonalData, ExportsPersonalData } from '../contacts/personal-data';
 
 const MATCH = `workspace_id = $1 AND (to_contact_id = $2 OR to_phone = $3 OR to_email = $4)`;
 
@@ -11,20 +11,11 @@ const MATCH = `workspace_id = $1 AND (to_contact_id = $2 OR to_phone = $3 OR to_
  * statuses so that counts and delivery rates stay right.
  */
 @Injectable()
-export class NotificationsPersonalData implements OnModuleInit {
-  constructor(
-    private readonly registry: PersonalDataRegistry,
-    private readonly dataSource: DataSource,
-  ) {}
+export class NotificationsPersonalData {
+  constructor(private readonly dataSource: DataSource) {}
 
-  onModuleInit(): void {
-    this.registry.register('notifications', {
-      export: (ws, contact) => this.export(ws, contact),
-      erase: (ws, contact) => this.erase(ws, contact),
-    });
-  }
-
-  private async export(workspaceId: string, c: Contact): Promise<unknown> {
+  @ExportsPersonalData('notifications')
+  async export(workspaceId: string, c: Contact): Promise<unknown> {
     const notifications: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT id, status, channels, template_key AS template, content, data, category, to_phone AS phone, to_email AS email,
               timeline, created_at AS "createdAt"
@@ -42,7 +33,8 @@ export class NotificationsPersonalData implements OnModuleInit {
     return notifications.map((n) => ({ ...n, attempts: attempts.filter((a) => a.notificationId === n.id) }));
   }
 
-  private async erase(workspaceId: string, c: Contact): Promise<number> {
+  @ErasesPersonalData('notifications')
+  async erase(workspaceId: string, c: Contact): Promise<number> {
     const [ids]: [Array<{ id: string }>] = await this.dataSource.query(
       `UPDATE notifications SET to_contact_id = $2, to_phone = NULL, to_email = NULL, data = '{}', content = NULL
        WHERE ${MATCH} RETURNING id`,

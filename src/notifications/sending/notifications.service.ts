@@ -4,7 +4,9 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource, In, Repository } from 'typeorm';
 import { AppConfig } from '../../config/config';
-import { OutboxRelay } from '../../events/processing/outbox-relay';
+import { OutboxSweep, StuckWork } from '../../events/processing/outbox-relay';
+import { declare, definePluginPoint } from '../../platform/plugins/plugin-point';
+import { PluginRegistry } from '../../platform/plugins/plugin-registry';
 import { Clock } from '../../platform/clock';
 import { GroupCommit } from '../../platform/database/group-commit';
 import { notFound, ProblemException } from '../../platform/http/problem';
@@ -43,6 +45,12 @@ const INSERT = `
          status, skipped, timeline, next_at, created, conv, via)
   ON CONFLICT (id) DO NOTHING`;
 
+/** The one method (WhatsApp's) that tells which phones are inside their 24-hour window; none: no check. */
+export const WINDOW_GUARD = definePluginPoint<WindowGuard>({ title: 'window guard', single: true });
+
+/** `@GuardsWindow()` on a method `(workspaceId, phone, viaProviderId) => open?`. */
+export const GuardsWindow = () => declare(WINDOW_GUARD);
+
 /** The sending API: accept (persist, then enqueue), list, read, cancel. */
 @Injectable()
 export class NotificationsService implements OnModuleInit {
@@ -58,22 +66,13 @@ export class NotificationsService implements OnModuleInit {
     private readonly workspaces: WorkspacesService,
     private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
-    private readonly relay: OutboxRelay,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly plugins: PluginRegistry,
   ) {}
 
   onModuleInit(): void {
-    this.relay.register(
-      'notifications',
-      (grace) => this.relayPending(grace),
-      (threshold) => this.countStuck(threshold),
-    );
-  }
-
-  /** The WhatsApp module tells which phones are inside their 24-hour window. */
-  setWindowGuard(guard: WindowGuard): void {
-    this.windowGuard = guard;
+    this.windowGuard = this.plugins.get(WINDOW_GUARD)[0]?.handler;
   }
 
   send(caller: Principal, dto: SendNotificationDto): Promise<NotificationAcceptedView> {
@@ -266,7 +265,8 @@ export class NotificationsService implements OnModuleInit {
   }
 
   /** Offers again what is due soon but may have lost its job (Redis wiped), and stuck sends. */
-  private async relayPending(graceSeconds: number): Promise<number> {
+  @OutboxSweep('notifications')
+  async relayPending(graceSeconds: number): Promise<number> {
     const rows: Array<{
       id: string;
       status: string;
@@ -296,7 +296,8 @@ export class NotificationsService implements OnModuleInit {
   }
 
   /** Due more than the threshold ago and not sent, or `sending` with no news for that long. */
-  private async countStuck(thresholdSeconds: number): Promise<number> {
+  @StuckWork('notifications')
+  async countStuck(thresholdSeconds: number): Promise<number> {
     const [row]: Array<{ n: string }> = await this.dataSource.query(
       `SELECT count(*) AS n FROM notifications
        WHERE (status IN ('scheduled', 'queued') AND next_attempt_at < now() - make_interval(secs => $1))

@@ -1,4 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { declare, definePluginPoint } from '../../platform/plugins/plugin-point';
+import { PluginRegistry } from '../../platform/plugins/plugin-registry';
 import type { Channel } from '../channels';
 import type { ProviderAccount } from '../providers/provider-adapter';
 import type { Notification } from './notification.entity';
@@ -15,17 +17,24 @@ export interface SentMessage {
 
 export type SentObserver = (sent: SentMessage) => Promise<void>;
 
+export const SENT_OBSERVER = definePluginPoint<SentObserver>({ title: 'sent observer' });
+
+/** `@OnSent()` on a method `(sent) => Promise<void>`: called for every message a provider accepted. */
+export const OnSent = () => declare(SENT_OBSERVER);
+
 /**
  * Modules that keep their own record of outbound messages (WhatsApp conversations) observe the
- * accepted sends here. An observer's failure is logged, never the send's failure.
+ * accepted sends with `@OnSent()`. An observer's failure is logged, never the send's failure.
  */
 @Injectable()
-export class SentObservers {
+export class SentObservers implements OnModuleInit {
   private readonly logger = new Logger('SentObservers');
-  private readonly observers: SentObserver[] = [];
+  private observers: SentObserver[] = [];
 
-  observe(observer: SentObserver): void {
-    this.observers.push(observer);
+  constructor(private readonly plugins: PluginRegistry) {}
+
+  onModuleInit(): void {
+    this.observers = this.plugins.get(SENT_OBSERVER).map((d) => d.handler);
   }
 
   async notify(sent: SentMessage): Promise<void> {

@@ -1,6 +1,6 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { MessageStatusData } from '../../events/normalisers/message-data';
-import { EventHandlers, StoredEvent } from '../../events/processing/event-handlers';
+import { OnEvent, StoredEvent } from '../../events/processing/event-handlers';
 import { Clock } from '../../platform/clock';
 import { SendFailure } from '../providers/provider-adapter';
 import { ProviderAdapters } from '../providers/provider-adapters';
@@ -19,20 +19,16 @@ const RACE_WINDOW_MS = 60_000;
  * to, only forward; a late `failed` on the current attempt runs the delivery policy again.
  */
 @Injectable()
-export class StatusTracker implements OnModuleInit {
+export class StatusTracker {
   constructor(
-    private readonly handlers: EventHandlers,
     private readonly ledger: NotificationLedger,
     private readonly sender: NotificationSender,
     private readonly adapters: ProviderAdapters,
     private readonly clock: Clock,
   ) {}
 
-  onModuleInit(): void {
-    this.handlers.subscribe('notifications.whatsapp-status', 'whatsapp.message.status', (e) => this.track(e));
-    this.handlers.subscribe('notifications.sms-status', 'sms.message.status', (e) => this.track(e));
-  }
-
+  @OnEvent('notifications.whatsapp-status', 'whatsapp.message.status')
+  @OnEvent('notifications.sms-status', 'sms.message.status')
   async track(event: StoredEvent): Promise<void> {
     const data = event.data as unknown as MessageStatusData;
     if (!data.messageId) return;

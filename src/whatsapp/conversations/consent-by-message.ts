@@ -1,8 +1,8 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import type { WhatsAppMessageData } from '../../events/normalisers/message-data';
-import { EventHandlers, StoredEvent } from '../../events/processing/event-handlers';
+import { OnEvent, StoredEvent } from '../../events/processing/event-handlers';
 import { WorkspacesService } from '../../gateway/workspaces/workspaces.service';
 import { ContactPreferencesService } from '../../notifications/contacts/contact-preferences.service';
 import { ContactsService } from '../../notifications/contacts/contacts.service';
@@ -18,11 +18,10 @@ const CONFIRMATION_NAMESPACE = '5c4d1f0e-7b1a-4a8e-9c3d-2f6b8e0a1d47';
  * (and WhatsApp number). A message that changes nothing is not answered.
  */
 @Injectable()
-export class ConsentByMessage implements OnModuleInit {
+export class ConsentByMessage {
   private readonly logger = new Logger('ConsentByMessage');
 
   constructor(
-    private readonly handlers: EventHandlers,
     private readonly contacts: ContactsService,
     private readonly notifications: NotificationsService,
     private readonly workspaces: WorkspacesService,
@@ -30,11 +29,14 @@ export class ConsentByMessage implements OnModuleInit {
     private readonly preferences: ContactPreferencesService,
   ) {}
 
-  onModuleInit(): void {
-    this.handlers.subscribe('consent.whatsapp', 'whatsapp.message.received', (e) =>
-      this.onMessage(e, 'whatsapp'),
-    );
-    this.handlers.subscribe('consent.sms', 'sms.message.received', (e) => this.onMessage(e, 'sms'));
+  @OnEvent('consent.whatsapp', 'whatsapp.message.received')
+  onWhatsApp(event: StoredEvent): Promise<void> {
+    return this.onMessage(event, 'whatsapp');
+  }
+
+  @OnEvent('consent.sms', 'sms.message.received')
+  onSms(event: StoredEvent): Promise<void> {
+    return this.onMessage(event, 'sms');
   }
 
   async onMessage(event: StoredEvent, channel: 'whatsapp' | 'sms'): Promise<void> {

@@ -1,15 +1,13 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import type { WhatsAppMessageData } from '../../events/normalisers/message-data';
-import { EventHandlers, StoredEvent } from '../../events/processing/event-handlers';
-import { EventLookup } from '../../events/store/event-lookup';
-import { EventWriter, NewEvent } from '../../events/store/event-writer';
+import { EventEnrichment, OnEvent, StoredEvent } from '../../events/processing/event-handlers';
+import { EventBus, PendingEvents } from '../../events/bus/event-bus';
 import { Clock } from '../../platform/clock';
-import { QueueName } from '../../platform/queue/queue.registry';
 import { ContactsService } from '../../notifications/contacts/contacts.service';
 import { ProvidersService } from '../../notifications/providers/providers.service';
-import { SentMessage, SentObservers } from '../../notifications/sending/sent-observers';
+import { OnSent, SentMessage } from '../../notifications/sending/sent-observers';
 import { businessNumberOf, businessNumberOfAccount } from './business-number';
 
 export interface RecordedInbound {
@@ -25,30 +23,20 @@ export interface RecordedInbound {
  * received event is enriched with `contactId` and `conversationId` before anyone else sees it.
  */
 @Injectable()
-export class ConversationRecorder implements OnModuleInit {
+export class ConversationRecorder {
   constructor(
-    private readonly handlers: EventHandlers,
-    private readonly writer: EventWriter,
+    private readonly bus: EventBus,
     private readonly contacts: ContactsService,
     private readonly providers: ProvidersService,
-    private readonly observers: SentObservers,
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
-    private readonly events: EventLookup,
   ) {}
 
-  onModuleInit(): void {
-    this.handlers.subscribe(
-      'whatsapp.conversations',
-      'whatsapp.message.received',
-      async (e) => {
-        await this.onInbound(e);
-      },
-      {
-        enrich: true,
-      },
-    );
-    this.observers.observe((sent) => this.onSent(sent));
+  @OnEvent('whatsapp.conversations', 'whatsapp.message.received', { enrich: true })
+  async record(event: StoredEvent): Promise<EventEnrichment | void> {
+    const recorded = await this.onInbound(event);
+    // Stored with the event by EventProcessor; deliveries and workflows (run after this) see it.
+    if (recorded) return { contactId: recorded.contactId, conversationId: recorded.conversationId };
   }
 
   async onInbound(event: StoredEvent): Promise<RecordedInbound | undefined> {
@@ -67,13 +55,6 @@ export class ConversationRecorder implements OnModuleInit {
     const recorded: RecordedInbound = existing.length
       ? { contactId: contact.id, conversationId: existing[0].conversation_id, messageId: null }
       : await this.recordNew(event, data, contact.id, business, at);
-    // Enrich the event for deliveries and workflows (they run after this handler).
-    event.data.contactId = recorded.contactId;
-    event.data.conversationId = recorded.conversationId;
-    await this.events.mergeData(event.id, {
-      contactId: recorded.contactId,
-      conversationId: recorded.conversationId,
-    });
     return recorded;
   }
 
@@ -123,9 +104,9 @@ export class ConversationRecorder implements OnModuleInit {
           ],
         );
         if (inserted.length === 0) throw new AlreadyRecorded();
-        const openedEvents = opened
-          ? await this.writer.insertIn(tx, [this.openedEvent(event, conversationId, contactId, business)])
-          : [];
+        const openedEvents: PendingEvents = opened
+          ? await this.emitOpened(tx, event, conversationId, contactId, business)
+          : { rows: [] };
         return { conversationId, openedEvents };
       })
       .catch((err: unknown) => {
@@ -139,11 +120,12 @@ export class ConversationRecorder implements OnModuleInit {
       );
       return { contactId, conversationId: row.conversation_id, messageId: null };
     }
-    await this.writer.enqueue(outcome.openedEvents);
+    await this.bus.publish(outcome.openedEvents);
     return { contactId, conversationId: outcome.conversationId, messageId };
   }
 
   /** An accepted WhatsApp send: on its conversation (created if needed) as an outbound message. */
+  @OnSent()
   async onSent(sent: SentMessage): Promise<void> {
     const n = sent.notification;
     if (sent.channel !== 'whatsapp' || sent.account.kind === 'sandbox') return;
@@ -217,28 +199,24 @@ export class ConversationRecorder implements OnModuleInit {
     return { id: rows[0].id, opened: rows[0].prev !== 'open' };
   }
 
-  private openedEvent(
+  /** `conversation.opened`, in the transaction that opened it (published after the commit). */
+  private emitOpened(
+    tx: EntityManager,
     event: StoredEvent,
     conversationId: string,
     contactId: string,
     business: string,
-  ): NewEvent {
-    return {
-      workspaceId: event.workspaceId,
-      sourceId: null,
-      type: 'conversation.opened',
-      dedupeKey: null,
-      queue: QueueName.Events,
-      occurredAt: event.occurredAt,
-      receivedAt: this.clock.now(),
-      data: {
-        conversationId,
-        contactId,
-        businessNumber: business,
-        provider: event.data.provider,
-        eventId: event.id,
-      },
+  ): Promise<PendingEvents> {
+    const data = {
+      conversationId,
+      contactId,
+      businessNumber: business,
+      provider: event.data.provider,
+      eventId: event.id,
     };
+    return this.bus.emitIn(tx, event.workspaceId, 'conversation.opened', data, {
+      occurredAt: event.occurredAt,
+    });
   }
 }
 

@@ -1,8 +1,13 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DeliveriesService } from '../../deliveries/sending/deliveries.service';
 import { EventErasure } from '../../events/store/event-erasure';
-import { contactNeedles, PersonalDataRegistry } from '../../notifications/contacts/personal-data';
+import type { DataSubject } from '../../notifications/contacts/personal-data';
+import {
+  contactNeedles,
+  ErasesPersonalData,
+  ExportsPersonalData,
+} from '../../notifications/contacts/personal-data';
 
 /**
  * LGPD parts of the WhatsApp module, the event store and deliveries: a contact's conversations and
@@ -11,51 +16,60 @@ import { contactNeedles, PersonalDataRegistry } from '../../notifications/contac
  * webhooks and actions) that mention the contact.
  */
 @Injectable()
-export class ConversationsPersonalData implements OnModuleInit {
+export class ConversationsPersonalData {
   constructor(
-    private readonly registry: PersonalDataRegistry,
     private readonly events: EventErasure,
     private readonly deliveries: DeliveriesService,
     private readonly dataSource: DataSource,
   ) {}
 
-  onModuleInit(): void {
-    this.registry.register('conversations', {
-      export: async (ws, c) => {
-        const conversations: Array<Record<string, unknown>> = await this.dataSource.query(
-          `SELECT id, business_number AS "businessNumber", provider, status, created_at AS "createdAt"
-           FROM conversations WHERE workspace_id = $1 AND contact_id = $2 ORDER BY id`,
-          [ws, c.id],
-        );
-        const messages: Array<Record<string, unknown>> = await this.dataSource.query(
-          `SELECT id, conversation_id AS "conversationId", direction, kind, text, media, status, created_at AS "createdAt"
-           FROM messages WHERE workspace_id = $1 AND contact_id = $2 ORDER BY id`,
-          [ws, c.id],
-        );
-        return conversations.map((conv) => ({
-          ...conv,
-          messages: messages.filter((m) => m.conversationId === conv.id),
-        }));
-      },
-      erase: async (ws, c) => {
-        const [, count]: [unknown, number] = await this.dataSource.query(
-          `UPDATE messages SET text = NULL, media = NULL WHERE workspace_id = $1 AND contact_id = $2`,
-          [ws, c.id],
-        );
-        return count;
-      },
-    });
-    this.registry.register('deliveries', {
-      export: (ws, c) => this.deliveries.mentioning(ws, contactNeedles(c)),
-      erase: (ws, c) => this.deliveries.eraseMentioning(ws, contactNeedles(c)),
-    });
-    this.registry.register('events', {
-      export: (ws, c) => this.events.mentioning(ws, contactNeedles(c)),
-      erase: async (ws, c) =>
-        this.events.erase(
-          ws,
-          (await this.events.mentioning(ws, contactNeedles(c))).map((e) => e.id),
-        ),
-    });
+  @ExportsPersonalData('conversations')
+  async exportConversations(ws: string, c: DataSubject): Promise<unknown> {
+    const conversations: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT id, business_number AS "businessNumber", provider, status, created_at AS "createdAt"
+       FROM conversations WHERE workspace_id = $1 AND contact_id = $2 ORDER BY id`,
+      [ws, c.id],
+    );
+    const messages: Array<Record<string, unknown>> = await this.dataSource.query(
+      `SELECT id, conversation_id AS "conversationId", direction, kind, text, media, status, created_at AS "createdAt"
+       FROM messages WHERE workspace_id = $1 AND contact_id = $2 ORDER BY id`,
+      [ws, c.id],
+    );
+    return conversations.map((conv) => ({
+      ...conv,
+      messages: messages.filter((m) => m.conversationId === conv.id),
+    }));
+  }
+
+  @ErasesPersonalData('conversations')
+  async eraseConversations(ws: string, c: DataSubject): Promise<number> {
+    const [, count]: [unknown, number] = await this.dataSource.query(
+      `UPDATE messages SET text = NULL, media = NULL WHERE workspace_id = $1 AND contact_id = $2`,
+      [ws, c.id],
+    );
+    return count;
+  }
+
+  @ExportsPersonalData('deliveries')
+  exportDeliveries(ws: string, c: DataSubject): Promise<unknown> {
+    return this.deliveries.mentioning(ws, contactNeedles(c));
+  }
+
+  @ErasesPersonalData('deliveries')
+  eraseDeliveries(ws: string, c: DataSubject): Promise<number> {
+    return this.deliveries.eraseMentioning(ws, contactNeedles(c));
+  }
+
+  @ExportsPersonalData('events')
+  exportEvents(ws: string, c: DataSubject): Promise<unknown> {
+    return this.events.mentioning(ws, contactNeedles(c));
+  }
+
+  @ErasesPersonalData('events')
+  async eraseEvents(ws: string, c: DataSubject): Promise<number> {
+    return this.events.erase(
+      ws,
+      (await this.events.mentioning(ws, contactNeedles(c))).map((e) => e.id),
+    );
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
@@ -11,7 +11,7 @@ import { OnJob } from '../../platform/queue/on-job.decorator';
 import { ContactsService } from '../../notifications/contacts/contacts.service';
 import { ProviderAdapters } from '../../notifications/providers/provider-adapters';
 import { ProvidersService } from '../../notifications/providers/providers.service';
-import { NotificationsService } from '../../notifications/sending/notifications.service';
+import { GuardsWindow, NotificationsService } from '../../notifications/sending/notifications.service';
 import {
   businessNumberOfAccount,
   isWindowOpen,
@@ -29,7 +29,7 @@ import {
 
 /** Conversations API: read them, reply inside the rules of the 24-hour window, mark read, close. */
 @Injectable()
-export class ConversationsService implements OnModuleInit {
+export class ConversationsService {
   constructor(
     @InjectRepository(Conversation) private readonly conversations: Repository<Conversation>,
     private readonly dataSource: DataSource,
@@ -40,10 +40,6 @@ export class ConversationsService implements OnModuleInit {
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
   ) {}
-
-  onModuleInit(): void {
-    this.notifications.setWindowGuard((ws, phone, via) => this.windowOpenFor(ws, phone, via));
-  }
 
   list(caller: Principal, query: ConversationQuery): Promise<Page<ConversationView>> {
     const qb = this.conversations
@@ -163,11 +159,8 @@ export class ConversationsService implements OnModuleInit {
   }
 
   /** Free text may go now: the route has no window, or the contact wrote within 24 hours. */
-  private async windowOpenFor(
-    workspaceId: string,
-    phone: string,
-    viaProviderId: string | null,
-  ): Promise<boolean> {
+  @GuardsWindow()
+  async windowOpenFor(workspaceId: string, phone: string, viaProviderId: string | null): Promise<boolean> {
     const accounts = await this.providers.routes(workspaceId, 'whatsapp');
     const account = (viaProviderId && accounts.find((a) => a.id === viaProviderId)) || accounts[0];
     if (!account || !OFFICIAL_PROVIDERS.has(account.kind)) return true;

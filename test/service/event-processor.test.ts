@@ -1,0 +1,169 @@
+import { Injectable, Module } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { EventBus } from '../../src/events/bus/event-bus';
+import { EventEnrichment, OnEvent, StoredEvent } from '../../src/events/processing/event-handlers';
+import { EventProcessor } from '../../src/events/processing/event-processor';
+import { startTestApp, TestApp } from '../support/test-app';
+
+/** Subscribers of `probe.*` events: what each saw, and one that fails on demand. */
+@Injectable()
+class Subscribers {
+  static seen = new Map<string, Array<Record<string, unknown>>>();
+  static failuresLeft = 0;
+  static enricherFails = false;
+
+  private note(name: string, event: StoredEvent) {
+    Subscribers.seen.set(name, [...(Subscribers.seen.get(name) ?? []), { ...event.data }]);
+  }
+
+  @OnEvent('probe.enrich', 'probe.*', { enrich: true })
+  enrich(event: StoredEvent): Promise<EventEnrichment> {
+    this.note('enrich', event);
+    if (Subscribers.enricherFails) return Promise.reject(new Error('enricher down'));
+    return Promise.resolve({ tag: 'vip' });
+  }
+
+  @OnEvent('probe.mutator', 'probe.*')
+  mutate(event: StoredEvent): Promise<void> {
+    this.note('mutator', event);
+    event.data.hacked = true; // its own copy: nobody else may see this
+    return Promise.resolve();
+  }
+
+  @OnEvent('probe.flaky', 'probe.*')
+  flaky(event: StoredEvent): Promise<void> {
+    this.note('flaky', event);
+    if (Subscribers.failuresLeft > 0) {
+      Subscribers.failuresLeft--;
+      return Promise.reject(new Error('flaky refuses'));
+    }
+    return Promise.resolve();
+  }
+
+  @OnEvent('probe.steady', 'probe.*')
+  steady(event: StoredEvent): Promise<void> {
+    this.note('steady', event);
+    return Promise.resolve();
+  }
+}
+
+@Module({ providers: [Subscribers] })
+class SubscribersModule {}
+
+/**
+ * EventProcessor as a service, on the real PostgreSQL and Redis: an API-only app (no worker takes
+ * the jobs), so the test runs each attempt itself, in order.
+ */
+describe('EventProcessor (service)', () => {
+  let t: TestApp;
+  let processor: EventProcessor;
+  let db: DataSource;
+  let workspaceId: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      imports: [SubscribersModule],
+      env: { APP_ROLE: 'api', EVENT_RETRY_SCHEDULE: '0,1h,1h,1h' },
+    });
+    processor = t.app.get(EventProcessor);
+    db = t.app.get(DataSource);
+    [{ id: workspaceId }] = await db.query(`SELECT id FROM workspaces ORDER BY created_at LIMIT 1`);
+  });
+  afterAll(() => t.close());
+  beforeEach(() => {
+    Subscribers.seen.clear();
+    Subscribers.failuresLeft = 0;
+    Subscribers.enricherFails = false;
+  });
+
+  async function write(type: string, data: Record<string, unknown>): Promise<string> {
+    return (await t.app.get(EventBus).emit(workspaceId, type, data)).id;
+  }
+
+  const row = async (id: string) =>
+    (
+      await db.query(
+        `SELECT status, attempts, data, handled_by AS "handledBy", last_error AS "lastError" FROM events WHERE id = $1`,
+        [id],
+      )
+    )[0] as {
+      status: string;
+      attempts: number;
+      data: Record<string, unknown>;
+      handledBy: string[];
+      lastError: string | null;
+    };
+  const calls = (name: string) => Subscribers.seen.get(name)?.length ?? 0;
+
+  it('one subscriber fails: the others ran exactly once, the failing one is retried alone', async () => {
+    Subscribers.failuresLeft = 2;
+    const id = await write('probe.created', { n: 1 });
+
+    await processor.process(id);
+    expect(await row(id)).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: 'probe.flaky: flaky refuses',
+    });
+    expect((await row(id)).handledBy).toEqual(
+      expect.arrayContaining([
+        'probe.enrich',
+        'probe.mutator',
+        'probe.steady',
+        'deliveries.fanout',
+        'workflows.trigger',
+      ]),
+    );
+    expect((await row(id)).handledBy).not.toContain('probe.flaky');
+
+    await processor.process(id); // the retry: fails again
+    await processor.process(id); // and succeeds
+    expect(await row(id)).toMatchObject({ status: 'processed', attempts: 3, lastError: null });
+    expect([calls('enrich'), calls('mutator'), calls('steady'), calls('flaky')]).toEqual([1, 1, 1, 3]);
+    // The retries saw the stored enrichment without running the enricher again.
+    expect(Subscribers.seen.get('flaky')!.every((d) => d.tag === 'vip')).toBe(true);
+  });
+
+  it('an enricher’s fields are stored and seen by the later subscribers; a subscriber’s change to its copy is seen by none', async () => {
+    const id = await write('probe.updated', { n: 2 });
+    await processor.process(id);
+    expect(Subscribers.seen.get('enrich')).toEqual([{ n: 2 }]);
+    expect(Subscribers.seen.get('mutator')).toEqual([{ n: 2, tag: 'vip' }]);
+    expect(Subscribers.seen.get('steady')).toEqual([{ n: 2, tag: 'vip' }]);
+    expect((await row(id)).data).toEqual({ n: 2, tag: 'vip' });
+  });
+
+  it('an enricher fails: the subscribers that need its fields wait, then run once with them', async () => {
+    Subscribers.enricherFails = true;
+    const id = await write('probe.enrich-later', { n: 4 });
+    await processor.process(id);
+    expect(await row(id)).toMatchObject({ status: 'failed', lastError: 'probe.enrich: enricher down' });
+    expect([calls('mutator'), calls('steady'), calls('flaky')]).toEqual([0, 0, 0]);
+
+    Subscribers.enricherFails = false;
+    await processor.process(id);
+    expect(await row(id)).toMatchObject({ status: 'processed', data: { n: 4, tag: 'vip' } });
+    expect([calls('enrich'), calls('mutator'), calls('steady'), calls('flaky')]).toEqual([2, 1, 1, 1]);
+    expect(Subscribers.seen.get('steady')).toEqual([{ n: 4, tag: 'vip' }]);
+  });
+
+  it('an event no probe subscribes to: the probes do not run, the event is processed', async () => {
+    const id = await write('other.thing', { n: 3 });
+    await processor.process(id);
+    expect(await row(id)).toMatchObject({ status: 'processed', attempts: 1 });
+    expect(calls('enrich') + calls('steady')).toBe(0);
+  });
+
+  it('EventBus.emit: a dedupe key emitted twice stores one event, on the internal queue', async () => {
+    const bus = t.app.get(EventBus);
+    const first = await bus.emit(workspaceId, 'probe.once', { n: 5 }, { dedupeKey: 'probe-once-1' });
+    const again = await bus.emit(workspaceId, 'probe.once', { n: 6 }, { dedupeKey: 'probe-once-1' });
+    expect(first.inserted).toBe(true);
+    expect(again).toEqual({ id: first.id, inserted: false });
+    const rows: Array<{ queue: string; data: unknown }> = await db.query(
+      `SELECT queue, data FROM events WHERE workspace_id = $1 AND dedupe_key = 'probe-once-1'`,
+      [workspaceId],
+    );
+    expect(rows).toEqual([{ queue: 'events', data: { n: 5 } }]);
+  });
+});
