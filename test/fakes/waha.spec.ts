@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { SystemClock } from '../../src/platform/clock';
 import { OutboundHttp } from '../../src/platform/outbound/outbound-http';
-import { WahaAdapter, type WahaConfig } from '../../src/notifications/providers/waha/waha.adapter';
+import { WahaAdapter, type WahaConfig } from '../../src/whatsapp/providers/waha/waha.adapter';
 import type { OutgoingMessage, ProviderAccount } from '../../src/notifications/providers/provider-adapter';
 import { FakeServer } from './fake-server';
 import { FakeWaha, without9th } from './waha';

@@ -1,5 +1,5 @@
 import { OutboundHttp } from '../../src/platform/outbound/outbound-http';
-import { ZapiAdapter, type ZapiConfig } from '../../src/notifications/providers/zapi/zapi.adapter';
+import { ZapiAdapter, type ZapiConfig } from '../../src/whatsapp/providers/zapi/zapi.adapter';
 import type { OutgoingMessage, ProviderAccount } from '../../src/notifications/providers/provider-adapter';
 import { FakeServer } from './fake-server';
 import { FakeZapi } from './zapi';

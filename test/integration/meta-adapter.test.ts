@@ -1,5 +1,5 @@
 import { OutboundHttp } from '../../src/platform/outbound/outbound-http';
-import { MetaAdapter, type MetaConfig } from '../../src/notifications/providers/meta/meta.adapter';
+import { MetaAdapter, type MetaConfig } from '../../src/whatsapp/providers/meta/meta.adapter';
 import type { OutgoingMessage, ProviderAccount } from '../../src/notifications/providers/provider-adapter';
 import { SendFailure } from '../../src/notifications/providers/provider-adapter';
 import { FakeMetaGraph } from '../fakes/meta-graph';

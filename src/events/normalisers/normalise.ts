@@ -2,12 +2,12 @@ import { sha256Hex } from '../../platform/crypto/constant-time';
 import { bitrix24UnknownPayload, normaliseBitrix24 } from './bitrix24.normaliser';
 import type { CanonicalEvent, NormaliseInput } from './canonical-event';
 import { rawKey, UNRECOGNISED, type Normaliser } from './event-builders';
-import { normaliseMeta } from './meta.normaliser';
+import { normaliseMeta } from '../../whatsapp/providers/meta/meta.normaliser';
 import { asRecord } from './payload-fields';
 import { normaliseStandard } from './standard.normaliser';
-import { normaliseTwilio } from './twilio.normaliser';
-import { normaliseWaha } from './waha.normaliser';
-import { normaliseZapi } from './zapi.normaliser';
+import { normaliseTwilio } from '../../whatsapp/providers/twilio/twilio.normaliser';
+import { normaliseWaha } from '../../whatsapp/providers/waha/waha.normaliser';
+import { normaliseZapi } from '../../whatsapp/providers/zapi/zapi.normaliser';
 
 /** Events taken from one payload; whatever lies beyond is kept in the '<provider>.unknown' event. */
 export const MAX_EVENTS_PER_PAYLOAD = 1000;

@@ -6,12 +6,12 @@ import type {
   SourceSecrets,
   Verification,
 } from './inbound-request';
-import { metaChallenge, verifyMeta } from './meta.verifier';
+import { metaChallenge, verifyMeta } from '../../whatsapp/providers/meta/meta.verifier';
 import { rejected } from './request-fields';
 import { verifyStandard } from './standard.verifier';
-import { verifyTwilio } from './twilio.verifier';
-import { verifyWaha } from './waha.verifier';
-import { verifyZapi } from './zapi.verifier';
+import { verifyTwilio } from '../../whatsapp/providers/twilio/twilio.verifier';
+import { verifyWaha } from '../../whatsapp/providers/waha/waha.verifier';
+import { verifyZapi } from '../../whatsapp/providers/zapi/zapi.verifier';
 
 export { parseBitrixForm } from './bitrix24.verifier';
 

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { MetaAdapter } from './meta/meta.adapter';
+import { MetaAdapter } from '../../whatsapp/providers/meta/meta.adapter';
 import type { ProviderAdapter } from './provider-adapter';
 import type { ProviderKind } from './provider.entity';
 import { SandboxAdapter } from './sandbox/sandbox.adapter';
 import { SendGridAdapter } from './sendgrid/sendgrid.adapter';
 import { SmtpAdapter } from './smtp/smtp.adapter';
-import { TwilioAdapter } from './twilio/twilio.adapter';
-import { WahaAdapter } from './waha/waha.adapter';
-import { ZapiAdapter } from './zapi/zapi.adapter';
+import { TwilioAdapter } from '../../whatsapp/providers/twilio/twilio.adapter';
+import { WahaAdapter } from '../../whatsapp/providers/waha/waha.adapter';
+import { ZapiAdapter } from '../../whatsapp/providers/zapi/zapi.adapter';
 
 /** The adapter of each provider kind. */
 @Injectable()

@@ -1,5 +1,5 @@
-import type { InboundRequest, SourceSecrets } from './inbound-request';
-import { verifyWebhook } from './verify';
+import type { InboundRequest, SourceSecrets } from '../../../events/verification/inbound-request';
+import { verifyWebhook } from '../../../events/verification/verify';
 
 const TOKEN = 'zt_6b1f0c2e9d8a4f3b';
 const BODY = Buffer.from('{"type":"ReceivedCallback","phone":"5544999999999","text":{"message":"teste"}}');

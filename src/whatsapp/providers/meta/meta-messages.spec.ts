@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from '../provider-adapter';
+import type { OutgoingMessage } from '../../../notifications/providers/provider-adapter';
 import { classifyMetaCode, metaFailure, metaMessageBody } from './meta-messages';
 
 const base: OutgoingMessage = {

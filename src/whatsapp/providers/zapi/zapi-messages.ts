@@ -1,5 +1,5 @@
-import type { FailureKind, OutgoingMessage } from '../provider-adapter';
-import { SendFailure } from '../provider-adapter';
+import type { FailureKind, OutgoingMessage } from '../../../notifications/providers/provider-adapter';
+import { SendFailure } from '../../../notifications/providers/provider-adapter';
 
 /** Z-API request bodies and error handling (reference §3.1–3.4), free of I/O. */
 

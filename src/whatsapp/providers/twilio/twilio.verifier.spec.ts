@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { InboundRequest, SourceSecrets } from './inbound-request';
+import type { InboundRequest, SourceSecrets } from '../../../events/verification/inbound-request';
 import { candidateUrls } from './twilio.verifier';
-import { verifyWebhook } from './verify';
+import { verifyWebhook } from '../../../events/verification/verify';
 
 // Test vector from reference/providers.md (top of file, §2.4–2.5).
 const AUTH_TOKEN = '12345';

@@ -1,6 +1,16 @@
-import { EVENT_TYPES, type CanonicalEvent, type NormaliseInput } from './canonical-event';
-import { messageEvent, occurredAt, statusEvent, UNRECOGNISED, type Normalised } from './event-builders';
-import type { DeliveryStatus, MessageContent } from './message-data';
+import {
+  EVENT_TYPES,
+  type CanonicalEvent,
+  type NormaliseInput,
+} from '../../../events/normalisers/canonical-event';
+import {
+  messageEvent,
+  occurredAt,
+  statusEvent,
+  UNRECOGNISED,
+  type Normalised,
+} from '../../../events/normalisers/event-builders';
+import type { DeliveryStatus, MessageContent } from '../../../events/normalisers/message-data';
 import {
   addressOf,
   asArray,
@@ -10,7 +20,7 @@ import {
   compact,
   mediaRef,
   type Fields,
-} from './payload-fields';
+} from '../../../events/normalisers/payload-fields';
 
 /** WAHA (WhatsApp HTTP API): `message`, `message.any` and `message.ack` events (reference §4.4). */
 

@@ -1,5 +1,5 @@
-import type { NormaliseInput } from './canonical-event';
-import { normalise } from './normalise';
+import type { NormaliseInput } from '../../../events/normalisers/canonical-event';
+import { normalise } from '../../../events/normalisers/normalise';
 
 const receivedAt = new Date('2026-05-12T15:00:00.000Z');
 

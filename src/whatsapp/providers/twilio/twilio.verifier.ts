@@ -1,7 +1,11 @@
 import { createHash, createHmac } from 'node:crypto';
 import { parse as parseQuerystring, stringify as stringifyQuerystring } from 'node:querystring';
-import { safeEqual } from '../../platform/crypto/constant-time';
-import type { InboundRequest, SourceSecrets, Verification } from './inbound-request';
+import { safeEqual } from '../../../platform/crypto/constant-time';
+import type {
+  InboundRequest,
+  SourceSecrets,
+  Verification,
+} from '../../../events/verification/inbound-request';
 import {
   accepted,
   FORM_MEDIA_TYPE,
@@ -9,7 +13,7 @@ import {
   isNonEmptyString,
   rejected,
   singleValue,
-} from './request-fields';
+} from '../../../events/verification/request-fields';
 
 const SIGNATURE_HEADER = 'x-twilio-signature';
 const BODY_HASH_PARAM = 'bodySHA256';

@@ -1,7 +1,29 @@
-import { EVENT_TYPES, type CanonicalEvent, type NormaliseInput } from './canonical-event';
-import { messageEvent, statusEvent, UNRECOGNISED, type Normalised } from './event-builders';
-import { MESSAGE_KINDS, type DeliveryStatus, type MediaRef, type MessageContent } from './message-data';
-import { addressOf, asNumber, asRecord, asText, compact, mediaRef, type Fields } from './payload-fields';
+import {
+  EVENT_TYPES,
+  type CanonicalEvent,
+  type NormaliseInput,
+} from '../../../events/normalisers/canonical-event';
+import {
+  messageEvent,
+  statusEvent,
+  UNRECOGNISED,
+  type Normalised,
+} from '../../../events/normalisers/event-builders';
+import {
+  MESSAGE_KINDS,
+  type DeliveryStatus,
+  type MediaRef,
+  type MessageContent,
+} from '../../../events/normalisers/message-data';
+import {
+  addressOf,
+  asNumber,
+  asRecord,
+  asText,
+  compact,
+  mediaRef,
+  type Fields,
+} from '../../../events/normalisers/payload-fields';
 
 /** Twilio Programmable Messaging: inbound messages and status callbacks, form-encoded (reference §2.2–2.3). */
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import twilio, { Twilio } from 'twilio';
 import type RequestClient from 'twilio/lib/base/RequestClient';
 import { OutboundHttp } from '../../../platform/outbound/outbound-http';
-import type { FailureKind } from '../provider-adapter';
+import type { FailureKind } from '../../../notifications/providers/provider-adapter';
 import {
   CheckResult,
   networkFailure,
@@ -11,7 +11,7 @@ import {
   ProviderAdapter,
   SendFailure,
   SendReceipt,
-} from '../provider-adapter';
+} from '../../../notifications/providers/provider-adapter';
 import { TwilioHttpBridge } from './twilio-http';
 
 export interface TwilioConfig {

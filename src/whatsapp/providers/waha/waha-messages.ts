@@ -1,5 +1,5 @@
-import type { FailureKind, OutgoingMessage } from '../provider-adapter';
-import { SendFailure } from '../provider-adapter';
+import type { FailureKind, OutgoingMessage } from '../../../notifications/providers/provider-adapter';
+import { SendFailure } from '../../../notifications/providers/provider-adapter';
 
 /** WAHA request bodies, answers and error handling (reference §4.1–4.3), free of I/O. */
 

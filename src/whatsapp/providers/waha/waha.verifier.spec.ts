@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { InboundRequest, SourceSecrets } from './inbound-request';
-import { verifyWebhook } from './verify';
+import type { InboundRequest, SourceSecrets } from '../../../events/verification/inbound-request';
+import { verifyWebhook } from '../../../events/verification/verify';
 
 // Test vector from reference/providers.md (top of file, §4.4).
 const KEY = 'my-secret-key';

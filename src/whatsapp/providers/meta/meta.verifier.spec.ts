@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import type { InboundRequest, SourceSecrets } from './inbound-request';
-import { metaHandshake, verifyWebhook } from './verify';
+import type { InboundRequest, SourceSecrets } from '../../../events/verification/inbound-request';
+import { metaHandshake, verifyWebhook } from '../../../events/verification/verify';
 
 // Test vector from reference/providers.md (top of file, §1.3).
 const APP_SECRET = 'app-secret';

@@ -1,5 +1,5 @@
-import type { FailureKind, OutgoingMessage } from '../provider-adapter';
-import { SendFailure } from '../provider-adapter';
+import type { FailureKind, OutgoingMessage } from '../../../notifications/providers/provider-adapter';
+import { SendFailure } from '../../../notifications/providers/provider-adapter';
 
 /** Meta Cloud API request bodies and error handling (reference §1.5–1.7), free of I/O. */
 

@@ -10,7 +10,7 @@ import {
   ProviderAdapter,
   SendFailure,
   SendReceipt,
-} from '../provider-adapter';
+} from '../../../notifications/providers/provider-adapter';
 import {
   needsChatLookup,
   wahaChatId,

@@ -9,7 +9,7 @@ import {
   ProviderAdapter,
   SendFailure,
   SendReceipt,
-} from '../provider-adapter';
+} from '../../../notifications/providers/provider-adapter';
 import { ZapiError, zapiFailure, zapiRequest } from './zapi-messages';
 
 export interface ZapiConfig {

@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from '../provider-adapter';
+import type { OutgoingMessage } from '../../../notifications/providers/provider-adapter';
 import { zapiFailure, zapiRequest } from './zapi-messages';
 
 const base: OutgoingMessage = {

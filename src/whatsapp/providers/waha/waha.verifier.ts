@@ -1,7 +1,17 @@
 import { createHmac } from 'node:crypto';
-import { safeEqual } from '../../platform/crypto/constant-time';
-import type { InboundRequest, SourceSecrets, Verification } from './inbound-request';
-import { accepted, isJsonMediaType, isNonEmptyString, rejected, singleValue } from './request-fields';
+import { safeEqual } from '../../../platform/crypto/constant-time';
+import type {
+  InboundRequest,
+  SourceSecrets,
+  Verification,
+} from '../../../events/verification/inbound-request';
+import {
+  accepted,
+  isJsonMediaType,
+  isNonEmptyString,
+  rejected,
+  singleValue,
+} from '../../../events/verification/request-fields';
 
 const SIGNATURE_HEADER = 'x-webhook-hmac';
 const ALGORITHM_HEADER = 'x-webhook-hmac-algorithm';

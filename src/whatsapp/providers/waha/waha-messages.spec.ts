@@ -1,4 +1,4 @@
-import type { OutgoingMessage } from '../provider-adapter';
+import type { OutgoingMessage } from '../../../notifications/providers/provider-adapter';
 import { needsChatLookup, wahaChatId, wahaFailure, wahaMessageId, wahaRequest } from './waha-messages';
 
 const base: OutgoingMessage = {

@@ -1,6 +1,16 @@
-import { safeEqual } from '../../platform/crypto/constant-time';
-import type { InboundRequest, SourceSecrets, Verification } from './inbound-request';
-import { accepted, isJsonMediaType, isNonEmptyString, rejected, singleValue } from './request-fields';
+import { safeEqual } from '../../../platform/crypto/constant-time';
+import type {
+  InboundRequest,
+  SourceSecrets,
+  Verification,
+} from '../../../events/verification/inbound-request';
+import {
+  accepted,
+  isJsonMediaType,
+  isNonEmptyString,
+  rejected,
+  singleValue,
+} from '../../../events/verification/request-fields';
 
 /**
  * Z-API signs nothing, so the only proof of origin is the unguessable `token` we put in the webhook

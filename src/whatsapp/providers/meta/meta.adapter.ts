@@ -9,7 +9,7 @@ import {
   ProviderAdapter,
   SendFailure,
   SendReceipt,
-} from '../provider-adapter';
+} from '../../../notifications/providers/provider-adapter';
 import { classifyMetaCode, MetaError, metaFailure, metaMessageBody } from './meta-messages';
 
 export interface MetaConfig {
