@@ -41,11 +41,9 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
     },
-    // Services (sending policy, workflow runner...) called directly, on the real PostgreSQL and Redis.
+    // Services (event processor, sending policy, workflow runner) called directly, on the real PostgreSQL and Redis.
     { ...common, displayName: 'service', testMatch: ['<rootDir>/test/service/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/e2e/**/*.test.ts'] },
-    // Services (event processor...) on the real PostgreSQL and Redis, driven directly rather than over HTTP.
-    { ...common, displayName: 'service', testMatch: ['<rootDir>/test/service/**/*.test.ts'] },
     { ...common, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.test.ts'] },
     { ...common, displayName: 'browser', testMatch: ['<rootDir>/test/browser/**/*.test.ts'] },
   ],
