@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.factory';
 import { AppConfig, loadConfig } from './config/config';
+import { validateAreas } from './config/area-config';
 import { ConfigError } from './config/env';
 import { HealthService } from './platform/health/health.service';
 import { createLogger, PinoNestLogger } from './platform/logging/logger';
@@ -11,6 +12,7 @@ async function bootstrap(): Promise<void> {
   let config: AppConfig;
   try {
     config = loadConfig(process.env);
+    validateAreas(process.env);
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     console.error(err.message);

@@ -51,8 +51,9 @@ export class AppConfig {
   retries: { delivery: string; notification: string; event: string };
   /** `stuckAfterSeconds`: unfinished rows older than this are counted as stuck (metric, /health/detailed, retry). */
   outbox: { relayIntervalMs: number; stuckAfterSeconds: number };
-  /** Circuit breaker per provider: opens at errorPercent failures over at least `volume` calls. */
-  breaker: { volume: number; errorPercent: number; resetMs: number };
+
+  /** The environment it was loaded from: areas' own settings are read from it (`defineConfig`). */
+  source: Record<string, string | undefined>;
 
   get isWorker(): boolean {
     return this.app.role !== 'api';
@@ -87,6 +88,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   }
   const port = v.PORT ?? 3000;
   const config = new AppConfig();
+  config.source = env;
   config.app = {
     env: nodeEnv,
     role: (v.APP_ROLE ?? 'all') as AppRole,
@@ -141,11 +143,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   config.outbox = {
     relayIntervalMs: v.OUTBOX_RELAY_INTERVAL_MS ?? 5000,
     stuckAfterSeconds: v.STUCK_WORK_AFTER_SECONDS ?? 300,
-  };
-  config.breaker = {
-    volume: v.PROVIDER_BREAKER_VOLUME ?? 5,
-    errorPercent: v.PROVIDER_BREAKER_ERROR_PERCENT ?? 50,
-    resetMs: v.PROVIDER_BREAKER_RESET_MS ?? 30_000,
   };
   return config;
 }

@@ -11,9 +11,9 @@ import {
   validateSync,
 } from 'class-validator';
 
-const toBool = ({ value }: { value: string | undefined }) =>
+export const toBool = ({ value }: { value: string | undefined }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
-const toInt = ({ value }: { value: unknown }) =>
+export const toInt = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : Number(value);
 
 /** Comma-separated IPv4/IPv6 addresses or CIDR ranges, or proxy-addr's names for whole ranges. */
@@ -83,24 +83,30 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(SCHEDULE_PATTERN) EVENT_RETRY_SCHEDULE?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1000) OUTBOX_RELAY_INTERVAL_MS?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) STUCK_WORK_AFTER_SECONDS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) PROVIDER_BREAKER_VOLUME?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100) PROVIDER_BREAKER_ERROR_PERCENT?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(100) PROVIDER_BREAKER_RESET_MS?: number;
 }
 
 export class ConfigError extends Error {}
 
 /** Validates `env`; throws ConfigError listing every bad variable (names and rules, never values). */
 export function validateEnv(env: Record<string, string | undefined>): EnvironmentVariables {
+  return validateEnvAgainst(EnvironmentVariables, env, 'Invalid configuration');
+}
+
+/** `validateEnv` for any schema class (an area's own, see `defineConfig`). */
+export function validateEnvAgainst<E extends object>(
+  schema: new () => E,
+  env: Record<string, string | undefined>,
+  heading: string,
+): E {
   // An empty value (`KEY=` copied from .env.example) means "use the default", as if unset.
   const present = Object.fromEntries(
     Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
   );
-  const parsed = plainToInstance(EnvironmentVariables, present, { excludeExtraneousValues: false });
+  const parsed = plainToInstance(schema, present, { excludeExtraneousValues: false });
   const errors = validateSync(parsed, { skipMissingProperties: false, whitelist: false });
   if (errors.length > 0) {
     const lines = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`);
-    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+    throw new ConfigError(`${heading}:\n  ${lines.join('\n  ')}`);
   }
   return parsed;
 }

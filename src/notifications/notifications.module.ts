@@ -5,6 +5,7 @@ import { GatewayModule } from '../gateway/gateway.module';
 import { MetaAdapter } from '../whatsapp/providers/meta/meta.adapter';
 import { ProviderAdapters } from './providers/provider-adapters';
 import { ProviderBreakers } from './providers/provider-breakers';
+import { notificationsConfig } from './notifications.config';
 import { ProviderPacer } from './providers/provider-pacer';
 import { Provider } from './providers/provider.entity';
 import { ProvidersController } from './providers/providers.controller';
@@ -67,6 +68,7 @@ import { TEMPLATE_CONTROLLERS, TEMPLATE_ENTITIES, TEMPLATE_PROVIDERS } from './t
     ProviderAdapters,
     ProviderPacer,
     ProviderBreakers,
+    notificationsConfig.provider,
     ProvidersService,
     NotificationComposer,
     NotificationLedger,

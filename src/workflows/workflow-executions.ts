@@ -7,7 +7,7 @@ import { OnEvent, StoredEvent } from '../events/processing/event-handlers';
 import { OutboxSweep, StuckWork } from '../events/processing/outbox-relay';
 import { EventDetail } from '../events/store/events.service';
 import { Clock } from '../platform/clock';
-import { notFound, ProblemException } from '../platform/http/problem';
+import { notFound } from '../platform/http/problem';
 import { Page, PageQuery, paginate } from '../platform/http/pagination';
 import { Principal } from '../platform/http/principal';
 import { JobQueue } from '../platform/queue/job-queue.service';
@@ -21,6 +21,7 @@ import { WorkflowExecution } from './workflow-execution.entity';
 import { WorkflowStepRun } from './workflow-step-run.entity';
 import { WorkflowVersion } from './workflow-version.entity';
 import { ExecutionSummaryView, ExecutionView, StepRunView } from './workflows.dto';
+import { WorkflowsProblem } from './workflows.problems';
 
 const RELAY_BATCH = 2000;
 
@@ -175,7 +176,7 @@ export class WorkflowExecutions {
   async cancel(caller: Principal, id: string): Promise<ExecutionView> {
     await this.find(caller.workspaceId, id);
     if (!(await this.cancelOne(id, 'cancelled by request')))
-      throw new ProblemException('EXECUTION_NOT_CANCELLABLE', 'The execution is not running or waiting');
+      throw new WorkflowsProblem('EXECUTION_NOT_CANCELLABLE', 'The execution is not running or waiting');
     return this.get(caller, id);
   }
 
@@ -189,7 +190,7 @@ export class WorkflowExecutions {
       [id, this.clock.now()],
     );
     if (!rows[0])
-      throw new ProblemException('EXECUTION_NOT_RETRYABLE', 'Only a failed execution can be retried');
+      throw new WorkflowsProblem('EXECUTION_NOT_RETRYABLE', 'Only a failed execution can be retried');
     await this.jobs.enqueueBulk([executionJob(id, rows[0].seq)]);
     return this.get(caller, id);
   }

@@ -28,6 +28,7 @@ import {
   WorkflowTemplateView,
   WorkflowView,
 } from './workflows.dto';
+import { WorkflowsProblem } from './workflows.problems';
 
 const schedulerId = (workflowId: string) => `wf-cron-${workflowId}`;
 
@@ -276,7 +277,7 @@ function versionOf(w: Workflow): WorkflowVersion {
 }
 
 const invalid = (errors: FieldError[]) =>
-  new ProblemException('WORKFLOW_INVALID', 'The workflow definition is invalid', { errors });
+  new WorkflowsProblem('WORKFLOW_INVALID', 'The workflow definition is invalid', { errors });
 
 function toView(w: Workflow): WorkflowView {
   return {

@@ -10,6 +10,7 @@ import { eventQueueFor } from '../bus/event-bus';
 import { EventWriter } from '../store/event-writer';
 import { InboundRequest } from '../verification/inbound-request';
 import { metaHandshake, REJECTION_STATUS, verifyWebhook } from '../verification/verify';
+import { EventsProblem } from '../events.problems';
 
 export interface IngestResult {
   received: true;
@@ -40,7 +41,7 @@ export class IngestService {
     const source = await this.sources.resolve(slug);
     if (!source || !source.enabled) {
       this.webhooks.inc({ kind: 'unknown', outcome: 'rejected', reason: 'source_not_found' });
-      throw new ProblemException('SOURCE_NOT_FOUND', 'No webhook source has this slug');
+      throw new EventsProblem('SOURCE_NOT_FOUND', 'No webhook source has this slug');
     }
     const receivedAt = this.clock.now();
     const verification = verifyWebhook(source.kind, source.secrets, req, {
@@ -90,11 +91,11 @@ export class IngestService {
   async handshake(slug: string, query: InboundRequest['query']): Promise<string> {
     const source = await this.sources.resolve(slug);
     if (!source || !source.enabled)
-      throw new ProblemException('SOURCE_NOT_FOUND', 'No webhook source has this slug');
+      throw new EventsProblem('SOURCE_NOT_FOUND', 'No webhook source has this slug');
     const challenge = source.kind === 'meta' ? metaHandshake(source.secrets, query) : undefined;
     if (challenge === undefined) {
       this.sources.recordRejection(source, 'verify_token_invalid');
-      throw new ProblemException('VERIFY_TOKEN_INVALID', 'hub.mode or hub.verify_token is wrong');
+      throw new EventsProblem('VERIFY_TOKEN_INVALID', 'hub.mode or hub.verify_token is wrong');
     }
     return challenge;
   }

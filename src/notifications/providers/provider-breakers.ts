@@ -1,8 +1,9 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import CircuitBreaker from 'opossum';
-import { AppConfig } from '../../config/config';
+import { type ConfigOf, InjectConfig } from '../../config/area-config';
 import { HealthService } from '../../platform/health/health.service';
 import { MetricsService } from '../../platform/metrics/metrics.service';
+import { notificationsConfig } from '../notifications.config';
 import { SendFailure, type ProviderAccount } from './provider-adapter';
 
 type Call = () => Promise<unknown>;
@@ -19,7 +20,7 @@ export class ProviderBreakers implements OnModuleInit {
   private readonly state;
 
   constructor(
-    private readonly config: AppConfig,
+    @InjectConfig(notificationsConfig) private readonly config: ConfigOf<typeof notificationsConfig>,
     private readonly health: HealthService,
     metrics: MetricsService,
   ) {

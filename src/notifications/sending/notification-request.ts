@@ -6,6 +6,7 @@ import type { NotificationComposer, StoredContent } from './notification-compose
 import { addressFor, channelKey } from './notification-routes';
 import type { Notification } from './notification.entity';
 import type { SendNotificationDto } from './notifications.dto';
+import { NotificationsProblem } from '../notifications.problems';
 
 const invalid = (errors: FieldError[]) =>
   new ProblemException('VALIDATION_FAILED', 'One or more fields are invalid', { errors });
@@ -54,7 +55,7 @@ export async function prepareNotification(
   const address = { toPhone: phone ?? null, toEmail: to.email?.trim().toLowerCase() ?? null };
   const reachable = dto.channels.filter((c) => addressFor(address, c));
   if (reachable.length === 0) {
-    throw new ProblemException('RECIPIENT_UNREACHABLE', `No address for ${dto.channels.join(', ')}`, {
+    throw new NotificationsProblem('RECIPIENT_UNREACHABLE', `No address for ${dto.channels.join(', ')}`, {
       errors: [{ field: 'to', message: 'WhatsApp and SMS need to.phone; email needs to.email' }],
     });
   }
@@ -74,7 +75,7 @@ export async function prepareNotification(
     if (await options.windowGuard(workspaceId, phone, options.viaProviderId ?? null)) continue;
     // Free text outside the 24-hour window: an approved template could go, this cannot.
     if (reachable.length === 1)
-      throw new ProblemException(
+      throw new NotificationsProblem(
         'WHATSAPP_WINDOW_CLOSED',
         'The 24-hour customer-service window is closed: only approved templates can be sent on WhatsApp',
       );

@@ -30,6 +30,7 @@ import {
   NotificationSummaryView,
   NotificationView,
 } from './notification-views';
+import { NotificationsProblem } from '../notifications.problems';
 
 // One statement for any batch size (arrays, not a VALUES list), so PostgreSQL plans it once.
 const INSERT = `
@@ -221,7 +222,7 @@ export class NotificationsService implements OnModuleInit {
     );
     const view = await this.get(caller, id);
     if (rows.length === 0)
-      throw new ProblemException('NOTIFICATION_NOT_CANCELLABLE', `The notification is ${view.status}`);
+      throw new NotificationsProblem('NOTIFICATION_NOT_CANCELLABLE', `The notification is ${view.status}`);
     return view;
   }
 

@@ -9,6 +9,7 @@ import {
   TemplateRenderError,
   TemplateSyntaxError,
 } from './template-renderer';
+import { NotificationsProblem } from '../notifications.problems';
 
 /** What a template (stored, built-in or inline) holds for one channel. */
 export interface TemplateContent {
@@ -69,7 +70,7 @@ export function checkContent(
 
 export function invalidTemplate(what: string, errors: FieldError[]): ProblemException {
   const first = errors[0];
-  return new ProblemException(
+  return new NotificationsProblem(
     'TEMPLATE_INVALID',
     `${what} does not parse: ${first ? `${first.field}: ${first.message}` : 'unknown error'}`,
     { errors },
@@ -110,7 +111,7 @@ export function renderContent(
   if (invalid.length) throw invalidTemplate(what, invalid);
   if (missing.size) {
     const paths = [...missing];
-    throw new ProblemException(
+    throw new NotificationsProblem(
       'TEMPLATE_VARIABLES_MISSING',
       `${what} uses variables the data lacks: ${paths.join(', ')}`,
       {

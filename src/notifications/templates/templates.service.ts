@@ -28,6 +28,7 @@ import {
   positionOf,
   RawTemplate,
 } from './template-list';
+import { NotificationsProblem } from '../notifications.problems';
 
 /** Namespace of the version-numbering advisory locks (two-key locks never meet one-key ones). */
 const VERSION_LOCK = 0x74706c74;
@@ -299,7 +300,7 @@ const cacheKey = (workspaceId: string, key: string, channel: Channel) => `${work
 const named = (r: Resolved) => `Template "${r.key}" (${r.channel}, ${r.locale})`;
 
 function templateNotFound(key: string, channel: Channel, locale: string): ProblemException {
-  return new ProblemException(
+  return new NotificationsProblem(
     'TEMPLATE_NOT_FOUND',
     `No template "${key}" for channel ${channel} (locale ${locale})`,
     {

@@ -1,5 +1,5 @@
 import { HttpException } from '@nestjs/common';
-import { PROBLEMS, ProblemCode, ProblemException } from './problem';
+import { ProblemCode, ProblemException, problemSpec } from './problem';
 
 export interface MappedError {
   code: ProblemCode;
@@ -98,5 +98,5 @@ function safeFastifyDetail(err: Error, code: ProblemCode): string {
   if ((err as { code?: string }).code === 'FST_ERR_BAD_URL')
     return 'The path is not valid percent-encoded UTF-8';
   if ((err as { code?: string }).code === 'FST_ERR_MAX_PARAM_LENGTH') return 'A path segment is too long';
-  return err.message.replace(/\s+/g, ' ').slice(0, 200) || PROBLEMS[code].title;
+  return err.message.replace(/\s+/g, ' ').slice(0, 200) || problemSpec(code).title;
 }

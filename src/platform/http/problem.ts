@@ -1,19 +1,20 @@
+export interface ProblemSpec {
+  status: number;
+  title: string;
+}
+
 /**
- * Every error code a client can switch on, with its HTTP status and title. Areas add their codes
- * here, so the whole contract is readable in one table (the spec's "contract details").
+ * The codes every area may use. An area declares its own in `src/<area>/<area>.problems.ts` with
+ * `defineProblems` (see there); the filter maps them all to problem+json in one place, and the
+ * OpenAPI `ProblemCode` enum lists them all.
  */
-export const PROBLEMS = {
+const PLATFORM_PROBLEMS = {
   VALIDATION_FAILED: { status: 400, title: 'The request failed validation' },
   MALFORMED_BODY: { status: 400, title: 'The request body could not be parsed' },
   BAD_REQUEST: { status: 400, title: 'Bad request' },
   UNAUTHENTICATED: { status: 401, title: 'Missing or unknown credentials' },
-  SIGNATURE_INVALID: { status: 401, title: 'Webhook signature is wrong or missing' },
-  TIMESTAMP_OUT_OF_TOLERANCE: { status: 401, title: 'Webhook timestamp is outside the tolerance' },
   FORBIDDEN_SCOPE: { status: 403, title: 'The credentials lack the required scope' },
-  // Meta documents 403 for a failed subscription handshake (reference/providers.md §1.2).
-  VERIFY_TOKEN_INVALID: { status: 403, title: 'The webhook verification handshake failed' },
   NOT_FOUND: { status: 404, title: 'Not found' },
-  SOURCE_NOT_FOUND: { status: 404, title: 'Unknown webhook source' },
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
   CONFLICT: { status: 409, title: 'Conflict' },
   IDEMPOTENCY_IN_FLIGHT: { status: 409, title: 'A request with this Idempotency-Key is still in flight' },
@@ -22,25 +23,62 @@ export const PROBLEMS = {
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'Idempotency-Key reused with another request' },
   UNPROCESSABLE: { status: 422, title: 'The request cannot be processed' },
   MAPPING_INVALID: { status: 422, title: 'The mapping expression is invalid' },
-  TEMPLATE_INVALID: { status: 422, title: 'The template does not parse' },
-  TEMPLATE_NOT_FOUND: { status: 422, title: 'No template with this key for the channel' },
-  TEMPLATE_VARIABLES_MISSING: { status: 422, title: 'The data lacks variables the template uses' },
-  NOTIFICATION_NOT_CANCELLABLE: { status: 409, title: 'The notification can no longer be cancelled' },
-  WHATSAPP_WINDOW_CLOSED: {
-    status: 422,
-    title: 'Outside the 24-hour WhatsApp window only approved templates can be sent',
-  },
-  WORKFLOW_INVALID: { status: 422, title: 'The workflow definition is invalid' },
-  EXECUTION_NOT_RETRYABLE: { status: 409, title: 'Only a failed execution can be retried' },
-  EXECUTION_NOT_CANCELLABLE: { status: 409, title: 'Only a running or waiting execution can be cancelled' },
-  RECIPIENT_UNREACHABLE: { status: 422, title: 'The recipient has no address for the channels asked' },
   RATE_LIMITED: { status: 429, title: 'Rate limit exceeded' },
   INTERNAL: { status: 500, title: 'Internal error' },
   DEPENDENCY_UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },
   SHUTTING_DOWN: { status: 503, title: 'The service is shutting down' },
-} as const satisfies Record<string, { status: number; title: string }>;
+} as const satisfies Record<string, ProblemSpec>;
 
-export type ProblemCode = keyof typeof PROBLEMS;
+/**
+ * Every code a client can switch on. Areas add theirs by declaration merging, next to their
+ * `defineProblems` call:
+ *
+ * ```ts
+ * export const CALENDAR_PROBLEMS = defineProblems('calendar', {
+ *   CALENDAR_CONFLICT: { status: 409, title: 'The time is taken' },
+ * });
+ * declare module '../platform/http/problem' {
+ *   interface ProblemCatalog extends Record<keyof typeof CALENDAR_PROBLEMS, ProblemSpec> {}
+ * }
+ * export class CalendarProblem extends ProblemException<keyof typeof CALENDAR_PROBLEMS> {}
+ * ```
+ *
+ * Throw the area's exception class (`new CalendarProblem('CALENDAR_CONFLICT', detail)`): importing
+ * it is what registers the codes, so a code can never be thrown before it is declared.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ProblemCatalog extends Record<keyof typeof PLATFORM_PROBLEMS, ProblemSpec> {}
+
+export type ProblemCode = Extract<keyof ProblemCatalog, string>;
+
+const catalog = new Map<string, ProblemSpec & { area: string }>();
+
+/** Declares an area's codes; two areas declaring one code stops the process at load, naming both. */
+export function defineProblems<const T extends Record<string, ProblemSpec>>(area: string, specs: T): T {
+  for (const [code, spec] of Object.entries(specs)) {
+    const existing = catalog.get(code);
+    if (existing && existing.area !== area) {
+      throw new Error(`Problem code ${code} is declared by both ${existing.area} and ${area}`);
+    }
+    if (!/^[A-Z][A-Z0-9_]*$/.test(code)) throw new Error(`Problem code ${code} (${area}) is not UPPER_SNAKE`);
+    catalog.set(code, { ...spec, area });
+  }
+  return specs;
+}
+
+defineProblems('platform', PLATFORM_PROBLEMS);
+
+/** The status and title of a declared code. */
+export function problemSpec(code: ProblemCode): ProblemSpec {
+  const spec = catalog.get(code);
+  if (!spec) throw new Error(`Problem code ${code} is not declared (its area's *.problems.ts is not loaded)`);
+  return spec;
+}
+
+/** Every declared code, sorted (the OpenAPI enum), with its status and title. */
+export function problemCodes(): ProblemCode[] {
+  return [...catalog.keys()].sort() as ProblemCode[];
+}
 
 export interface FieldError {
   /** Dot path of the offending field, e.g. `to.phone`. */
@@ -63,18 +101,18 @@ export interface ProblemDocument {
  * The one exception type of the domain: areas throw it (or a subclass naming their codes), and
  * the exception filter turns it into problem+json.
  */
-export class ProblemException extends Error {
+export class ProblemException<C extends ProblemCode = ProblemCode> extends Error {
   constructor(
-    readonly code: ProblemCode,
+    readonly code: C,
     readonly detail?: string,
     readonly extras: { errors?: FieldError[]; headers?: Record<string, string>; [k: string]: unknown } = {},
   ) {
-    super(detail ?? PROBLEMS[code].title);
+    super(detail ?? problemSpec(code).title);
     this.name = 'ProblemException';
   }
 
   get status(): number {
-    return PROBLEMS[this.code].status;
+    return problemSpec(this.code).status;
   }
 }
 
@@ -92,8 +130,8 @@ export function problemDocument(
   const { headers: _headers, ...rest } = extras;
   return {
     type: problemType(code),
-    title: PROBLEMS[code].title,
-    status: PROBLEMS[code].status,
+    title: problemSpec(code).title,
+    status: problemSpec(code).status,
     detail,
     code,
     ...rest,

@@ -5,7 +5,7 @@ import { ModulesContainer } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { IS_PUBLIC } from '../http/principal';
-import { ProblemResponse } from './problem-response';
+import { listProblemCodes, ProblemResponse } from './problem-response';
 import { markFreeFormObjects } from './schema-shapes';
 
 // Compiled, this file lives one level deeper (dist/src/...), so step out of dist as well.
@@ -124,6 +124,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemResponse] });
   markPublicOperations(document, publicHandlers(app));
   markFreeFormObjects(document);
+  listProblemCodes(document);
 
   const used = new Set(
     Object.values(document.paths).flatMap((item) =>

@@ -6,9 +6,7 @@ import {
   ApiResponse,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { ProblemCode, PROBLEMS } from '../http/problem';
-
-const PROBLEM_CODES = Object.keys(PROBLEMS) as ProblemCode[];
+import { ProblemCode, problemCodes, problemSpec } from '../http/problem';
 
 /** One offending field of a `VALIDATION_FAILED` problem. */
 export class FieldErrorResponse {
@@ -51,7 +49,8 @@ export class ProblemResponse {
 
   @ApiProperty({
     description: 'Stable upper-snake error code to switch on',
-    enum: PROBLEM_CODES,
+    // Completed by `listProblemCodes` when the document is built, once every area has declared its codes.
+    enum: problemCodes(),
     enumName: 'ProblemCode',
     example: 'VALIDATION_FAILED',
   })
@@ -90,10 +89,10 @@ const DESCRIPTIONS: Record<number, string> = {
 
 function problemDescription(status: number): string {
   if (DESCRIPTIONS[status]) return DESCRIPTIONS[status];
-  const codes = PROBLEM_CODES.filter((code) => PROBLEMS[code].status === status);
+  const codes = problemCodes().filter((code) => problemSpec(code).status === status);
   // Throw when the controller loads: a status no code has is a typo, not something to document.
   if (codes.length === 0) throw new Error(`ApiProblems: no problem code has status ${status}`);
-  return codes.map((code) => `${PROBLEMS[code].title} (\`${code}\`)`).join('; ');
+  return codes.map((code) => `${problemSpec(code).title} (\`${code}\`)`).join('; ');
 }
 
 /**
@@ -113,4 +112,10 @@ export function ApiProblems(...statuses: number[]): MethodDecorator & ClassDecor
       }),
     ),
   );
+}
+
+/** Fills the `ProblemCode` enum with every declared code (areas declare theirs as they load). */
+export function listProblemCodes(document: { components?: { schemas?: Record<string, unknown> } }): void {
+  const schema = document.components?.schemas?.ProblemCode as { enum?: string[] } | undefined;
+  if (schema) schema.enum = problemCodes();
 }
