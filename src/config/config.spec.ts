@@ -14,7 +14,7 @@ describe('loadConfig', () => {
     expect(c.redis.url).toBe('redis://127.0.0.1:6379');
     expect(c.http.bodyLimit).toBe(1024 * 1024);
     expect(c.outbound.allowPrivate).toBe(true);
-    expect(c.retries.delivery).toBe('0,5s,5m,30m,2h,5h,10h,10h');
+    expect(c.limits.rateLimitPerMinute).toBe(60);
     expect(c.security.usingDevSecrets).toBe(true);
   });
 
@@ -45,14 +45,14 @@ describe('loadConfig', () => {
           PORT: 'http',
           APP_ROLE: 'boss',
           DATABASE_URL: 'mysql://x',
-          DELIVERY_RETRY_SCHEDULE: '5 minutes',
+          QUEUE_PREFIX: 'a b',
         });
       } catch (e) {
         return e as Error;
       }
     })();
     expect(err).toBeInstanceOf(ConfigError);
-    for (const name of ['PORT', 'APP_ROLE', 'DATABASE_URL', 'DELIVERY_RETRY_SCHEDULE'])
+    for (const name of ['PORT', 'APP_ROLE', 'DATABASE_URL', 'QUEUE_PREFIX'])
       expect(err!.message).toContain(name);
     expect(err!.message).not.toContain('mysql://x');
   });

@@ -47,10 +47,6 @@ export class AppConfig {
     usingDevSecrets: boolean;
   };
   limits: { rateLimitPerMinute: number };
-  retention: { auditDays: number; eventDays: number };
-  retries: { delivery: string; notification: string; event: string };
-  /** `stuckAfterSeconds`: unfinished rows older than this are counted as stuck (metric, /health/detailed, retry). */
-  outbox: { relayIntervalMs: number; stuckAfterSeconds: number };
 
   /** The environment it was loaded from: areas' own settings are read from it (`defineConfig`). */
   source: Record<string, string | undefined>;
@@ -134,15 +130,5 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     usingDevSecrets: missing.length > 0,
   };
   config.limits = { rateLimitPerMinute: v.RATE_LIMIT_PER_MINUTE ?? 60 };
-  config.retention = { auditDays: v.AUDIT_RETENTION_DAYS ?? 90, eventDays: v.RETENTION_DAYS ?? 30 };
-  config.retries = {
-    delivery: v.DELIVERY_RETRY_SCHEDULE ?? '0,5s,5m,30m,2h,5h,10h,10h',
-    notification: v.NOTIFICATION_RETRY_SCHEDULE ?? '10s,1m,5m,30m,2h',
-    event: v.EVENT_RETRY_SCHEDULE ?? '0,5s,30s,2m,10m',
-  };
-  config.outbox = {
-    relayIntervalMs: v.OUTBOX_RELAY_INTERVAL_MS ?? 5000,
-    stuckAfterSeconds: v.STUCK_WORK_AFTER_SECONDS ?? 300,
-  };
   return config;
 }

@@ -24,7 +24,8 @@ const TRUSTED_PROXIES_PATTERN =
 export const SCHEDULE_PATTERN = /^\s*\d+\s*(ms|s|m|h|d)?\s*(,\s*\d+\s*(ms|s|m|h|d)?\s*)*$/;
 
 /**
- * Every environment variable Ponte reads, validated at start-up. Defaults live in config.ts so that
+ * The platform-wide environment variables, validated at start-up (areas declare their own with
+ * `defineConfig`, in `src/<area>/<area>.config.ts`). Defaults live in config.ts so that
  * this class only says what is acceptable. `.env.example` documents each one.
  */
 export class EnvironmentVariables {
@@ -76,13 +77,6 @@ export class EnvironmentVariables {
   METRICS_TOKEN?: string;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_PER_MINUTE?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) AUDIT_RETENTION_DAYS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) RETENTION_DAYS?: number;
-  @IsOptional() @Matches(SCHEDULE_PATTERN) DELIVERY_RETRY_SCHEDULE?: string;
-  @IsOptional() @Matches(SCHEDULE_PATTERN) NOTIFICATION_RETRY_SCHEDULE?: string;
-  @IsOptional() @Matches(SCHEDULE_PATTERN) EVENT_RETRY_SCHEDULE?: string;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) OUTBOX_RELAY_INTERVAL_MS?: number;
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) STUCK_WORK_AFTER_SECONDS?: number;
 }
 
 export class ConfigError extends Error {}

@@ -6,6 +6,7 @@ import { Endpoint } from './endpoints/endpoint.entity';
 import { EndpointsController } from './endpoints/endpoints.controller';
 import { EndpointsService } from './endpoints/endpoints.service';
 import { MAPPING_CONTROLLERS, MAPPING_ENTITIES, MAPPING_PROVIDERS } from './mappings/mappings.providers';
+import { deliveriesConfig } from './deliveries.config';
 import { DeliveriesService } from './sending/deliveries.service';
 import { DeliveryAttempt } from './sending/delivery-attempt.entity';
 import { DeliveryFanout } from './sending/delivery-fanout';
@@ -23,7 +24,14 @@ import { Delivery } from './sending/delivery.entity';
     TypeOrmModule.forFeature([Endpoint, Delivery, DeliveryAttempt, ...MAPPING_ENTITIES]),
   ],
   controllers: [EndpointsController, ...MAPPING_CONTROLLERS],
-  providers: [EndpointsService, DeliveriesService, DeliveryFanout, DeliverySender, ...MAPPING_PROVIDERS],
+  providers: [
+    deliveriesConfig.provider,
+    EndpointsService,
+    DeliveriesService,
+    DeliveryFanout,
+    DeliverySender,
+    ...MAPPING_PROVIDERS,
+  ],
   exports: [...MAPPING_PROVIDERS, DeliveriesService, EndpointsService],
 })
 export class DeliveriesModule {}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventBus } from './bus/event-bus';
+import { eventsConfig } from './events.config';
 import { DlqEntry } from './dlq/dlq-entry.entity';
 import { DlqController } from './dlq/dlq.controller';
 import { DlqService } from './dlq/dlq.service';
@@ -8,7 +9,7 @@ import { IngestService } from './inbound/ingest.service';
 import { WebhooksController } from './inbound/webhooks.controller';
 import { EventHandlers } from './processing/event-handlers';
 import { EventProcessor } from './processing/event-processor';
-import { OutboxRelay } from './processing/outbox-relay';
+import { EventRelay } from './processing/event-relay';
 import { SourceRejection } from './sources/source-rejection.entity';
 import { Source } from './sources/source.entity';
 import { SourcesController } from './sources/sources.controller';
@@ -29,6 +30,7 @@ import { EventsService } from './store/events.service';
   imports: [TypeOrmModule.forFeature([Source, SourceRejection, EventRecord, DlqEntry])],
   controllers: [WebhooksController, SourcesController, EventsController, DlqController],
   providers: [
+    eventsConfig.provider,
     SourcesService,
     IngestService,
     EventWriter,
@@ -36,7 +38,7 @@ import { EventsService } from './store/events.service';
     EventsService,
     EventHandlers,
     EventProcessor,
-    OutboxRelay,
+    EventRelay,
     DlqService,
     EventErasure,
     EventLookup,

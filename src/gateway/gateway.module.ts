@@ -6,6 +6,7 @@ import { AppConfig } from '../config/config';
 import { ApiKey } from './api-keys/api-key.entity';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { gatewayConfig } from './gateway.config';
 import { AuditLog } from './audit/audit-log.entity';
 import { AuditController } from './audit/audit.controller';
 import { AuditRecorder } from './audit/audit.recorder';
@@ -44,6 +45,7 @@ import { WorkspacesService } from './workspaces/workspaces.service';
     AuditController,
   ],
   providers: [
+    gatewayConfig.provider,
     { provide: APP_GUARD, useClass: GatewayGuard },
     AuthService,
     ApiKeysService,

@@ -16,6 +16,10 @@ import { MetricsController } from './metrics/metrics.controller';
 import { RootController } from './openapi/root.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { OutboundHttp } from './outbound/outbound-http';
+import { outboxConfig } from './outbox/outbox.config';
+import { OutboxRelay } from './outbox/outbox-relay';
+import { IdempotencyPersonalData } from './personal-data/idempotency-personal-data';
+import { PersonalDataRegistry } from './personal-data/personal-data';
 import { PluginRegistry } from './plugins/plugin-registry';
 import { QueueModule, RedisModule } from './queue/queue.module';
 import { JOBS, JobRegistry } from './queue/queue.registry';
@@ -77,6 +81,10 @@ export class PlatformModule {
         IdempotencyInterceptor,
         RateLimiter,
         PluginRegistry,
+        PersonalDataRegistry,
+        IdempotencyPersonalData,
+        outboxConfig.provider,
+        OutboxRelay,
       ],
       exports: [
         AppConfig,
@@ -89,6 +97,9 @@ export class PlatformModule {
         IdempotencyInterceptor,
         RateLimiter,
         PluginRegistry,
+        PersonalDataRegistry,
+        outboxConfig.provider.provide,
+        OutboxRelay,
       ],
     };
   }

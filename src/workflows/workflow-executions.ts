@@ -4,7 +4,7 @@ import { In, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { compileExpression, evaluate } from '../platform/expression/expression';
 import { OnEvent, StoredEvent } from '../events/processing/event-handlers';
-import { OutboxSweep, StuckWork } from '../events/processing/outbox-relay';
+import { OutboxSweep, StuckWork } from '../platform/outbox/outbox-relay';
 import { EventDetail } from '../events/store/events.service';
 import { Clock } from '../platform/clock';
 import { notFound } from '../platform/http/problem';

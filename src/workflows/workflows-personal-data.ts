@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { DataSubject } from '../notifications/contacts/personal-data';
+import type { DataSubject } from '../platform/personal-data/personal-data';
 import {
   contactNeedles,
   ErasesPersonalData,
   ExportsPersonalData,
-} from '../notifications/contacts/personal-data';
+} from '../platform/personal-data/personal-data';
 
 const MATCH = `e.workspace_id = $1 AND (e.contact_id = $3 OR EXISTS (SELECT 1 FROM unnest($2::text[]) AS n
   WHERE strpos(coalesce(r.output::text, '') || coalesce(r.error, ''), n) > 0))`;

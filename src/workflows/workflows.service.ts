@@ -4,7 +4,7 @@ import { Job } from 'bullmq';
 import { IsNull, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { EndpointsService } from '../deliveries/endpoints/endpoints.service';
-import { OutboxSweep } from '../events/processing/outbox-relay';
+import { OutboxSweep } from '../platform/outbox/outbox-relay';
 import { TemplatesService } from '../notifications/templates/templates.service';
 import { Clock } from '../platform/clock';
 import { FieldError, notFound, ProblemException } from '../platform/http/problem';

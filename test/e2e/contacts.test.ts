@@ -1,8 +1,11 @@
 import { Injectable, Module } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Contact } from '../../src/notifications/contacts/contact.entity';
 import { ContactsService } from '../../src/notifications/contacts/contacts.service';
-import { ErasesPersonalData, ExportsPersonalData } from '../../src/notifications/contacts/personal-data';
+import {
+  type DataSubject,
+  ErasesPersonalData,
+  ExportsPersonalData,
+} from '../../src/platform/personal-data/personal-data';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -10,15 +13,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** A module's part, declared as the lead's modules declare theirs. */
 @Injectable()
 class ProbePart {
-  static erasedWith: Contact[] = [];
+  static erasedWith: DataSubject[] = [];
 
   @ExportsPersonalData('probe')
-  export(_ws: string, contact: Contact): Promise<unknown> {
+  export(_ws: string, contact: DataSubject): Promise<unknown> {
     return Promise.resolve({ phoneSeen: contact.phone });
   }
 
   @ErasesPersonalData('probe')
-  erase(_ws: string, contact: Contact): Promise<number> {
+  erase(_ws: string, contact: DataSubject): Promise<number> {
     ProbePart.erasedWith.push({ ...contact });
     return Promise.resolve(2);
   }

@@ -1,10 +1,10 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { v5 as uuidv5, v7 as uuidv7 } from 'uuid';
 import { RetriesDlq } from '../../events/dlq/dlq.service';
-import { OutboxSweep, StuckWork } from '../../events/processing/outbox-relay';
-import { EventErasure } from '../../events/store/event-erasure';
+import { OutboxSweep, StuckWork } from '../../platform/outbox/outbox-relay';
+import { OnEventsErased } from '../../events/store/event-erasure';
 import { EventDetail } from '../../events/store/events.service';
 import { Clock } from '../../platform/clock';
 import { ProblemException } from '../../platform/http/problem';
@@ -21,24 +21,22 @@ import { Delivery } from './delivery.entity';
 const DELIVERY_KEY_NAMESPACE = '6f1c3f4e-2a7b-5c8d-9e0f-1a2b3c4d5e6f';
 
 @Injectable()
-export class DeliveriesService implements OnModuleInit {
+export class DeliveriesService {
   constructor(
     @InjectRepository(Delivery) private readonly deliveries: Repository<Delivery>,
     @InjectRepository(DeliveryAttempt) private readonly attempts: Repository<DeliveryAttempt>,
     private readonly endpoints: EndpointsService,
     private readonly jobs: JobQueue,
-    private readonly erasure: EventErasure,
     private readonly clock: Clock,
   ) {}
 
-  onModuleInit(): void {
-    // Payload copies follow the events they copied when those are erased or anonymised (LGPD).
-    this.erasure.onErased(async (_workspaceId, eventIds) => {
-      await this.deliveries.query(
-        `UPDATE deliveries SET payload = jsonb_set(payload, '{data}', '{"erased": true}'::jsonb) WHERE event_id = ANY($1::uuid[])`,
-        [eventIds],
-      );
-    });
+  /** Payload copies follow the events they copied when those are erased or anonymised (LGPD). */
+  @OnEventsErased()
+  async eraseEventCopies(_workspaceId: string | null, eventIds: string[]): Promise<void> {
+    await this.deliveries.query(
+      `UPDATE deliveries SET payload = jsonb_set(payload, '{data}', '{"erased": true}'::jsonb) WHERE event_id = ANY($1::uuid[])`,
+      [eventIds],
+    );
   }
 
   @RetriesDlq('delivery')

@@ -2,7 +2,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { type ConfigOf, InjectConfig } from '../../config/area-config';
 import { AppConfig } from '../../config/config';
+import { deliveriesConfig } from '../deliveries.config';
 import { DlqService } from '../../events/dlq/dlq.service';
 import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { Clock } from '../../platform/clock';
@@ -43,9 +45,10 @@ export class DeliverySender {
     private readonly dlq: DlqService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    @InjectConfig(deliveriesConfig) own: ConfigOf<typeof deliveriesConfig>,
     metrics: MetricsService,
   ) {
-    this.schedule = RetrySchedule.parse(config.retries.delivery);
+    this.schedule = RetrySchedule.parse(own.retrySchedule);
     this.attemptsTotal = metrics.counter({
       name: 'ponte_delivery_attempts_total',
       help: 'Delivery attempts by outcome',

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../../config/config';
+import { type ConfigOf, InjectConfig } from '../../config/area-config';
+import { eventsConfig } from '../events.config';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { OnJob } from '../../platform/queue/on-job.decorator';
 import { untilReachable } from '../../platform/queue/dependency-outage';
@@ -43,10 +44,10 @@ export class EventProcessor {
     private readonly handlers: EventHandlers,
     private readonly jobs: JobQueue,
     private readonly dlq: DlqService,
-    config: AppConfig,
+    @InjectConfig(eventsConfig) config: ConfigOf<typeof eventsConfig>,
     metrics: MetricsService,
   ) {
-    this.schedule = RetrySchedule.parse(config.retries.event);
+    this.schedule = RetrySchedule.parse(config.retrySchedule);
     this.outcomes = metrics.counter({
       name: 'ponte_events_processed_total',
       help: 'Event attempts by outcome',

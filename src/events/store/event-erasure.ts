@@ -1,10 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../../config/config';
+import { type ConfigOf, InjectConfig } from '../../config/area-config';
+import { eventsConfig } from '../events.config';
 import { Clock } from '../../platform/clock';
+import { declare, definePluginPoint } from '../../platform/plugins/plugin-point';
+import { PluginRegistry } from '../../platform/plugins/plugin-registry';
 import { OnJob } from '../../platform/queue/on-job.decorator';
 
+/** Called after events' payloads were erased (`workspaceId`) or anonymised by retention (`null`). */
 export type ErasureListener = (workspaceId: string | null, eventIds: string[]) => Promise<void>;
+
+export const EVENTS_ERASED = definePluginPoint<ErasureListener>({ title: 'events-erased listener' });
+
+/**
+ * `@OnEventsErased()`: a module that copied event payloads (deliveries) blanks its copies when the
+ * events are erased or anonymised. Listeners run in discovery order, after the events' update.
+ */
+export const OnEventsErased = () => declare(EVENTS_ERASED);
 
 const BATCH = 5000;
 
@@ -15,16 +27,15 @@ const BATCH = 5000;
  */
 @Injectable()
 export class EventErasure {
-  private readonly listeners: ErasureListener[] = [];
-
   constructor(
     private readonly dataSource: DataSource,
-    private readonly config: AppConfig,
+    @InjectConfig(eventsConfig) private readonly config: ConfigOf<typeof eventsConfig>,
     private readonly clock: Clock,
+    private readonly plugins: PluginRegistry,
   ) {}
 
-  onErased(listener: ErasureListener): void {
-    this.listeners.push(listener);
+  private get listeners(): ErasureListener[] {
+    return this.plugins.get(EVENTS_ERASED).map((d) => d.handler);
   }
 
   /** Events of the workspace whose payload contains any of `needles` (a contact id, phone digits, an e-mail). */
@@ -55,7 +66,7 @@ export class EventErasure {
   /** Daily: payloads of finished events older than RETENTION_DAYS become `{"anonymised": true}`. */
   @OnJob('events.anonymise')
   async anonymiseOld(): Promise<{ anonymised: number }> {
-    const cutoff = new Date(this.clock.nowMs() - this.config.retention.eventDays * 24 * 3600 * 1000);
+    const cutoff = new Date(this.clock.nowMs() - this.config.retentionDays * 24 * 3600 * 1000);
     let total = 0;
     for (;;) {
       const rows: Array<{ id: string }> = await this.dataSource

@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { AppConfig } from '../../config/config';
+import { type ConfigOf, InjectConfig } from '../../config/area-config';
+import { outboxConfig } from '../../platform/outbox/outbox.config';
 import { Clock } from '../../platform/clock';
 import { notFound, ProblemException } from '../../platform/http/problem';
 import { Page, paginate } from '../../platform/http/pagination';
@@ -56,7 +57,7 @@ export class EventsService implements OnModuleInit {
     private readonly bus: EventBus,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
-    private readonly config: AppConfig,
+    @InjectConfig(outboxConfig) private readonly outbox: ConfigOf<typeof outboxConfig>,
     private readonly plugins: PluginRegistry,
   ) {}
 
@@ -131,7 +132,7 @@ export class EventsService implements OnModuleInit {
        WHERE id = $1 AND workspace_id = $2 AND (status IN ('failed', 'dead')
          OR (status IN ('received', 'processing') AND received_at < now() - make_interval(secs => $3)))
        RETURNING queue, attempts`,
-      [id, workspaceId, this.config.outbox.stuckAfterSeconds],
+      [id, workspaceId, this.outbox.stuckAfterSeconds],
     );
     if (!rows[0]) throw new ProblemException('CONFLICT', 'Only failed, dead or stuck events can be retried');
     await this.jobs.enqueueBulk([eventJob(id, rows[0].queue, rows[0].attempts, rows[0].attempts)]);

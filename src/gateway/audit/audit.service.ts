@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
-import { AppConfig } from '../../config/config';
+import { type ConfigOf, InjectConfig } from '../../config/area-config';
+import { gatewayConfig } from '../gateway.config';
 import { Clock } from '../../platform/clock';
 import { Page, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
@@ -26,7 +27,7 @@ const toView = (a: AuditLog): AuditLogView => ({
 export class AuditService {
   constructor(
     @InjectRepository(AuditLog) private readonly logs: Repository<AuditLog>,
-    private readonly config: AppConfig,
+    @InjectConfig(gatewayConfig) private readonly config: ConfigOf<typeof gatewayConfig>,
     private readonly clock: Clock,
   ) {}
 
@@ -42,7 +43,7 @@ export class AuditService {
   /** Daily: drop rows older than AUDIT_RETENTION_DAYS. */
   @OnJob('audit.purge')
   async purge(): Promise<{ deleted: number }> {
-    const cutoff = new Date(this.clock.nowMs() - this.config.retention.auditDays * 24 * 3600 * 1000);
+    const cutoff = new Date(this.clock.nowMs() - this.config.auditRetentionDays * 24 * 3600 * 1000);
     const result = await this.logs.delete({ createdAt: LessThan(cutoff) });
     return { deleted: result.affected ?? 0 };
   }

@@ -8,7 +8,12 @@ import { ContactPreferencesService } from './contact-preferences.service';
 import { toContactView } from './contact-views';
 import { Contact } from './contact.entity';
 import { ContactExportView } from './contacts.dto';
-import { ErasesPersonalData, ExportsPersonalData, PersonalDataRegistry } from './personal-data';
+import {
+  type DataSubject,
+  ErasesPersonalData,
+  ExportsPersonalData,
+  PersonalDataRegistry,
+} from '../../platform/personal-data/personal-data';
 
 /**
  * LGPD art. 18 for a contact: access (everything held about the person, from every module that
@@ -27,7 +32,7 @@ export class ContactRightsService {
   ) {}
 
   @ExportsPersonalData('consent')
-  exportConsent(workspaceId: string, contact: Contact): Promise<unknown> {
+  exportConsent(workspaceId: string, contact: DataSubject): Promise<unknown> {
     return this.consent.all(workspaceId, contact.id);
   }
 

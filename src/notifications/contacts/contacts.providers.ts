@@ -5,17 +5,13 @@ import { ContactWrites } from './contact-writes';
 import { Contact } from './contact.entity';
 import { ContactsController } from './contacts.controller';
 import { ContactsService } from './contacts.service';
-import { IdempotencyPersonalData } from './idempotency-personal-data';
-import { PersonalDataRegistry } from './personal-data';
 
 /** What NotificationsModule registers for contacts (entities go to TypeOrmModule.forFeature). */
 export const CONTACT_ENTITIES = [Contact, ConsentChange];
 export const CONTACT_CONTROLLERS = [ContactsController];
 export const CONTACT_PROVIDERS = [
-  PersonalDataRegistry,
   ContactWrites,
   ContactPreferencesService,
   ContactsService,
   ContactRightsService,
-  IdempotencyPersonalData,
 ];

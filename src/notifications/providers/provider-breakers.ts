@@ -1,7 +1,7 @@
-import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import CircuitBreaker from 'opossum';
 import { type ConfigOf, InjectConfig } from '../../config/area-config';
-import { HealthService } from '../../platform/health/health.service';
+import { HealthDetail } from '../../platform/health/health-detail';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { notificationsConfig } from '../notifications.config';
 import { SendFailure, type ProviderAccount } from './provider-adapter';
@@ -15,13 +15,12 @@ const STATE_VALUE = { closed: 0, halfOpen: 1, open: 2 } as const;
  * one message (an invalid number) do not count against the provider.
  */
 @Injectable()
-export class ProviderBreakers implements OnModuleInit {
+export class ProviderBreakers {
   private readonly breakers = new Map<string, { kind: string; breaker: CircuitBreaker<[Call], unknown> }>();
   private readonly state;
 
   constructor(
     @InjectConfig(notificationsConfig) private readonly config: ConfigOf<typeof notificationsConfig>,
-    private readonly health: HealthService,
     metrics: MetricsService,
   ) {
     this.state = metrics.gauge({
@@ -31,11 +30,11 @@ export class ProviderBreakers implements OnModuleInit {
     });
   }
 
-  onModuleInit(): void {
-    this.health.contribute('providerCircuits', () =>
-      Object.fromEntries(
-        [...this.breakers].map(([id, b]) => [id, { kind: b.kind, state: stateOf(b.breaker) }]),
-      ),
+  /** Each provider's circuit, in /health/detailed. */
+  @HealthDetail('providerCircuits')
+  circuits(): Record<string, { kind: string; state: string }> {
+    return Object.fromEntries(
+      [...this.breakers].map(([id, b]) => [id, { kind: b.kind, state: stateOf(b.breaker) }]),
     );
   }
 

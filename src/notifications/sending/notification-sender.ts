@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
-import { AppConfig } from '../../config/config';
+import { type ConfigOf, InjectConfig } from '../../config/area-config';
+import { notificationsConfig } from '../notifications.config';
 import { DlqService, RetriesDlq } from '../../events/dlq/dlq.service';
 import { Clock } from '../../platform/clock';
 import { MetricsService } from '../../platform/metrics/metrics.service';
@@ -59,10 +60,10 @@ export class NotificationSender {
     private readonly clock: Clock,
     private readonly observers: SentObservers,
     private readonly consent: ConsentGate,
-    config: AppConfig,
+    @InjectConfig(notificationsConfig) config: ConfigOf<typeof notificationsConfig>,
     metrics: MetricsService,
   ) {
-    this.schedule = RetrySchedule.parse(config.retries.notification);
+    this.schedule = RetrySchedule.parse(config.retrySchedule);
     this.calls = metrics.counter({
       name: 'ponte_notification_calls_total',
       help: 'Provider calls for notifications by provider kind and outcome',

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { Contact } from '../contacts/contact.entity';
-import { ErasesPersonalData, ExportsPersonalData } from '../contacts/personal-data';
+import {
+  type DataSubject,
+  ErasesPersonalData,
+  ExportsPersonalData,
+} from '../../platform/personal-data/personal-data';
 
 const MATCH = `workspace_id = $1 AND (to_contact_id = $2 OR to_phone = $3 OR to_email = $4)`;
 
@@ -15,7 +18,7 @@ export class NotificationsPersonalData {
   constructor(private readonly dataSource: DataSource) {}
 
   @ExportsPersonalData('notifications')
-  async export(workspaceId: string, c: Contact): Promise<unknown> {
+  async export(workspaceId: string, c: DataSubject): Promise<unknown> {
     const notifications: Array<Record<string, unknown>> = await this.dataSource.query(
       `SELECT id, status, channels, template_key AS template, content, data, category, to_phone AS phone, to_email AS email,
               timeline, created_at AS "createdAt"
@@ -34,7 +37,7 @@ export class NotificationsPersonalData {
   }
 
   @ErasesPersonalData('notifications')
-  async erase(workspaceId: string, c: Contact): Promise<number> {
+  async erase(workspaceId: string, c: DataSubject): Promise<number> {
     const [ids]: [Array<{ id: string }>] = await this.dataSource.query(
       `UPDATE notifications SET to_contact_id = $2, to_phone = NULL, to_email = NULL, data = '{}', content = NULL
        WHERE ${MATCH} RETURNING id`,

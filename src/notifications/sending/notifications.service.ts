@@ -4,7 +4,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource, In, Repository } from 'typeorm';
 import { AppConfig } from '../../config/config';
-import { OutboxSweep, StuckWork } from '../../events/processing/outbox-relay';
+import { OutboxSweep, StuckWork } from '../../platform/outbox/outbox-relay';
 import { declare, definePluginPoint } from '../../platform/plugins/plugin-point';
 import { PluginRegistry } from '../../platform/plugins/plugin-registry';
 import { Clock } from '../../platform/clock';

@@ -5,8 +5,10 @@ import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/config';
 import { withTimeout } from '../metrics/metrics.service';
+import { PluginRegistry } from '../plugins/plugin-registry';
 import { ALL_QUEUES } from '../queue/queue.registry';
 import { RedisConnections } from '../queue/redis.connections';
+import { HEALTH_DETAIL } from './health-detail';
 
 export interface DependencyCheck {
   status: 'up' | 'down';
@@ -14,15 +16,11 @@ export interface DependencyCheck {
   error?: string;
 }
 
-/** Contributors to /health/detailed (circuit breakers, relays...) register here. */
-export type HealthContributor = () => Promise<Record<string, unknown>> | Record<string, unknown>;
-
 const CHECK_TIMEOUT_MS = 2000;
 
 @Injectable()
 export class HealthService {
   private draining = false;
-  private readonly contributors = new Map<string, HealthContributor>();
   private readonly startedAt = Date.now();
 
   constructor(
@@ -30,6 +28,7 @@ export class HealthService {
     private readonly redis: RedisConnections,
     private readonly config: AppConfig,
     private readonly moduleRef: ModuleRef,
+    private readonly plugins: PluginRegistry,
   ) {}
 
   /** Called at the start of a graceful shutdown: readiness turns 503 so load balancers move on. */
@@ -39,10 +38,6 @@ export class HealthService {
 
   get isDraining(): boolean {
     return this.draining;
-  }
-
-  contribute(name: string, contributor: HealthContributor): void {
-    this.contributors.set(name, contributor);
   }
 
   async dependencies(): Promise<{ PostgreSQL: DependencyCheck; Redis: DependencyCheck }> {
@@ -68,7 +63,8 @@ export class HealthService {
       );
     }
     const extra: Record<string, unknown> = {};
-    for (const [name, contributor] of this.contributors) extra[name] = await contributor();
+    // Sections declared with @HealthDetail, in discovery (module) order.
+    for (const { name, handler } of this.plugins.get(HEALTH_DETAIL)) extra[name] = await handler();
     const memory = process.memoryUsage();
     return {
       status:

@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
+import { HealthDetail } from '../health/health-detail';
 import { HealthService } from '../health/health.service';
 import { JobDispatcher } from './job-dispatcher';
 
@@ -26,15 +27,19 @@ export class WorkerGate implements OnApplicationBootstrap, BeforeApplicationShut
   ) {}
 
   onApplicationBootstrap(): void {
-    this.health.contribute('workers', () => ({
+    if (!this.config.isWorker) return;
+    this.timer = setInterval(() => void this.check(), CHECK_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  @HealthDetail('workers')
+  workers() {
+    return {
       paused: this.pausedSince !== undefined,
       pausedSince: this.pausedSince?.toISOString() ?? null,
       pauses: this.pauses,
       jobsPutBackByOutages: this.dispatcher.outagesSeen,
-    }));
-    if (!this.config.isWorker) return;
-    this.timer = setInterval(() => void this.check(), CHECK_INTERVAL_MS);
-    this.timer.unref();
+    };
   }
 
   beforeApplicationShutdown(): void {

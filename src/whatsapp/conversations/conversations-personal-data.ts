@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DeliveriesService } from '../../deliveries/sending/deliveries.service';
 import { EventErasure } from '../../events/store/event-erasure';
-import type { DataSubject } from '../../notifications/contacts/personal-data';
+import type { DataSubject } from '../../platform/personal-data/personal-data';
 import {
   contactNeedles,
   ErasesPersonalData,
   ExportsPersonalData,
-} from '../../notifications/contacts/personal-data';
+} from '../../platform/personal-data/personal-data';
 
 /**
  * LGPD parts of the WhatsApp module, the event store and deliveries: a contact's conversations and

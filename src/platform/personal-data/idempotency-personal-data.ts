@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { IdempotencyService } from '../../platform/http/idempotency/idempotency.service';
-import type { Contact } from './contact.entity';
-import { contactNeedles, ErasesPersonalData, ExportsPersonalData } from './personal-data';
+import { IdempotencyService } from '../http/idempotency/idempotency.service';
+import { contactNeedles, DataSubject, ErasesPersonalData, ExportsPersonalData } from './personal-data';
 
 /**
  * Answers kept for Idempotency-Key replays (24 h) copy what they answered: a created contact's
@@ -14,12 +13,12 @@ export class IdempotencyPersonalData {
   constructor(private readonly idempotency: IdempotencyService) {}
 
   @ExportsPersonalData('idempotentReplays')
-  export(ws: string, c: Contact): Promise<unknown> {
+  export(ws: string, c: DataSubject): Promise<unknown> {
     return this.idempotency.answersContaining(ws, contactNeedles(c));
   }
 
   @ErasesPersonalData('idempotentReplays')
-  erase(ws: string, c: Contact): Promise<number> {
+  erase(ws: string, c: DataSubject): Promise<number> {
     return this.idempotency.eraseAnswersContaining(ws, contactNeedles(c));
   }
 }

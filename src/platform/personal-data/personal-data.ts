@@ -1,29 +1,39 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { declare, definePluginPoint, PluginPoint } from '../../platform/plugins/plugin-point';
-import { PluginRegistry } from '../../platform/plugins/plugin-registry';
-import type { Contact } from './contact.entity';
+import { declare, definePluginPoint, PluginPoint } from '../plugins/plugin-point';
+import { PluginRegistry } from '../plugins/plugin-registry';
 
-/** The person whose data a part exports or erases: a contact, as modules outside notifications see it. */
-export type DataSubject = Contact;
+/**
+ * The person whose data a part exports or erases: the fields of a contact that find its rows
+ * elsewhere. The contacts module (notifications) owns the contact and hands it to every part.
+ */
+export interface DataSubject {
+  id: string;
+  workspaceId: string;
+  externalId: string | null;
+  name: string | null;
+  phone: string | null;
+  waId: string | null;
+  email: string | null;
+}
 
 /** One module's share of what Ponte holds about a contact (LGPD art. 18: access and erasure). */
 export interface PersonalDataPart {
   /** Everything the module holds about the contact, as JSON; under its name in the export. */
-  export(workspaceId: string, contact: Contact): Promise<unknown>;
+  export(workspaceId: string, contact: DataSubject): Promise<unknown>;
   /**
    * Remove or anonymise the module's personal data of the contact (keeping rows that counts need)
    * and answer how many rows it touched. It gets the contact as it was before erasure (phone,
    * waId, email still there to find rows by). It must be idempotent: a DELETE that failed half
    * way is retried as a whole.
    */
-  erase(workspaceId: string, contact: Contact): Promise<number>;
+  erase(workspaceId: string, contact: DataSubject): Promise<number>;
 }
 
 /**
  * What identifies a contact inside stored payloads: its id, e-mail, phone digits, the wa_id and,
  * for Brazilian mobiles, the old 8-digit form. Shorter values are left out (they would match noise).
  */
-export function contactNeedles(c: Pick<Contact, 'id' | 'phone' | 'waId' | 'email'>): string[] {
+export function contactNeedles(c: Pick<DataSubject, 'id' | 'phone' | 'waId' | 'email'>): string[] {
   const digits = (c.phone ?? '').replace(/\D/g, '');
   const without9th = /^55\d{2}9\d{8}$/.test(digits) ? digits.slice(0, 4) + digits.slice(5) : '';
   return [c.id, c.email ?? '', digits, without9th, c.waId ?? ''].filter((n) => n.length >= 5);
