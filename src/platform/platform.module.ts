@@ -22,7 +22,7 @@ import { IdempotencyPersonalData } from './personal-data/idempotency-personal-da
 import { PersonalDataRegistry } from './personal-data/personal-data';
 import { PluginRegistry } from './plugins/plugin-registry';
 import { QueueModule, RedisModule } from './queue/queue.module';
-import { JOBS, JobRegistry } from './queue/queue.registry';
+import { jobRegistry, JobRegistry } from './queue/queue.registry';
 import { WorkerGate } from './queue/worker-gate';
 
 export interface PlatformOptions {
@@ -55,7 +55,7 @@ export class PlatformModule {
           useFactory: () => ({ ...dataSourceOptions(config.database), retryAttempts: 3, retryDelay: 1000 }),
         }),
         TypeOrmModule.forFeature([IdempotencyKey]),
-        QueueModule.forRoot(options.jobRegistry ?? JOBS),
+        QueueModule.forRoot(options.jobRegistry ?? jobRegistry()),
       ],
       controllers: [RootController, HealthController, MetricsController],
       providers: [

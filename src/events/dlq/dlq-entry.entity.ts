@@ -1,7 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-
-export const DLQ_KINDS = ['event', 'delivery', 'notification'] as const;
-export type DlqKind = (typeof DLQ_KINDS)[number];
+import type { DlqKind } from './dlq-kinds';
 
 /** Work that exhausted its attempts, kept for an operator: retry, archive or delete. */
 @Entity('dlq_entries')

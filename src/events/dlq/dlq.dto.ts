@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swag
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsDateString, IsIn, IsOptional, IsUUID, ValidateNested } from 'class-validator';
 import { PageOf, PageQuery } from '../../platform/http/pagination';
-import { DLQ_KINDS, DlqKind } from './dlq-entry.entity';
+import { DLQ_KINDS, DlqKind } from './dlq-kinds';
 
 export class DlqFilter {
   @ApiPropertyOptional({ description: 'What failed', enum: DLQ_KINDS, example: 'event' })

@@ -8,7 +8,8 @@ import { Page, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
 import { declare, definePluginPoint } from '../../platform/plugins/plugin-point';
 import { PluginRegistry } from '../../platform/plugins/plugin-registry';
-import { DLQ_KINDS, DlqEntry, DlqKind } from './dlq-entry.entity';
+import { DlqEntry } from './dlq-entry.entity';
+import { DLQ_KINDS, DlqKind } from './dlq-kinds';
 import { DlqEntryView, DlqFilter, DlqQuery } from './dlq.dto';
 
 export type DlqRetrier = (workspaceId: string, refId: string) => Promise<void>;

@@ -37,7 +37,7 @@ export class JobQueue {
   queueOf(job: string): Queue {
     const def = this.registry[job];
     if (!def)
-      throw new Error(`Unknown job name "${job}": add it to JOBS in src/platform/queue/queue.registry.ts`);
+      throw new Error(`Unknown job name "${job}": declare it with defineJobs (src/platform/queue/queue.registry.ts)`);
     return this.queue(def.queue);
   }
 

@@ -4,7 +4,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../../config/config';
 import { JobDispatcher } from './job-dispatcher';
 import { JobQueue } from './job-queue.service';
-import { ALL_QUEUES, defaultJobOptions, JOB_REGISTRY, JOBS, JobRegistry } from './queue.registry';
+import { ALL_QUEUES, defaultJobOptions, JOB_REGISTRY, jobRegistry, JobRegistry } from './queue.registry';
 import { RedisConnections } from './redis.connections';
 
 @Global()
@@ -19,7 +19,7 @@ export class RedisModule {
 @Global()
 @Module({})
 export class QueueModule {
-  static forRoot(registry: JobRegistry = JOBS): DynamicModule {
+  static forRoot(registry: JobRegistry = jobRegistry()): DynamicModule {
     return {
       module: QueueModule,
       imports: [

@@ -1,9 +1,10 @@
 import type { JobsOptions } from 'bullmq';
 
 /**
- * The one registry of queues and job names. Every job name has exactly one `@OnJob` handler;
- * start-up fails otherwise (JobDispatcher). Queues carry ids, never personal data: state lives in
- * PostgreSQL.
+ * The registry of queues and job names. Every job name has exactly one `@OnJob` handler; start-up
+ * fails otherwise (JobDispatcher). Queues carry ids, never personal data: state lives in
+ * PostgreSQL. The queues and jobs below are the first modules'; a new module declares its own from
+ * its folder with `defineQueue` and `defineJobs` (see there), never by editing this file.
  */
 export const QueueName = {
   EventsHigh: 'events-high',
@@ -15,7 +16,14 @@ export const QueueName = {
   Workflows: 'workflows',
   Maintenance: 'maintenance',
 } as const;
-export type QueueName = (typeof QueueName)[keyof typeof QueueName];
+/**
+ * Every queue name, checked by the compiler; a module with a queue of its own widens it by
+ * declaration merging: `declare module '.../queue.registry' { interface QueueNames { crm: true } }`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface QueueNames extends Record<(typeof QueueName)[keyof typeof QueueName], true> {}
+export type QueueName = keyof QueueNames & string;
+/** Live: `defineQueue` adds to it (health, metrics and the operator console list it at start). */
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
 
 export interface JobDefinition {
@@ -51,14 +59,52 @@ export const JOBS = {
 } satisfies Record<string, JobDefinition>;
 
 /**
- * Every job name the code may enqueue or handle, checked by the compiler. JOBS declares them; a
- * module (or a test fixture) with jobs of its own widens the set by declaration merging:
- * `declare module '.../queue.registry' { interface JobNames { 'crm.sync': true } }`, and adds
- * their definitions to the registry it starts the app with.
+ * Every job name the code may enqueue or handle, checked by the compiler. JOBS declares the first
+ * modules'; a module (or a test fixture) with jobs of its own widens the set by declaration
+ * merging: `declare module '.../queue.registry' { interface JobNames { 'crm.sync': true } }`, and
+ * declares their definitions with `defineJobs`.
  */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface JobNames extends Record<keyof typeof JOBS, true> {}
 export type JobName = keyof JobNames & string;
+
+const declaredJobs: JobRegistry = {};
+
+/**
+ * A module's own queue, declared at import time from the module's folder (with its `QueueNames`
+ * entry). A queue already declared throws: use it by name instead.
+ */
+export function defineQueue<Q extends QueueName>(name: Q): Q {
+  if (ALL_QUEUES.includes(name)) throw new Error(`Queue "${name}" is declared twice`);
+  ALL_QUEUES.push(name);
+  return name;
+}
+
+/**
+ * A module's own jobs, declared at import time from the module's folder, with their `JobNames`
+ * entries:
+ *
+ * ```ts
+ * declare module '../platform/queue/queue.registry' { interface JobNames { 'crm.sync': true } }
+ * defineJobs({ 'crm.sync': { queue: QueueName.Maintenance } });
+ * ```
+ *
+ * A name declared twice, or a job on an undeclared queue, throws. The app starts with
+ * `jobRegistry()`: JOBS and every declared job.
+ */
+export function defineJobs(jobs: Partial<Record<JobName, JobDefinition>>): void {
+  for (const [name, def] of Object.entries<JobDefinition>(jobs as Record<string, JobDefinition>)) {
+    if (name in JOBS || name in declaredJobs) throw new Error(`Job "${name}" is declared twice`);
+    if (!ALL_QUEUES.includes(def.queue))
+      throw new Error(`Job "${name}": queue "${def.queue}" is not declared (defineQueue)`);
+    declaredJobs[name] = def;
+  }
+}
+
+/** The registry the app starts with: JOBS and every module's `defineJobs`. */
+export function jobRegistry(): JobRegistry {
+  return { ...JOBS, ...declaredJobs };
+}
 
 /** Injection token so a test can start the app with a registry of its own. */
 export const JOB_REGISTRY = Symbol('JOB_REGISTRY');
