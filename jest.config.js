@@ -34,7 +34,11 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/fakes/**/*.spec.ts'],
+      testMatch: [
+        '<rootDir>/src/**/*.spec.ts',
+        '<rootDir>/test/fakes/**/*.spec.ts',
+        '<rootDir>/test/fixtures/**/*.spec.ts',
+      ],
     },
     {
       ...common,
