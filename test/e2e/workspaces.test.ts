@@ -1,4 +1,6 @@
+import { DataSource } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
+import { WorkspacesService } from '../../src/gateway/workspaces/workspaces.service';
 import { NotificationsService } from '../../src/notifications/sending/notifications.service';
 import { waitFor } from '../support/private-redis';
 import { startListeningApp, workspaceHarness } from '../support/workspace-harness';
@@ -127,5 +129,18 @@ describe('workspaces: own workspace, business details in templates, lists newest
       15_000,
       'the sends to settle',
     );
+  });
+
+  it("keeps a workspace's business details for 30 s on the clock: another instance's change shows after that", async () => {
+    const ws = await t.app.get(WorkspacesService).create({ name: `cached-${Math.random()}` });
+    const profiles = t.app.get(WorkspacesService);
+    expect((await profiles.profileOf(ws.id)).businessName).toBe(ws.name);
+    // Changed by another instance: this one's copy holds until it expires.
+    await t.app
+      .get(DataSource)
+      .query(`UPDATE workspaces SET business_name = 'Padaria Nova' WHERE id = $1`, [ws.id]);
+    expect((await profiles.profileOf(ws.id)).businessName).toBe(ws.name);
+    t.clock.advance(30_001);
+    expect((await profiles.profileOf(ws.id)).businessName).toBe('Padaria Nova');
   });
 });

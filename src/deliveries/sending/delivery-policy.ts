@@ -16,18 +16,20 @@ export function classifyAttempt(
   attemptInRound: number,
   status: number | undefined,
   retryAfterHeader: string | undefined,
+  nowMs: number,
   random: () => number = Math.random,
 ): AttemptOutcome {
   if (status !== undefined && status >= 200 && status < 300) return { kind: 'success' };
   if (status === 410) return { kind: 'gone' };
   const next = schedule.delayBefore(attemptInRound + 1, 0.2, random);
   if (next === undefined) return { kind: 'exhausted' };
-  const retryAfterMs = status === 429 || status === 503 ? parseRetryAfter(retryAfterHeader) : undefined;
+  const retryAfterMs =
+    status === 429 || status === 503 ? parseRetryAfter(retryAfterHeader, nowMs) : undefined;
   return { kind: 'retry', delayMs: Math.max(next, retryAfterMs ?? 0) };
 }
 
-/** `Retry-After` in seconds or as an HTTP date; capped at one day. */
-export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+/** `Retry-After` in seconds or as an HTTP date (counted from `now`, the clock's); capped at one day. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
   if (!value) return undefined;
   const seconds = /^\d+$/.test(value.trim()) ? Number(value.trim()) * 1000 : Date.parse(value) - now;
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 24 * 3600 * 1000) : undefined;

@@ -179,6 +179,7 @@ export class DeliverySender {
       delivery.attempts - delivery.retryRoundStart,
       status,
       retryAfter,
+      this.clock.nowMs(),
     );
     this.attemptsTotal.inc({ outcome: outcome.kind });
     await this.endpoints.recordOutcome(endpoint.id, outcome.kind === 'success');

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type ConfigOf, InjectConfig } from '../../config/area-config';
+import { Clock } from '../../platform/clock';
 import { eventsConfig } from '../events.config';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { OnJob } from '../../platform/queue/on-job.decorator';
@@ -44,6 +45,7 @@ export class EventProcessor {
     private readonly handlers: EventHandlers,
     private readonly jobs: JobQueue,
     private readonly dlq: DlqService,
+    private readonly clock: Clock,
     @InjectConfig(eventsConfig) config: ConfigOf<typeof eventsConfig>,
     metrics: MetricsService,
   ) {
@@ -120,7 +122,8 @@ export class EventProcessor {
       [eventId, JSON.stringify([this.attempt(row.attempts, startedAt, 'processed')]), ...done.params],
     );
     this.outcomes.inc({ outcome: 'processed' });
-    this.latency.observe((Date.now() - new Date(row.received_at).getTime()) / 1000);
+    // received_at was written from the same clock (EventBus, IngestService).
+    this.latency.observe((this.clock.nowMs() - new Date(row.received_at).getTime()) / 1000);
   }
 
   /**

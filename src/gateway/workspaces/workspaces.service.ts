@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { LruCache } from '../../platform/cache/lru';
+import { TtlCache } from '../../platform/cache/ttl-cache';
+import { Clock } from '../../platform/clock';
 import { notFound, ProblemException } from '../../platform/http/problem';
 import { Principal } from '../../platform/http/principal';
 import { hasScope } from '../auth/scopes';
@@ -55,18 +56,19 @@ export class WorkspacesService {
   constructor(
     @InjectRepository(Workspace) private readonly workspaces: Repository<Workspace>,
     private readonly apiKeys: ApiKeysService,
-  ) {}
+    clock: Clock,
+  ) {
+    this.profiles = new TtlCache(clock, { ttlMs: PROFILE_TTL_MS, max: 10_000 });
+  }
 
   // Read for every message; a change is rare, so a short-lived copy spares the query. The promise
   // is what is kept, so that the 1,000 sends of a bulk on a cold cache share one query.
-  private readonly profiles = new LruCache<string, { profile: Promise<WorkspaceProfile>; until: number }>(
-    10_000,
-  );
+  private readonly profiles: TtlCache<string, Promise<WorkspaceProfile>>;
 
   /** The business details of a workspace, for templates and workflows. */
   profileOf(id: string): Promise<WorkspaceProfile> {
     const cached = this.profiles.get(id);
-    if (cached && cached.until > performance.now()) return cached.profile;
+    if (cached) return cached;
     const profile = this.workspaces.findOneBy({ id }).then((w) => ({
       id,
       name: w?.name ?? '',
@@ -75,11 +77,10 @@ export class WorkspacesService {
       locale: w?.locale ?? 'pt-BR',
       address: w?.address ?? null,
     }));
-    const entry = { profile, until: performance.now() + PROFILE_TTL_MS };
-    this.profiles.set(id, entry);
+    this.profiles.set(id, profile);
     // A failed read is not kept: the next message asks again.
     profile.catch(() => {
-      if (this.profiles.get(id) === entry) this.profiles.delete(id);
+      if (this.profiles.get(id) === profile) this.profiles.delete(id);
     });
     return profile;
   }

@@ -21,7 +21,6 @@ const CHECK_TIMEOUT_MS = 2000;
 @Injectable()
 export class HealthService {
   private draining = false;
-  private readonly startedAt = Date.now();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -71,7 +70,7 @@ export class HealthService {
         Object.values(dependencies).every((d) => d.status === 'up') && !this.draining ? 'ok' : 'degraded',
       role: this.config.app.role,
       draining: this.draining,
-      uptimeSeconds: Math.round((Date.now() - this.startedAt) / 1000),
+      uptimeSeconds: Math.round(process.uptime()),
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
       dependencies,
       queues,

@@ -30,6 +30,7 @@ export function outageBackoffMs(random: () => number = Math.random): number {
  * an outage longer than `maxMs`, is thrown.
  */
 export async function untilReachable<T>(write: () => Promise<T>, maxMs = 5 * 60_000): Promise<T> {
+  // Real time, not the injected clock: this waits (with real timers) for a server to come back.
   const deadline = Date.now() + maxMs;
   for (let tries = 0; ; tries++) {
     try {

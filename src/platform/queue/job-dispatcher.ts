@@ -113,6 +113,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
       if (!down || !token) throw err;
       // With Redis down this throws too: the job stays active, its lock lapses, and BullMQ's
       // stalled check puts it back to waiting once Redis returns.
+      // BullMQ compares delays with real time (Redis), so this is Date.now, not the injected clock.
       await job.moveToDelayed(Date.now() + outageBackoffMs(), token);
       this.outagesSeen++;
       throw new DelayedError(`${down} unavailable: put back`);

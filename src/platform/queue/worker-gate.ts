@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
+import { Clock } from '../clock';
 import { HealthDetail } from '../health/health-detail';
 import { HealthService } from '../health/health.service';
 import { JobDispatcher } from './job-dispatcher';
@@ -24,6 +25,7 @@ export class WorkerGate implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly health: HealthService,
     private readonly dispatcher: JobDispatcher,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -56,12 +58,12 @@ export class WorkerGate implements OnApplicationBootstrap, BeforeApplicationShut
         .filter(([, c]) => c.status === 'down')
         .map(([name]) => name);
       if (down.length > 0 && !this.pausedSince) {
-        this.pausedSince = new Date();
+        this.pausedSince = this.clock.now();
         this.pauses++;
         this.logger.warn(`${down.join(' and ')} unavailable: workers paused`);
         await this.dispatcher.pauseWorkers();
       } else if (down.length === 0 && this.pausedSince) {
-        const seconds = Math.round((Date.now() - this.pausedSince.getTime()) / 1000);
+        const seconds = Math.round((this.clock.nowMs() - this.pausedSince.getTime()) / 1000);
         this.pausedSince = undefined;
         this.logger.log(`dependencies back after ${seconds} s: workers resumed`);
         await this.dispatcher.resumeWorkers();
