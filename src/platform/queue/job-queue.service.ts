@@ -37,7 +37,9 @@ export class JobQueue {
   queueOf(job: string): Queue {
     const def = this.registry[job];
     if (!def)
-      throw new Error(`Unknown job name "${job}": declare it with defineJobs (src/platform/queue/queue.registry.ts)`);
+      throw new Error(
+        `Unknown job name "${job}": declare it with defineJobs (src/platform/queue/queue.registry.ts)`,
+      );
     return this.queue(def.queue);
   }
 
