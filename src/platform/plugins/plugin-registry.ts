@@ -113,7 +113,7 @@ export class PluginRegistry implements OnModuleInit {
       problems.push(`${title}: only one is allowed, found ${kept.map((d) => d.owner).join(', ')}`);
     for (const name of required ?? []) {
       if (!byName.has(name))
-        problems.push(`${title} "${name}" has no handler: declare one on a provider method`);
+        problems.push(`${title} "${name}" has no handler: declare one on a provider (its class or a method)`);
     }
     for (const other of pairedWith?.() ?? []) {
       const names = new Set((all.get(other.id) ?? []).map((d) => d.name));

@@ -1,5 +1,5 @@
-import type { SourceConfig } from '../source-kind';
 import { isUtf8 } from 'node:buffer';
+import type { SourceConfig } from '../source-kind';
 import { Webhook } from 'standardwebhooks';
 import { safeEqual } from '../../../platform/crypto/constant-time';
 import type { InboundRequest, Verification } from '../../verification/inbound-request';

@@ -1,5 +1,5 @@
-import type { SourceConfig } from '../../../events/sources/source-kind';
 import { createHmac } from 'node:crypto';
+import type { SourceConfig } from '../../../events/sources/source-kind';
 import { safeEqual } from '../../../platform/crypto/constant-time';
 import type { InboundRequest, Verification } from '../../../events/verification/inbound-request';
 import {

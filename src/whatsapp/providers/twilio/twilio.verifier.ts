@@ -1,6 +1,6 @@
-import type { SourceConfig } from '../../../events/sources/source-kind';
 import { createHash, createHmac } from 'node:crypto';
 import { parse as parseQuerystring, stringify as stringifyQuerystring } from 'node:querystring';
+import type { SourceConfig } from '../../../events/sources/source-kind';
 import { safeEqual } from '../../../platform/crypto/constant-time';
 import type { InboundRequest, Verification } from '../../../events/verification/inbound-request';
 import {
