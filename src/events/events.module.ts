@@ -10,10 +10,13 @@ import { WebhooksController } from './inbound/webhooks.controller';
 import { EventHandlers } from './processing/event-handlers';
 import { EventProcessor } from './processing/event-processor';
 import { EventRelay } from './processing/event-relay';
+import { Bitrix24Source } from './sources/bitrix24/bitrix24.source';
+import { SourceKinds } from './sources/source-kind';
 import { SourceRejection } from './sources/source-rejection.entity';
 import { Source } from './sources/source.entity';
 import { SourcesController } from './sources/sources.controller';
 import { SourcesService } from './sources/sources.service';
+import { StandardSource } from './sources/standard/standard.source';
 import { EventRecord } from './store/event.entity';
 import { EventErasure } from './store/event-erasure';
 import { EventLookup } from './store/event-lookup';
@@ -24,13 +27,17 @@ import { EventsService } from './store/events.service';
 /**
  * Inbound webhooks, the durable event store, processing on priority queues and the DLQ. Other
  * modules publish events through EventBus, subscribe with `@OnEvent` and dead-letter through
- * DlqService.
+ * DlqService; a module that owns a kind of source declares it with `@SourceKindPlugin` (events
+ * keeps Standard Webhooks and Bitrix24, WhatsApp's providers are declared in `whatsapp`).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Source, SourceRejection, EventRecord, DlqEntry])],
   controllers: [WebhooksController, SourcesController, EventsController, DlqController],
   providers: [
     eventsConfig.provider,
+    SourceKinds,
+    StandardSource,
+    Bitrix24Source,
     SourcesService,
     IngestService,
     EventWriter,

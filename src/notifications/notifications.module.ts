@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EventsModule } from '../events/events.module';
 import { GatewayModule } from '../gateway/gateway.module';
-import { MetaAdapter } from '../whatsapp/providers/meta/meta.adapter';
 import { ProviderAdapters } from './providers/provider-adapters';
 import { ProviderBreakers } from './providers/provider-breakers';
 import { notificationsConfig } from './notifications.config';
@@ -15,9 +14,6 @@ import { SandboxAdapter } from './providers/sandbox/sandbox.adapter';
 import { SandboxController } from './providers/sandbox/sandbox.controller';
 import { SendGridAdapter } from './providers/sendgrid/sendgrid.adapter';
 import { SmtpAdapter } from './providers/smtp/smtp.adapter';
-import { TwilioAdapter } from '../whatsapp/providers/twilio/twilio.adapter';
-import { WahaAdapter } from '../whatsapp/providers/waha/waha.adapter';
-import { ZapiAdapter } from '../whatsapp/providers/zapi/zapi.adapter';
 import { NotificationAttempt } from './sending/notification-attempt.entity';
 import { NotificationComposer } from './sending/notification-composer';
 import { NotificationLedger } from './sending/notification-ledger';
@@ -35,7 +31,9 @@ import { TEMPLATE_CONTROLLERS, TEMPLATE_ENTITIES, TEMPLATE_PROVIDERS } from './t
 
 /**
  * Sending on WhatsApp, SMS and e-mail, as Novu does it: providers per workspace, versioned
- * templates, notifications with their attempts and status timeline, fallback and the DLQ.
+ * templates, notifications with their attempts and status timeline, fallback and the DLQ. The
+ * e-mail kinds and the sandbox are declared here; other modules declare theirs with
+ * `@ProviderKindPlugin` (WhatsApp's, Twilio's SMS included, in `whatsapp/providers/`).
  */
 @Module({
   imports: [
@@ -59,11 +57,7 @@ import { TEMPLATE_CONTROLLERS, TEMPLATE_ENTITIES, TEMPLATE_PROVIDERS } from './t
   ],
   providers: [
     SandboxAdapter,
-    MetaAdapter,
-    TwilioAdapter,
     SmtpAdapter,
-    ZapiAdapter,
-    WahaAdapter,
     SendGridAdapter,
     ProviderAdapters,
     ProviderPacer,

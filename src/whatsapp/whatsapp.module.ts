@@ -11,10 +11,17 @@ import { ConversationsController } from './conversations/conversations.controlle
 import { ConversationsService } from './conversations/conversations.service';
 import { ConversationsPersonalData } from './conversations/conversations-personal-data';
 import { Message } from './conversations/message.entity';
+import { META_KIND } from './providers/meta/meta.kind';
+import { TWILIO_KIND } from './providers/twilio/twilio.kind';
+import { WAHA_KIND } from './providers/waha/waha.kind';
+import { ZAPI_KIND } from './providers/zapi/zapi.kind';
 
 /**
- * WhatsApp conversations: one per contact and business number, every message in and out, the
- * 24-hour window of the official APIs, and consent given or withdrawn by message.
+ * Everything WhatsApp: its providers (`providers/<kind>/`: client adapter, inbound verifier and
+ * normaliser, declared as a source kind and a provider kind), conversations (one per contact and
+ * business number, every message in and out), the 24-hour window of the official APIs, and
+ * consent given or withdrawn by message. Adding a provider: a folder in `providers/` whose
+ * `<kind>.kind.ts` lists its plug-ins, and one line below.
  */
 @Module({
   imports: [
@@ -25,6 +32,15 @@ import { Message } from './conversations/message.entity';
     TypeOrmModule.forFeature([Conversation, Message]),
   ],
   controllers: [ConversationsController],
-  providers: [ConversationRecorder, ConversationsService, ConsentByMessage, ConversationsPersonalData],
+  providers: [
+    ...META_KIND,
+    ...TWILIO_KIND,
+    ...ZAPI_KIND,
+    ...WAHA_KIND,
+    ConversationRecorder,
+    ConversationsService,
+    ConsentByMessage,
+    ConversationsPersonalData,
+  ],
 })
 export class WhatsAppModule {}

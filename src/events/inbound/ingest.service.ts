@@ -5,17 +5,20 @@ import { ProblemException } from '../../platform/http/problem';
 import { toStorableValue } from '../../platform/http/storable-text';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { normalise } from '../normalisers/normalise';
+import { SourceKinds } from '../sources/source-kind';
 import { SourcesService } from '../sources/sources.service';
 import { eventQueueFor } from '../bus/event-bus';
 import { EventWriter } from '../store/event-writer';
 import { InboundRequest } from '../verification/inbound-request';
-import { metaHandshake, REJECTION_STATUS, verifyWebhook } from '../verification/verify';
+import { answerHandshake, REJECTION_STATUS, verifyWebhook } from '../verification/verify';
 import { EventsProblem } from '../events.problems';
 
 export interface IngestResult {
   received: true;
   duplicate?: true;
   kind: string;
+  /** The body the provider expects in answer, when its kind declares one (Twilio's TwiML). */
+  acknowledgement?: { contentType: string; body: string };
 }
 
 /** The front door: verify → normalise → deduplicate and persist (group commit) → enqueue. */
@@ -25,6 +28,7 @@ export class IngestService {
 
   constructor(
     private readonly sources: SourcesService,
+    private readonly kinds: SourceKinds,
     private readonly writer: EventWriter,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -44,7 +48,8 @@ export class IngestService {
       throw new EventsProblem('SOURCE_NOT_FOUND', 'No webhook source has this slug');
     }
     const receivedAt = this.clock.now();
-    const verification = verifyWebhook(source.kind, source.secrets, req, {
+    const kind = this.kinds.find(source.kind)?.handler;
+    const verification = verifyWebhook(kind, source.config, req, {
       publicUrl: this.config.app.publicUrl,
       now: receivedAt,
     });
@@ -54,16 +59,12 @@ export class IngestService {
       const { code } = REJECTION_STATUS[verification.reason];
       throw new ProblemException(code, rejectionDetail(verification.reason));
     }
-    if (verification.learned)
-      await this.sources.learnApplicationToken(source, verification.learned.applicationToken);
+    if (verification.learned) await this.sources.learnConfig(source, verification.learned);
 
-    const events = normalise({
-      kind: source.kind,
-      body,
-      rawBody: req.rawBody,
-      headers: req.headers,
-      receivedAt,
-    });
+    const events = normalise(
+      { kind: source.kind, body, rawBody: req.rawBody, headers: req.headers, receivedAt },
+      kind,
+    );
     const written = await this.writer.write(
       events.map((e) => {
         // PostgreSQL refuses NUL and unpaired surrogates, which providers do send: the stored
@@ -83,16 +84,17 @@ export class IngestService {
     );
     const duplicate = written.length > 0 && written.every((w) => !w.inserted);
     this.webhooks.inc({ kind: source.kind, outcome: duplicate ? 'duplicate' : 'accepted', reason: '' });
-    return duplicate
-      ? { received: true, duplicate: true, kind: source.kind }
-      : { received: true, kind: source.kind };
+    const answer: IngestResult = { received: true, kind: source.kind };
+    if (duplicate) answer.duplicate = true;
+    if (kind?.acknowledgement) answer.acknowledgement = kind.acknowledgement;
+    return answer;
   }
 
   async handshake(slug: string, query: InboundRequest['query']): Promise<string> {
     const source = await this.sources.resolve(slug);
     if (!source || !source.enabled)
       throw new EventsProblem('SOURCE_NOT_FOUND', 'No webhook source has this slug');
-    const challenge = source.kind === 'meta' ? metaHandshake(source.secrets, query) : undefined;
+    const challenge = answerHandshake(this.kinds.find(source.kind)?.handler, source.config, query);
     if (challenge === undefined) {
       this.sources.recordRejection(source, 'verify_token_invalid');
       throw new EventsProblem('VERIFY_TOKEN_INVALID', 'hub.mode or hub.verify_token is wrong');

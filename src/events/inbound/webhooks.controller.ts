@@ -6,8 +6,6 @@ import { Public } from '../../platform/http/principal';
 import { InboundRequest } from '../verification/inbound-request';
 import { IngestService } from './ingest.service';
 
-const TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>';
-
 /** Providers and business systems post here; each source verifies its own way. */
 @ApiExcludeController()
 @Public()
@@ -31,9 +29,9 @@ export class WebhooksController {
       contentType: (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase(),
     };
     const result = await this.ingest.receive(slug, inbound, req.body);
-    if (result.kind === 'twilio') {
-      void reply.type('text/xml');
-      return TWIML;
+    if (result.acknowledgement) {
+      void reply.type(result.acknowledgement.contentType);
+      return result.acknowledgement.body;
     }
     return result.duplicate ? { received: true, duplicate: true } : { received: true };
   }

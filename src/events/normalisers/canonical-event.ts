@@ -16,7 +16,8 @@ export interface CanonicalEvent {
 }
 
 export type NormaliseInput = {
-  kind: 'meta' | 'twilio' | 'zapi' | 'waha' | 'bitrix24' | 'standard';
+  /** The source's kind: names the '<kind>.unknown' event. */
+  kind: string;
   /** Parsed body: JSON value, or a flat form record for twilio, or undefined. */
   body: unknown;
   /** Exact bytes (bitrix24 is parsed from these with qs, PHP bracket syntax). */

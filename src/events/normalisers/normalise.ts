@@ -1,13 +1,8 @@
 import { sha256Hex } from '../../platform/crypto/constant-time';
-import { bitrix24UnknownPayload, normaliseBitrix24 } from './bitrix24.normaliser';
+import type { SourceKindHandler } from '../sources/source-kind';
 import type { CanonicalEvent, NormaliseInput } from './canonical-event';
-import { rawKey, UNRECOGNISED, type Normaliser } from './event-builders';
-import { normaliseMeta } from '../../whatsapp/providers/meta/meta.normaliser';
+import { rawKey, UNRECOGNISED } from './event-builders';
 import { asRecord } from './payload-fields';
-import { normaliseStandard } from './standard.normaliser';
-import { normaliseTwilio } from '../../whatsapp/providers/twilio/twilio.normaliser';
-import { normaliseWaha } from '../../whatsapp/providers/waha/waha.normaliser';
-import { normaliseZapi } from '../../whatsapp/providers/zapi/zapi.normaliser';
 
 /** Events taken from one payload; whatever lies beyond is kept in the '<provider>.unknown' event. */
 export const MAX_EVENTS_PER_PAYLOAD = 1000;
@@ -18,26 +13,13 @@ const MAX_ITEMS_PER_PAYLOAD = 2 * MAX_EVENTS_PER_PAYLOAD;
 // Provider ids are untrusted and unbounded; the store indexes the key.
 const MAX_KEY_LENGTH = 200;
 
-const NORMALISERS: Record<NormaliseInput['kind'], Normaliser> = {
-  meta: normaliseMeta,
-  twilio: normaliseTwilio,
-  zapi: normaliseZapi,
-  waha: normaliseWaha,
-  bitrix24: normaliseBitrix24,
-  standard: normaliseStandard,
-};
-
-/** How each kind's unreadable payload is stored; Bitrix24 payloads carry credentials to leave out. */
-const UNKNOWN_PAYLOADS: Partial<Record<NormaliseInput['kind'], (input: NormaliseInput) => unknown>> = {
-  bitrix24: bitrix24UnknownPayload,
-};
-
 /**
- * Turns one verified provider payload into canonical events: one per message or status. Never
- * throws and never returns an empty list: a payload, or the part of it, that no normaliser reads
- * becomes one '<provider>.unknown' event holding the whole payload, so nothing acknowledged is lost.
+ * Turns one verified provider payload into canonical events with the normaliser its kind
+ * declared: one per message or status. Never throws and never returns an empty list: a payload,
+ * or the part of it, that no normaliser reads becomes one '<provider>.unknown' event holding the
+ * whole payload, so nothing acknowledged is lost (with no declared kind: 'source.unknown').
  */
-export function normalise(input: NormaliseInput): CanonicalEvent[] {
+export function normalise(input: NormaliseInput, kind: SourceKindHandler | undefined): CanonicalEvent[] {
   // Later code may rely on a valid receipt time and raw body, whatever the caller passed.
   const safe: NormaliseInput = {
     ...input,
@@ -45,12 +27,11 @@ export function normalise(input: NormaliseInput): CanonicalEvent[] {
     headers: asRecord(input?.headers) ?? {},
     receivedAt: validDate(input?.receivedAt),
   } as NormaliseInput;
-  const normaliser = Object.hasOwn(NORMALISERS, safe.kind) ? NORMALISERS[safe.kind] : undefined;
   const events: CanonicalEvent[] = [];
-  let incomplete = !normaliser;
+  let incomplete = !kind;
   let items = 0;
   try {
-    for (const item of normaliser?.(safe) ?? []) {
+    for (const item of kind?.normalise(safe) ?? []) {
       if (++items > MAX_ITEMS_PER_PAYLOAD) {
         incomplete = true;
         break;
@@ -69,21 +50,19 @@ export function normalise(input: NormaliseInput): CanonicalEvent[] {
     // A shape no guard foresaw: keep what was read, and the payload itself below.
     incomplete = true;
   }
-  if (incomplete || events.length === 0) events.push(unknownEvent(safe));
+  if (incomplete || events.length === 0) events.push(unknownEvent(safe, kind));
   return events;
 }
 
-function unknownEvent(input: NormaliseInput): CanonicalEvent {
-  const kind = Object.hasOwn(NORMALISERS, input.kind) ? input.kind : 'source';
+function unknownEvent(input: NormaliseInput, kind: SourceKindHandler | undefined): CanonicalEvent {
   let payload: unknown;
   try {
-    const payloadOf = UNKNOWN_PAYLOADS[kind as NormaliseInput['kind']];
-    payload = payloadOf ? payloadOf(input) : (input.body ?? null);
+    payload = kind?.unknownPayload ? kind.unknownPayload(input) : (input.body ?? null);
   } catch {
     payload = null;
   }
   return {
-    type: `${kind}.unknown`,
+    type: `${kind && typeof input.kind === 'string' ? input.kind : 'source'}.unknown`,
     occurredAt: input.receivedAt,
     dedupeKey: rawKey(input),
     data: { payload },

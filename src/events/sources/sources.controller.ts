@@ -13,7 +13,7 @@ import { Caller, Principal, RequireScope } from '../../platform/http/principal';
 import { ApiProblems } from '../../platform/openapi/problem-response';
 import { ApiBodyByKind } from '../../platform/openapi/schema-shapes';
 import {
-  CREATE_SOURCE_VARIANTS,
+  CREATE_SOURCE_BODY,
   CreatedSourceView,
   CreateSourceDto,
   RejectionPage,
@@ -35,7 +35,7 @@ export class SourcesController {
   @ApiOperation({
     summary: 'Create an inbound source; the answer holds its webhook URL (and a generated secret, once)',
   })
-  @ApiBodyByKind(CreateSourceDto, CREATE_SOURCE_VARIANTS)
+  @ApiBodyByKind(CREATE_SOURCE_BODY)
   @ApiCreatedResponse({ type: CreatedSourceView })
   @ApiProblems(400, 409, 415, 422)
   create(@Caller() caller: Principal, @Body() dto: CreateSourceDto): Promise<CreatedSourceView> {

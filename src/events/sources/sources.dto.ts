@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { IsBoolean, IsObject, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { PageOf } from '../../platform/http/pagination';
-import type { SourceKind } from '../verification/inbound-request';
-import { KindVariant } from '../../platform/openapi/schema-shapes';
-import { SOURCE_KINDS, sourceConfigSchema } from './source-config';
+import type { KindBody } from '../../platform/openapi/schema-shapes';
+import { sourceConfigSchema } from './source-config';
+import { SOURCE_KIND, SOURCE_KINDS, type SourceKind, type SourceKindOptions } from './source-kind';
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{1,62}[a-z0-9])$/;
 
@@ -26,7 +26,8 @@ export class CreateSourceDto {
     enum: SOURCE_KINDS,
     example: 'meta',
   })
-  @IsIn(SOURCE_KINDS)
+  // Checked against the declared kinds by the service (the enum above is what the document shows).
+  @IsString()
   kind: SourceKind;
 
   @ApiProperty({
@@ -44,11 +45,13 @@ export class CreateSourceDto {
   enabled?: boolean;
 }
 
-/** The create body as the document shows it: one shape per kind, `config` that kind's. */
-export const CREATE_SOURCE_VARIANTS: KindVariant[] = SOURCE_KINDS.map((kind) => ({
-  kind,
-  properties: { config: sourceConfigSchema(kind) },
-}));
+/** The create body as the document shows it: one shape per declared kind, `config` that kind's. */
+export const CREATE_SOURCE_BODY: KindBody<SourceKindOptions> = {
+  base: CreateSourceDto,
+  point: SOURCE_KIND,
+  order: SOURCE_KINDS,
+  properties: (kind, options) => ({ config: sourceConfigSchema(kind, options.config) }),
+};
 
 export class UpdateSourceDto {
   @ApiPropertyOptional({ description: 'A name to recognise the source by', example: 'Meta — main number' })

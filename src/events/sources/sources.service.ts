@@ -7,18 +7,13 @@ import { TtlCache } from '../../platform/cache/ttl-cache';
 import { Clock } from '../../platform/clock';
 import { randomToken } from '../../platform/crypto/constant-time';
 import { SecretBox } from '../../platform/crypto/secret-box';
-import { notFound, ProblemException } from '../../platform/http/problem';
+import { FieldError, notFound, ProblemException } from '../../platform/http/problem';
 import { Page, PageQuery, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
 import { OnJob } from '../../platform/queue/on-job.decorator';
-import type { SourceKind, SourceSecrets } from '../verification/inbound-request';
-import {
-  completeSourceConfig,
-  maskSourceConfig,
-  SourceConfig,
-  toSecrets,
-  validateSourceConfig,
-} from './source-config';
+import { SealedConfig } from '../../platform/sealed-config/sealed-config';
+import { completeSourceConfig, maskSourceConfig, validateSourceConfig } from './source-config';
+import { DeclaredSourceKind, SourceConfig, SourceKind, SourceKinds } from './source-kind';
 import { SourceRejection } from './source-rejection.entity';
 import { Source } from './source.entity';
 import {
@@ -35,7 +30,6 @@ export interface ResolvedSource {
   workspaceId: string;
   kind: SourceKind;
   enabled: boolean;
-  secrets: SourceSecrets;
   config: SourceConfig;
 }
 
@@ -46,20 +40,25 @@ const CACHE_TTL_MS = 5000;
 export class SourcesService {
   private readonly logger = new Logger('Sources');
   private readonly cache: TtlCache<string, ResolvedSource | null>;
+  /** AAD `source:<id>`: rows sealed before the helper existed open unchanged. */
+  private readonly configs: SealedConfig<SourceConfig>;
 
   constructor(
     @InjectRepository(Source) private readonly sources: Repository<Source>,
     @InjectRepository(SourceRejection) private readonly rejections: Repository<SourceRejection>,
-    private readonly box: SecretBox,
+    private readonly kinds: SourceKinds,
+    box: SecretBox,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {
     this.cache = new TtlCache(clock, { ttlMs: CACHE_TTL_MS, max: 10_000 });
+    this.configs = new SealedConfig(box, (id) => `source:${id}`);
   }
 
   async create(caller: Principal, dto: CreateSourceDto): Promise<CreatedSourceView> {
-    this.assertConfig(dto.kind, dto.config);
-    const { config, secret } = completeSourceConfig(dto.kind, dto.config);
+    const kind = this.declared(dto.kind);
+    this.assertConfig(kind, dto.config);
+    const { config, secret } = completeSourceConfig(kind, dto.config);
     const id = uuidv7();
     const slug =
       dto.slug ??
@@ -77,16 +76,16 @@ export class SourcesService {
         slug,
         kind: dto.kind,
         enabled: dto.enabled ?? true,
-        configSealed: this.seal(id, config),
+        configSealed: this.configs.seal(id, config),
       })
       .orIgnore()
       .returning('id')
       .execute();
     if (inserted.raw.length === 0) throw new ProblemException('CONFLICT', `The slug "${slug}" is taken`);
     const view = this.toView(await this.sources.findOneByOrFail({ id }));
-    // Z-API signs nothing: its URL carries the token, so the full URL is part of the secret shown once.
-    if (dto.kind === 'zapi') return { ...view, url: `${view.url}?token=${config.token}`, secret };
-    return { ...view, secret };
+    // Where the URL carries the secret (Z-API signs nothing), the full URL is shown once with it.
+    const url = kind.handler.urlOnCreate?.(view.url, config) ?? view.url;
+    return { ...view, url, secret };
   }
 
   list(caller: Principal, query: PageQuery): Promise<Page<SourceView>> {
@@ -101,9 +100,8 @@ export class SourcesService {
   async update(caller: Principal, id: string, dto: UpdateSourceDto): Promise<SourceView> {
     const source = await this.find(caller, id);
     if (dto.config) {
-      const errors = validateSourceConfig(source.kind, dto.config, true);
-      if (errors.length) throw new ProblemException('VALIDATION_FAILED', 'Invalid source config', { errors });
-      source.configSealed = this.seal(source.id, { ...this.open(source), ...dto.config });
+      this.assertConfig(this.declared(source.kind, 'config'), dto.config, true);
+      source.configSealed = this.configs.merge(source, dto.config);
     }
     if (dto.name !== undefined) source.name = dto.name;
     if (dto.enabled !== undefined) source.enabled = dto.enabled;
@@ -129,18 +127,15 @@ export class SourcesService {
     const hit = this.cache.get(slug);
     if (hit !== undefined) return hit;
     const source = slug.length <= 64 ? await this.sources.findOneBy({ slug }) : null;
-    const config = source ? this.open(source) : undefined;
-    const value: ResolvedSource | null =
-      source && config
-        ? {
-            id: source.id,
-            workspaceId: source.workspaceId,
-            kind: source.kind,
-            enabled: source.enabled,
-            config,
-            secrets: toSecrets(source.kind, config),
-          }
-        : null;
+    const value: ResolvedSource | null = source
+      ? {
+          id: source.id,
+          workspaceId: source.workspaceId,
+          kind: source.kind,
+          enabled: source.enabled,
+          config: this.configs.open(source),
+        }
+      : null;
     this.cache.set(slug, value);
     return value;
   }
@@ -158,10 +153,10 @@ export class SourcesService {
     return source ? `${this.config.app.publicUrl}/webhooks/${source.slug}` : undefined;
   }
 
-  /** Bitrix24 hands its application token over in ONAPPINSTALL: keep it from then on. */
-  async learnApplicationToken(source: ResolvedSource, token: string): Promise<void> {
+  /** Config a verified request handed over (Bitrix24's application token in ONAPPINSTALL): kept from then on. */
+  async learnConfig(source: ResolvedSource, learned: SourceConfig): Promise<void> {
     const row = await this.sources.findOneByOrFail({ id: source.id });
-    row.configSealed = this.seal(row.id, { ...this.open(row), applicationToken: token });
+    row.configSealed = this.configs.merge(row, learned);
     await this.sources.save(row);
     this.cache.delete(row.slug);
   }
@@ -194,17 +189,19 @@ export class SourcesService {
     return source;
   }
 
-  private assertConfig(kind: SourceKind, config: unknown): void {
-    const errors = validateSourceConfig(kind, config);
+  /** The kind as its module declared it; the DTO's `kind` is checked against the registry here. */
+  private declared(kind: SourceKind, field = 'kind'): DeclaredSourceKind {
+    const found = this.kinds.find(kind);
+    if (found) return found;
+    const errors: FieldError[] = [
+      { field, message: `kind must be one of the following values: ${this.kinds.names().join(', ')}` },
+    ];
+    throw new ProblemException('VALIDATION_FAILED', 'One or more fields are invalid', { errors });
+  }
+
+  private assertConfig(kind: DeclaredSourceKind, config: unknown, partial = false): void {
+    const errors = validateSourceConfig(kind, config, partial);
     if (errors.length) throw new ProblemException('VALIDATION_FAILED', 'Invalid source config', { errors });
-  }
-
-  private seal(id: string, config: SourceConfig): string {
-    return this.box.seal(JSON.stringify(config), `source:${id}`);
-  }
-
-  private open(source: Source): SourceConfig {
-    return JSON.parse(this.box.open(source.configSealed, `source:${source.id}`)) as SourceConfig;
   }
 
   private toView(s: Source): SourceView {
@@ -214,7 +211,7 @@ export class SourcesService {
       slug: s.slug,
       kind: s.kind,
       url: `${this.config.app.publicUrl}/webhooks/${s.slug}`,
-      config: maskSourceConfig(s.kind, this.open(s)),
+      config: maskSourceConfig(this.kinds.find(s.kind), this.configs.open(s)),
       enabled: s.enabled,
       createdAt: s.createdAt.toISOString(),
     };

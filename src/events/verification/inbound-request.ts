@@ -12,21 +12,17 @@ export interface InboundRequest {
   contentType: string; // lower-case media type without parameters, '' if none
 }
 
-export type SourceKind = 'meta' | 'twilio' | 'zapi' | 'waha' | 'bitrix24' | 'standard';
-
-/** The decrypted source config: only the part of it that authenticates requests. */
-export interface SourceSecrets {
-  meta?: { appSecret: string; verifyToken: string };
-  twilio?: { authToken: string };
-  zapi?: { token: string };
-  waha?: { hmacKey: string };
-  bitrix24?: { applicationToken?: string; memberId?: string };
-  standard?: { secret: string }; // 'whsec_...'
+export interface VerificationContext {
+  /** Public base URL, e.g. 'https://ponte.example.com', no trailing slash (Twilio signs the full URL). */
+  publicUrl: string;
+  now: Date;
+  /** Standard Webhooks timestamp tolerance, both directions; 300 when omitted. */
+  toleranceSeconds?: number;
 }
 
 export type RejectionReason =
   'signature_missing' | 'signature_invalid' | 'timestamp_out_of_tolerance' | 'token_invalid' | 'content_type';
 
 export type Verification =
-  | { ok: true; learned?: { applicationToken: string } } // bitrix24 learned its token from ONAPPINSTALL
-  | { ok: false; reason: RejectionReason };
+  // `learned`: config keys the request handed over, kept from then on (Bitrix24's token, from ONAPPINSTALL)
+  { ok: true; learned?: Record<string, string> } | { ok: false; reason: RejectionReason };

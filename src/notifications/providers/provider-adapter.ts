@@ -1,6 +1,6 @@
 import { OutboundError } from '../../platform/outbound/outbound-http';
 import type { Channel, RenderedContent } from '../channels';
-import type { ProviderKind } from './provider.entity';
+import type { ProviderKind } from './provider-kind';
 
 /** What an adapter sends: one rendered message to one address on one channel. */
 export interface OutgoingMessage {
@@ -68,11 +68,10 @@ export interface ProviderAccount<C = Record<string, unknown>> {
 }
 
 /**
- * One provider's client. Sends throw SendFailure, classified the provider's way; `classify` does
+ * One provider's client, declared with `@ProviderKindPlugin` in its provider's folder. Sends throw SendFailure, classified the provider's way; `classify` does
  * the same for a failure that arrives later in a status callback.
  */
 export abstract class ProviderAdapter<C = Record<string, unknown>> {
-  abstract readonly kind: ProviderKind;
   abstract send(account: ProviderAccount<C>, message: OutgoingMessage): Promise<SendReceipt>;
   abstract check(account: ProviderAccount<C>): Promise<CheckResult>;
   abstract classify(errorCode: string | undefined): FailureKind;

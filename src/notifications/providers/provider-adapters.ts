@@ -1,35 +1,43 @@
-import { Injectable } from '@nestjs/common';
-import { MetaAdapter } from '../../whatsapp/providers/meta/meta.adapter';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { PluginRegistry } from '../../platform/plugins/plugin-registry';
+import type { Channel } from '../channels';
 import type { ProviderAdapter } from './provider-adapter';
-import type { ProviderKind } from './provider.entity';
-import { SandboxAdapter } from './sandbox/sandbox.adapter';
-import { SendGridAdapter } from './sendgrid/sendgrid.adapter';
-import { SmtpAdapter } from './smtp/smtp.adapter';
-import { TwilioAdapter } from '../../whatsapp/providers/twilio/twilio.adapter';
-import { WahaAdapter } from '../../whatsapp/providers/waha/waha.adapter';
-import { ZapiAdapter } from '../../whatsapp/providers/zapi/zapi.adapter';
+import { PROVIDER_KIND, PROVIDER_KINDS, type ProviderKind, type ProviderKindOptions } from './provider-kind';
 
-/** The adapter of each provider kind. */
+export interface DeclaredProviderKind {
+  kind: ProviderKind;
+  adapter: ProviderAdapter;
+  options: ProviderKindOptions;
+}
+
+/** The adapter and settings of each provider kind, as the modules declared them (`@ProviderKindPlugin`). */
 @Injectable()
-export class ProviderAdapters {
-  private readonly byKind: Map<ProviderKind, ProviderAdapter>;
+export class ProviderAdapters implements OnModuleInit {
+  private byKind = new Map<ProviderKind, DeclaredProviderKind>();
 
-  constructor(
-    sandbox: SandboxAdapter,
-    meta: MetaAdapter,
-    twilio: TwilioAdapter,
-    smtp: SmtpAdapter,
-    zapi: ZapiAdapter,
-    waha: WahaAdapter,
-    sendgrid: SendGridAdapter,
-  ) {
-    const all = [sandbox, meta, twilio, smtp, zapi, waha, sendgrid] as ProviderAdapter[];
-    this.byKind = new Map(all.map((a) => [a.kind, a]));
+  constructor(private readonly plugins: PluginRegistry) {}
+
+  onModuleInit(): void {
+    // In the published order, so lists and messages read as the API's enum does.
+    const rank = (kind: string) => PROVIDER_KINDS.indexOf(kind);
+    const declared = [...this.plugins.get(PROVIDER_KIND)].sort((a, b) => rank(a.name) - rank(b.name));
+    this.byKind = new Map(
+      declared.map((d) => [d.name, { kind: d.name, adapter: d.handler, options: d.options }]),
+    );
   }
 
   get(kind: ProviderKind): ProviderAdapter {
-    const adapter = this.byKind.get(kind);
-    if (!adapter) throw new Error(`No adapter for provider kind ${kind}`);
-    return adapter;
+    const found = this.byKind.get(kind);
+    if (!found) throw new Error(`No adapter for provider kind ${kind}`);
+    return found.adapter;
+  }
+
+  find(kind: ProviderKind): DeclaredProviderKind | undefined {
+    return this.byKind.get(kind);
+  }
+
+  /** The kinds that send on `channel`. */
+  kindsOf(channel: Channel): ProviderKind[] {
+    return [...this.byKind.values()].filter((k) => k.options.channels.includes(channel)).map((k) => k.kind);
   }
 }

@@ -1,12 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Channel } from '../channels';
-
-export const PROVIDER_KINDS = {
-  whatsapp: ['meta', 'twilio', 'zapi', 'waha', 'sandbox'],
-  sms: ['twilio', 'sandbox'],
-  email: ['smtp', 'sendgrid', 'sandbox'],
-} as const satisfies Record<Channel, readonly string[]>;
-export type ProviderKind = (typeof PROVIDER_KINDS)[Channel][number];
+import type { ProviderKind } from './provider-kind';
 
 /** A workspace's account at a messaging provider for one channel; its config is sealed. */
 @Entity('providers')
@@ -15,6 +9,7 @@ export class Provider {
   @PrimaryColumn('uuid') id: string;
   @Column('uuid') workspaceId: string;
   @Column('text') channel: Channel;
+  /** A declared provider kind (`@ProviderKindPlugin`). */
   @Column('text') kind: ProviderKind;
   @Column('text') name: string;
   /** JSON of the kind's config, sealed with the SecretBox (aad = provider id). */

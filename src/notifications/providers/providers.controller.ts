@@ -13,7 +13,7 @@ import { Caller, Principal, RequireScope } from '../../platform/http/principal';
 import { ApiProblems } from '../../platform/openapi/problem-response';
 import { ApiBodyByKind } from '../../platform/openapi/schema-shapes';
 import {
-  CREATE_PROVIDER_VARIANTS,
+  CREATE_PROVIDER_BODY,
   CreateProviderDto,
   ProviderCheckView,
   ProviderPage,
@@ -32,7 +32,7 @@ export class ProvidersController {
   @Idempotent()
   @RequireScope('providers:write')
   @ApiOperation({ summary: 'Add a provider account for a channel; credentials are stored encrypted' })
-  @ApiBodyByKind(CreateProviderDto, CREATE_PROVIDER_VARIANTS)
+  @ApiBodyByKind(CREATE_PROVIDER_BODY)
   @ApiCreatedResponse({ type: ProviderView })
   @ApiProblems(400, 409, 415, 422)
   create(@Caller() caller: Principal, @Body() dto: CreateProviderDto): Promise<ProviderView> {

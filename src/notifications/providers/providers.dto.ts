@@ -2,11 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { PageOf } from '../../platform/http/pagination';
 import { CHANNELS, type Channel } from '../channels';
-import { KindVariant } from '../../platform/openapi/schema-shapes';
+import type { KindBody } from '../../platform/openapi/schema-shapes';
 import { providerConfigSchema } from './provider-config';
-import { PROVIDER_KINDS, type ProviderKind } from './provider.entity';
+import { PROVIDER_KIND, PROVIDER_KINDS, type ProviderKind, type ProviderKindOptions } from './provider-kind';
 
-const ALL_KINDS = [...new Set(Object.values(PROVIDER_KINDS).flat())];
+const ALL_KINDS = [...PROVIDER_KINDS];
 const CONFIG_DOC =
   'meta {accessToken, phoneNumberId, apiVersion?, baseUrl?}; twilio {accountSid, authToken, from?, messagingServiceSid?, baseUrl?}; zapi {instanceId, token, clientToken, baseUrl?}; waha {baseUrl, apiKey, session}; smtp {host, port, secure, user?, pass?, from}; sendgrid {apiKey, from, baseUrl?}; sandbox {}. Secrets are stored encrypted and shown masked.';
 
@@ -21,7 +21,8 @@ export class CreateProviderDto {
     enum: ALL_KINDS,
     example: 'meta',
   })
-  @IsIn(ALL_KINDS)
+  // Checked against the declared kinds of the channel by the service (the enum is the document's).
+  @IsString()
   kind: ProviderKind;
 
   @ApiProperty({ description: 'A name to recognise the provider by', example: 'Meta — main number' })
@@ -64,17 +65,19 @@ export class CreateProviderDto {
   enabled?: boolean;
 }
 
-/** The create body as the document shows it: per kind, the channels it serves and its config. */
-export const CREATE_PROVIDER_VARIANTS: KindVariant[] = ALL_KINDS.map((kind) => ({
-  kind,
-  properties: {
+/** The create body as the document shows it: per declared kind, the channels it serves and its config. */
+export const CREATE_PROVIDER_BODY: KindBody<ProviderKindOptions> = {
+  base: CreateProviderDto,
+  point: PROVIDER_KIND,
+  order: PROVIDER_KINDS,
+  properties: (kind, options) => ({
     channel: {
       description: 'Channel the provider sends on',
-      enum: CHANNELS.filter((channel) => (PROVIDER_KINDS[channel] as readonly string[]).includes(kind)),
+      enum: CHANNELS.filter((channel) => options.channels.includes(channel)),
     },
-    config: providerConfigSchema(kind),
-  },
-}));
+    config: providerConfigSchema(kind, options),
+  }),
+};
 
 export class UpdateProviderDto {
   @ApiPropertyOptional({ description: 'Name', example: 'Meta — main number' })

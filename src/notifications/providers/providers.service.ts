@@ -11,46 +11,49 @@ import { Page, PageQuery, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
 import { assertSafeUrl, UnsafeUrlError } from '../../platform/outbound/ssrf-guard';
 import type { Channel } from '../channels';
-import { ProviderAdapters } from './provider-adapters';
+import { SealedConfig } from '../../platform/sealed-config/sealed-config';
+import { DeclaredProviderKind, ProviderAdapters } from './provider-adapters';
 import type { ProviderAccount } from './provider-adapter';
 import {
   crossCheckProviderConfig,
   maskProviderConfig,
-  ProviderConfig,
-  providerTargetUrl,
+  providerTarget,
   validateProviderConfig,
 } from './provider-config';
-import { Provider, PROVIDER_KINDS, ProviderKind } from './provider.entity';
+import type { ProviderConfig } from './provider-kind';
+import { Provider } from './provider.entity';
 import { CreateProviderDto, ProviderCheckView, ProviderView, UpdateProviderDto } from './providers.dto';
 
 const CACHE_TTL_MS = 5000;
-/** Meta's default throughput per business number. */
-const META_DEFAULT_RATE = 80;
 
 @Injectable()
 export class ProvidersService {
   private readonly routeCache: TtlCache<string, ProviderAccount[]>;
+  /** AAD `provider:<id>:config`: rows sealed before the helper existed open unchanged. */
+  private readonly configs: SealedConfig<ProviderConfig>;
 
   constructor(
     @InjectRepository(Provider) private readonly providers: Repository<Provider>,
     private readonly adapters: ProviderAdapters,
-    private readonly box: SecretBox,
+    box: SecretBox,
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {
     this.routeCache = new TtlCache(clock, { ttlMs: CACHE_TTL_MS, max: 10_000 });
+    this.configs = new SealedConfig(box, (id) => `provider:${id}:config`);
   }
 
   async create(caller: Principal, dto: CreateProviderDto): Promise<ProviderView> {
-    if (!(PROVIDER_KINDS[dto.channel] as readonly string[]).includes(dto.kind)) {
+    const kind = this.adapters.find(dto.kind);
+    if (!kind || !kind.options.channels.includes(dto.channel)) {
       throw this.invalid([
         {
           field: 'kind',
-          message: `${dto.channel} providers are ${PROVIDER_KINDS[dto.channel].join(', ')}`,
+          message: `${dto.channel} providers are ${this.adapters.kindsOf(dto.channel).join(', ')}`,
         },
       ]);
     }
-    const config = await this.checkConfig(dto.kind, dto.config, {});
+    const config = await this.checkConfig(kind, dto.config, {});
     const id = uuidv7();
     const now = this.clock.now();
     const provider: Provider = {
@@ -59,9 +62,9 @@ export class ProvidersService {
       channel: dto.channel,
       kind: dto.kind,
       name: dto.name,
-      configSealed: this.seal(id, config),
+      configSealed: this.configs.seal(id, config),
       priority: dto.priority ?? 100,
-      rateLimitPerSecond: dto.rateLimitPerSecond ?? (dto.kind === 'meta' ? META_DEFAULT_RATE : null),
+      rateLimitPerSecond: dto.rateLimitPerSecond ?? kind.options.defaultRatePerSecond ?? null,
       enabled: dto.enabled ?? true,
       createdAt: now,
       updatedAt: now,
@@ -84,8 +87,15 @@ export class ProvidersService {
 
   async update(caller: Principal, id: string, dto: UpdateProviderDto): Promise<ProviderView> {
     const p = await this.find(caller.workspaceId, id);
-    if (dto.config !== undefined)
-      p.configSealed = this.seal(p.id, await this.checkConfig(p.kind, dto.config, this.open(p)));
+    if (dto.config !== undefined) {
+      const kind = this.adapters.find(p.kind);
+      if (!kind)
+        throw this.invalid([{ field: 'config', message: `${p.kind} providers are no longer supported` }]);
+      p.configSealed = this.configs.seal(
+        p.id,
+        await this.checkConfig(kind, dto.config, this.configs.open(p)),
+      );
+    }
     if (dto.name !== undefined) p.name = dto.name;
     if (dto.priority !== undefined) p.priority = dto.priority;
     if (dto.rateLimitPerSecond !== undefined) p.rateLimitPerSecond = dto.rateLimitPerSecond;
@@ -130,7 +140,7 @@ export class ProvidersService {
   }
 
   private async checkConfig(
-    kind: ProviderKind,
+    kind: DeclaredProviderKind,
     changes: unknown,
     current: ProviderConfig,
   ): Promise<ProviderConfig> {
@@ -139,15 +149,15 @@ export class ProvidersService {
     const merged = { ...current, ...(changes as ProviderConfig) };
     const crossErrors = crossCheckProviderConfig(kind, merged);
     if (crossErrors.length) throw this.invalid(crossErrors);
-    const target = providerTargetUrl(kind, merged);
+    const target = providerTarget(kind, merged);
     if (target) {
       try {
-        await assertSafeUrl(target, { allowPrivate: this.config.outbound.allowPrivate });
+        await assertSafeUrl(target.url, { allowPrivate: this.config.outbound.allowPrivate });
       } catch (err) {
         if (!(err instanceof UnsafeUrlError)) throw err;
         throw this.invalid([
           {
-            field: kind === 'smtp' ? 'config.host' : 'config.baseUrl',
+            field: target.field,
             message: `refused (${err.reason}): Ponte only calls public addresses`,
           },
         ]);
@@ -170,20 +180,12 @@ export class ProvidersService {
     this.routeCache.deleteWhere((key) => key.startsWith(`${workspaceId}:`));
   }
 
-  private seal(id: string, config: ProviderConfig): string {
-    return this.box.seal(JSON.stringify(config), `provider:${id}:config`);
-  }
-
-  private open(p: Provider): ProviderConfig {
-    return JSON.parse(this.box.open(p.configSealed, `provider:${p.id}:config`)) as ProviderConfig;
-  }
-
   private toAccount(p: Provider): ProviderAccount {
     return {
       id: p.id,
       workspaceId: p.workspaceId,
       kind: p.kind,
-      config: this.open(p),
+      config: this.configs.open(p),
       version: `${p.id}:${p.updatedAt.getTime()}`,
       rateLimitPerSecond: p.rateLimitPerSecond,
     };
@@ -195,7 +197,7 @@ export class ProvidersService {
       channel: p.channel,
       kind: p.kind,
       name: p.name,
-      config: maskProviderConfig(p.kind, this.open(p)),
+      config: maskProviderConfig(this.adapters.find(p.kind), this.configs.open(p)),
       priority: p.priority,
       rateLimitPerSecond: p.rateLimitPerSecond,
       enabled: p.enabled,

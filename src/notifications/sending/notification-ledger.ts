@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../platform/clock';
 import type { Channel } from '../channels';
-import type { ProviderKind } from '../providers/provider.entity';
+import type { ProviderKind } from '../providers/provider-kind';
 import type { AttemptStatus } from './notification-attempt.entity';
 import { Notification, type NotificationStatus, type TimelineEntry } from './notification.entity';
 import type { Route } from './notification-routes';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { SourcesService } from '../../events/sources/sources.service';
 import type { Channel } from '../channels';
 import type { ProviderAccount } from '../providers/provider-adapter';
+import { ProviderAdapters } from '../providers/provider-adapters';
 import { ProviderBreakers } from '../providers/provider-breakers';
 import { ProvidersService } from '../providers/providers.service';
 import type { Notification } from './notification.entity';
@@ -34,6 +35,7 @@ export class NotificationRoutes {
     private readonly providers: ProvidersService,
     private readonly sources: SourcesService,
     private readonly breakers: ProviderBreakers,
+    private readonly adapters: ProviderAdapters,
   ) {}
 
   /**
@@ -66,9 +68,13 @@ export class NotificationRoutes {
     return firstOpen;
   }
 
-  /** Twilio takes the status callback URL per message: the workspace's Twilio source, if any. */
+  /**
+   * For kinds that take the status callback URL per message (Twilio): the webhook URL of the
+   * workspace's source of the kind it names, if any.
+   */
   callbackUrl(workspaceId: string, kind: string): Promise<string | undefined> {
-    return kind === 'twilio' ? this.sources.callbackUrl(workspaceId, 'twilio') : Promise.resolve(undefined);
+    const source = this.adapters.find(kind)?.options.statusSourceKind;
+    return source ? this.sources.callbackUrl(workspaceId, source) : Promise.resolve(undefined);
   }
 }
 

@@ -6,7 +6,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { IS_PUBLIC } from '../http/principal';
 import { listProblemCodes, ProblemResponse } from './problem-response';
-import { markFreeFormObjects } from './schema-shapes';
+import { applyKindBodies, markFreeFormObjects } from './schema-shapes';
 
 // Compiled, this file lives one level deeper (dist/src/...), so step out of dist as well.
 const here = resolve(__dirname, '../../..');
@@ -121,6 +121,11 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     .addSecurityRequirements('bearer')
     .addSecurityRequirements('api-key')
     .build();
+  const modules = [...app.get(ModulesContainer).values()];
+  applyKindBodies(
+    modules.flatMap((m) => [...m.controllers.values()].map((w) => w.metatype)),
+    modules.flatMap((m) => [...m.providers.values()].map((w) => w.metatype)),
+  );
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemResponse] });
   markPublicOperations(document, publicHandlers(app));
   markFreeFormObjects(document);

@@ -8,6 +8,7 @@ import {
   OmitType,
   OpenAPIObject,
 } from '@nestjs/swagger';
+import { classDeclarations, type PluginPoint } from '../plugins/plugin-point';
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 
 /**
@@ -37,13 +38,62 @@ export interface KindVariant {
   properties: Record<string, ApiPropertyOptions>;
 }
 
+/** A create body whose variants are the kinds declared on a plug-in point (`@SourceKindPlugin`). */
+export interface KindBody<O extends object> {
+  base: Type;
+  point: PluginPoint<unknown, O>;
+  /** The order the document lists the kinds in: the DTO's published `kind` enum. */
+  order: readonly string[];
+  /** The properties one declared kind narrows (its `config` schema), from its declaration. */
+  properties: (kind: string, options: O) => Record<string, ApiPropertyOptions>;
+}
+
+const KIND_BODY = Symbol('ponte:kind-body');
+/** Methods whose variants were applied: decorators append, so each method gets them once per process. */
+const APPLIED = new WeakSet<object>();
+
 /**
  * A create body whose `config` depends on `kind`, documented as a union discriminated by `kind`
  * (`oneOf` + `discriminator`): one schema per kind, named `<Kind><Base>` (MetaCreateSourceDto),
  * holding the base DTO's other properties. These classes only describe; the base DTO still
  * validates the request, and the service checks the config of its kind.
+ *
+ * The kinds are declared by other modules, so the union is built when the document is
+ * (`applyKindBodies`, from the app's provider classes: no instance is needed, preview mode works).
  */
-export function ApiBodyByKind(base: Type, variants: KindVariant[]): MethodDecorator {
+export function ApiBodyByKind<O extends object>(body: KindBody<O>): MethodDecorator {
+  return (_target, _key, descriptor) => {
+    Reflect.defineMetadata(KIND_BODY, body, descriptor.value as object);
+  };
+}
+
+/** Applies each `@ApiBodyByKind` of these controllers with the kinds these provider classes declare. */
+export function applyKindBodies(controllers: unknown[], providers: unknown[]): void {
+  const classes = [...new Set(providers)];
+  for (const controller of new Set(controllers)) {
+    if (typeof controller !== 'function') continue;
+    const proto = controller.prototype as object;
+    for (const name of Object.getOwnPropertyNames(proto)) {
+      const descriptor = Object.getOwnPropertyDescriptor(proto, name);
+      const method = descriptor?.value as object | undefined;
+      if (!descriptor || typeof method !== 'function' || APPLIED.has(method)) continue;
+      const body = Reflect.getMetadata(KIND_BODY, method) as KindBody<object> | undefined;
+      if (!body) continue;
+      APPLIED.add(method);
+      const rank = (kind: string) => {
+        const at = body.order.indexOf(kind);
+        return at < 0 ? body.order.length : at;
+      };
+      const variants = classes
+        .flatMap((type) => classDeclarations(body.point, type))
+        .sort((a, b) => rank(a.name) - rank(b.name))
+        .map((d) => ({ kind: d.name, properties: body.properties(d.name, d.options) }));
+      unionBody(body.base, variants)(proto, name, descriptor);
+    }
+  }
+}
+
+function unionBody(base: Type, variants: KindVariant[]): MethodDecorator {
   const classes = variants.map((variant) => ({ kind: variant.kind, type: variantClass(base, variant) }));
   return applyDecorators(
     ApiExtraModels(...classes.map((c) => c.type)),

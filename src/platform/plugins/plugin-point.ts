@@ -15,6 +15,11 @@ export interface PluginPointSpec {
   pairedWith?: () => PluginPoint<never>[];
   /** Names the owning module answers itself, that no declaration may take. */
   reserved?: readonly string[];
+  /**
+   * The only names a declaration may take, with where that list lives: kinds the public API
+   * publishes as a static enum (the OpenAPI document) must be declared, and declared only, there.
+   */
+  allowed?: { names: readonly string[]; where: string };
   /** A name's allowed shape, with the rule to show when it does not match. */
   namePattern?: { pattern: RegExp; rule: string };
 }
@@ -60,6 +65,37 @@ export function definePluginPoint<H, O extends object = object>(spec: PluginPoin
   const point: PluginPoint<H, O> = { id: Symbol(spec.title), spec };
   PLUGIN_POINTS.push(point);
   return point;
+}
+
+/**
+ * A plug-in whose handler is the provider itself rather than one method: a source kind (its
+ * verifier and normaliser), a provider kind (its adapter). The class must implement the point's
+ * handler type; `options` is the static part of the declaration (a config field spec), readable
+ * from the class alone (`classDeclarations`) where no provider is instantiated (the OpenAPI
+ * document is built in preview mode).
+ */
+export function declareClass<H, O extends object>(
+  point: PluginPoint<H, O>,
+  name: string,
+  options: O & DeclareOptions,
+) {
+  return <C extends abstract new (...args: never[]) => H>(target: C): void => {
+    const list =
+      (Reflect.getOwnMetadata(PLUGIN_DECLARATIONS, target) as StoredDeclaration[] | undefined) ?? [];
+    Reflect.defineMetadata(PLUGIN_DECLARATIONS, [...list, { point: point.id, name, options }], target);
+  };
+}
+
+/** The class-level declarations of `point` on `type` (none when it has none). */
+export function classDeclarations<O extends object>(
+  point: PluginPoint<unknown, O>,
+  type: unknown,
+): Array<{ name: string; options: O }> {
+  if (typeof type !== 'function') return [];
+  const list = (Reflect.getOwnMetadata(PLUGIN_DECLARATIONS, type) as StoredDeclaration[] | undefined) ?? [];
+  return list
+    .filter((d) => d.point === point.id && d.name !== undefined)
+    .map((d) => ({ name: d.name as string, options: d.options as O }));
 }
 
 /**

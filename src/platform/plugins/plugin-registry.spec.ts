@@ -1,7 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { declare, definePluginPoint } from './plugin-point';
+import { classDeclarations, declare, declareClass, definePluginPoint } from './plugin-point';
 import { PluginRegistry } from './plugin-registry';
 
 type Greeter = (who: string) => Promise<string>;
@@ -9,6 +9,30 @@ const GREETER = definePluginPoint<Greeter>({ title: 'greeter' });
 const Greets = (name: string, fallback = false) => declare(GREETER, name, { fallback });
 const REQUIRED = definePluginPoint<() => Promise<void>>({ title: 'test kind', required: ['a'] });
 const ONLY = definePluginPoint<() => Promise<void>>({ title: 'test guard', single: true });
+
+interface Shape {
+  area(): number;
+}
+const SHAPE = definePluginPoint<Shape, { sides: number }>({
+  title: 'shape',
+  allowed: { names: ['square', 'triangle'], where: 'SHAPES' },
+});
+
+@Injectable()
+@declareClass(SHAPE, 'square', { sides: 4 })
+class Square implements Shape {
+  area() {
+    return 4;
+  }
+}
+
+@Injectable()
+@declareClass(SHAPE, 'circle', { sides: 0 })
+class Circle implements Shape {
+  area() {
+    return 3;
+  }
+}
 
 async function start(...providers: Array<new (...args: never[]) => unknown>) {
   @Module({ imports: [DiscoveryModule], providers: [PluginRegistry, ...providers] })
@@ -102,6 +126,24 @@ describe('PluginRegistry', () => {
   it('refuses a second declaration where only one is allowed', async () => {
     await expect(start(KindA, Guards)).rejects.toThrow(
       'test guard: only one is allowed, found Guards.one, Guards.two',
+    );
+  });
+
+  it('hands a class-level declaration the provider itself, with its options', async () => {
+    const [square] = (await start(KindA, Square)).get(SHAPE);
+    expect(square).toMatchObject({ name: 'square', owner: 'Square', options: { sides: 4 } });
+    expect(square.handler).toBeInstanceOf(Square);
+    expect(square.handler.area()).toBe(4);
+  });
+
+  it('reads class-level declarations from the class alone (no instance: preview mode)', () => {
+    expect(classDeclarations(SHAPE, Square)).toEqual([{ name: 'square', options: { sides: 4 } }]);
+    expect(classDeclarations(SHAPE, Real)).toEqual([]);
+  });
+
+  it('refuses a name outside the allowed list, saying where the list is', async () => {
+    await expect(start(KindA, Square, Circle)).rejects.toThrow(
+      'shape "circle" on Circle is not in SHAPES (square, triangle): add it there',
     );
   });
 });

@@ -42,6 +42,19 @@ export class PluginRegistry implements OnModuleInit {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
       if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
       const proto = Object.getPrototypeOf(instance) as object;
+      // Class-level declarations: the provider itself is the handler.
+      const own = Reflect.getOwnMetadata(PLUGIN_DECLARATIONS, instance.constructor) as
+        StoredDeclaration[] | undefined;
+      for (const d of own ?? []) {
+        const entry: Found = {
+          name: d.name ?? instance.constructor.name,
+          options: d.options,
+          handler: instance,
+          owner: instance.constructor.name,
+          fallback: (d.options as { fallback?: boolean }).fallback === true,
+        };
+        raw.set(d.point, [...(raw.get(d.point) ?? []), entry]);
+      }
       for (const method of this.scanner.getAllMethodNames(proto)) {
         const fn = instance[method] as Function;
         const list = Reflect.getMetadata(PLUGIN_DECLARATIONS, fn) as StoredDeclaration[] | undefined;
@@ -74,7 +87,7 @@ export class PluginRegistry implements OnModuleInit {
     all: Map<symbol, Found[]>,
     problems: string[],
   ): Found[] {
-    const { title, required, single, pairedWith, reserved, namePattern } = point.spec;
+    const { title, required, single, pairedWith, reserved, namePattern, allowed } = point.spec;
     const byName = new Map<string, Found[]>();
     for (const d of declared) byName.set(d.name, [...(byName.get(d.name) ?? []), d]);
     const kept: Found[] = [];
@@ -90,13 +103,17 @@ export class PluginRegistry implements OnModuleInit {
         problems.push(`${title} "${name}" on ${chosen[0].owner}: the name is reserved`);
       if (namePattern && !namePattern.pattern.test(name))
         problems.push(`${title} "${name}" on ${chosen[0].owner}: ${namePattern.rule}`);
+      if (allowed && !allowed.names.includes(name))
+        problems.push(
+          `${title} "${name}" on ${chosen[0].owner} is not in ${allowed.where} (${allowed.names.join(', ')}): add it there`,
+        );
       kept.push(chosen[0]);
     }
     if (single && kept.length > 1)
       problems.push(`${title}: only one is allowed, found ${kept.map((d) => d.owner).join(', ')}`);
     for (const name of required ?? []) {
       if (!byName.has(name))
-        problems.push(`${title} "${name}" has no handler: declare one on a provider method`);
+        problems.push(`${title} "${name}" has no handler: declare one on a provider (its class or a method)`);
     }
     for (const other of pairedWith?.() ?? []) {
       const names = new Set((all.get(other.id) ?? []).map((d) => d.name));

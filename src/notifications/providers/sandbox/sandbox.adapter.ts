@@ -13,15 +13,15 @@ import {
 } from '../provider-adapter';
 import { SandboxMessage } from './sandbox-message.entity';
 import type { SandboxMessageView, SandboxQuery } from './sandbox.dto';
+import { ProviderKindPlugin } from '../provider-kind';
 
 /**
  * Every channel works with no credentials: the message is recorded (GET /v1/sandbox/messages)
  * and reported `sent`, then `delivered`.
  */
 @Injectable()
+@ProviderKindPlugin('sandbox', { channels: ['whatsapp', 'sms', 'email'], config: {} })
 export class SandboxAdapter extends ProviderAdapter {
-  readonly kind = 'sandbox' as const;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,

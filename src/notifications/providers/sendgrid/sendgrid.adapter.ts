@@ -11,6 +11,8 @@ import {
   SendReceipt,
 } from '../provider-adapter';
 import { classifySendGridStatus, SendGridErrors, sendGridBody, sendGridFailure } from './sendgrid-mail';
+import { ProviderKindPlugin } from '../provider-kind';
+import { SHARED_FIELD_DOCS } from '../provider-config';
 
 export interface SendGridConfig {
   /** `SG.…`, sent as `Authorization: Bearer`. */
@@ -23,15 +25,28 @@ export interface SendGridConfig {
 
 const DEFAULT_BASE = 'https://api.sendgrid.com';
 
+/** `no-reply@x.com` or `Ponte <no-reply@x.com>`. */
+const MAILBOX = /^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/;
+
 /**
  * E-mail through SendGrid's v3 Mail Send: one POST through Ponte's outbound client (its deadline
  * and SSRF guard) rather than `@sendgrid/mail`, which would bring axios along. `sent` is SendGrid's
  * 202; its `X-Message-Id` is the provider id.
  */
 @Injectable()
+@ProviderKindPlugin('sendgrid', {
+  channels: ['email'],
+  config: {
+    apiKey: { type: 'string', required: true, secret: true, description: SHARED_FIELD_DOCS.apiKey },
+    from: { type: 'string', required: true, description: SHARED_FIELD_DOCS.from },
+    baseUrl: { type: 'url', description: SHARED_FIELD_DOCS.baseUrl },
+  },
+  crossCheck: (config) =>
+    typeof config.from === 'string' && !MAILBOX.test(config.from.trim())
+      ? [{ field: 'config.from', message: 'config.from must be an address or "Name <address>"' }]
+      : [],
+})
 export class SendGridAdapter extends ProviderAdapter<SendGridConfig> {
-  readonly kind = 'sendgrid' as const;
-
   constructor(private readonly http: OutboundHttp) {
     super();
   }

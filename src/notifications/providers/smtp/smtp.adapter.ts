@@ -9,6 +9,8 @@ import {
   SendFailure,
   SendReceipt,
 } from '../provider-adapter';
+import { ProviderKindPlugin } from '../provider-kind';
+import { SHARED_FIELD_DOCS } from '../provider-config';
 
 export interface SmtpConfig {
   host: string;
@@ -37,8 +39,23 @@ const TRANSIENT_ERRORS = new Set([
 
 /** E-mail over SMTP with nodemailer; `sent` once the server accepts the message. */
 @Injectable()
+@ProviderKindPlugin('smtp', {
+  channels: ['email'],
+  config: {
+    host: { type: 'string', required: true, description: 'SMTP server host' },
+    port: { type: 'port', required: true, description: 'SMTP server port' },
+    secure: {
+      type: 'boolean',
+      required: true,
+      description: 'TLS from the start (port 465) rather than STARTTLS',
+    },
+    user: { type: 'string', description: 'SMTP user' },
+    pass: { type: 'string', secret: true, description: 'SMTP password' },
+    from: { type: 'string', required: true, description: SHARED_FIELD_DOCS.from },
+  },
+  target: (config) => ({ url: `http://${String(config.host)}:${Number(config.port)}`, field: 'config.host' }),
+})
 export class SmtpAdapter extends ProviderAdapter<SmtpConfig> implements OnApplicationShutdown {
-  readonly kind = 'smtp' as const;
   private readonly transports = new Map<string, Transporter>();
 
   async send(account: ProviderAccount<SmtpConfig>, message: OutgoingMessage): Promise<SendReceipt> {

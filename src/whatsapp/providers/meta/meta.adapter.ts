@@ -11,6 +11,8 @@ import {
   SendReceipt,
 } from '../../../notifications/providers/provider-adapter';
 import { classifyMetaCode, MetaError, metaFailure, metaMessageBody } from './meta-messages';
+import { ProviderKindPlugin } from '../../../notifications/providers/provider-kind';
+import { SHARED_FIELD_DOCS } from '../../../notifications/providers/provider-config';
 
 export interface MetaConfig {
   accessToken: string;
@@ -28,9 +30,23 @@ interface MetaSendAnswer extends MetaError {
 
 /** WhatsApp through the Meta Cloud API (Graph): text, templates, media, reply buttons, mark read. */
 @Injectable()
+@ProviderKindPlugin('meta', {
+  channels: ['whatsapp'],
+  config: {
+    accessToken: {
+      type: 'string',
+      required: true,
+      secret: true,
+      description: 'Meta system-user access token',
+    },
+    phoneNumberId: { type: 'string', required: true, description: 'The WhatsApp Business phone number id' },
+    apiVersion: { type: 'apiVersion', description: 'Graph API version' },
+    baseUrl: { type: 'url', description: SHARED_FIELD_DOCS.baseUrl },
+  },
+  // Meta's default throughput per business number.
+  defaultRatePerSecond: 80,
+})
 export class MetaAdapter extends ProviderAdapter<MetaConfig> {
-  readonly kind = 'meta' as const;
-
   constructor(private readonly http: OutboundHttp) {
     super();
   }

@@ -1,6 +1,14 @@
 import { createHmac } from 'node:crypto';
-import type { InboundRequest, SourceSecrets } from '../../../events/verification/inbound-request';
-import { metaHandshake, verifyWebhook } from '../../../events/verification/verify';
+import type { SourceConfig } from '../../../events/sources/source-kind';
+import type { InboundRequest } from '../../../events/verification/inbound-request';
+import { MetaSource } from './meta.source';
+import { answerHandshake, verifyWebhook } from '../../../events/verification/verify';
+
+/** Each kind's config under its name, as the tests were first written. */
+type SourceSecrets = Record<string, SourceConfig | undefined>;
+const KIND = new MetaSource();
+const metaHandshake = (secrets: SourceSecrets, query: InboundRequest['query']) =>
+  answerHandshake(KIND, secrets.meta ?? {}, query);
 
 // Test vector from reference/providers.md (top of file, §1.3).
 const APP_SECRET = 'app-secret';
@@ -23,7 +31,7 @@ function request(overrides: Partial<InboundRequest> = {}): InboundRequest {
 }
 
 const verify = (req: InboundRequest, config: SourceSecrets = secrets) =>
-  verifyWebhook('meta', config, req, ctx);
+  verifyWebhook(KIND, config.meta ?? {}, req, ctx);
 
 describe('meta verifier', () => {
   it('accepts the reference test vector', () => {

@@ -1,10 +1,7 @@
 import { createHmac } from 'node:crypto';
+import type { SourceConfig } from '../../../events/sources/source-kind';
 import { safeEqual } from '../../../platform/crypto/constant-time';
-import type {
-  InboundRequest,
-  SourceSecrets,
-  Verification,
-} from '../../../events/verification/inbound-request';
+import type { InboundRequest, Verification } from '../../../events/verification/inbound-request';
 import {
   accepted,
   isJsonMediaType,
@@ -22,7 +19,7 @@ const MAX_CHALLENGE_LENGTH = 1024;
  * Meta Cloud API event POST: `X-Hub-Signature-256: sha256=<hex HMAC-SHA256(appSecret, raw body)>`.
  * The HMAC runs over the received bytes: Meta escapes non-ASCII, so re-serialised JSON never matches.
  */
-export function verifyMeta(secrets: SourceSecrets['meta'], req: InboundRequest): Verification {
+export function verifyMeta(secrets: SourceConfig | undefined, req: InboundRequest): Verification {
   // The media type is public knowledge, so it is checked first: a wrong one is 415 whoever sends it.
   if (!isJsonMediaType(req.contentType)) return rejected('content_type');
   const header = singleValue(req.headers, SIGNATURE_HEADER);
@@ -42,7 +39,7 @@ export function verifyMeta(secrets: SourceSecrets['meta'], req: InboundRequest):
  * The query keys contain literal dots, so they are read as flat names.
  */
 export function metaChallenge(
-  secrets: SourceSecrets['meta'],
+  secrets: SourceConfig | undefined,
   query: InboundRequest['query'],
 ): string | undefined {
   const verifyToken = secrets?.verifyToken;

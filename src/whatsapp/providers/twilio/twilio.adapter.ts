@@ -13,6 +13,8 @@ import {
   SendReceipt,
 } from '../../../notifications/providers/provider-adapter';
 import { TwilioHttpBridge } from './twilio-http';
+import { ProviderKindPlugin } from '../../../notifications/providers/provider-kind';
+import { SHARED_FIELD_DOCS } from '../../../notifications/providers/provider-config';
 
 export interface TwilioConfig {
   accountSid: string;
@@ -34,8 +36,27 @@ interface RestError {
 
 /** WhatsApp and SMS through Twilio's Messaging API, with the official SDK. */
 @Injectable()
+@ProviderKindPlugin('twilio', {
+  channels: ['whatsapp', 'sms'],
+  config: {
+    accountSid: { type: 'string', required: true, description: 'Twilio account SID (AC...)' },
+    authToken: { type: 'string', required: true, secret: true, description: 'Twilio auth token' },
+    from: { type: 'string', description: SHARED_FIELD_DOCS.from },
+    messagingServiceSid: {
+      type: 'string',
+      description: 'Twilio Messaging Service SID (MG...), instead of from',
+    },
+    baseUrl: { type: 'url', description: SHARED_FIELD_DOCS.baseUrl },
+  },
+  configNote: '. Give from or messagingServiceSid',
+  crossCheck: (config) =>
+    !config.from && !config.messagingServiceSid
+      ? [{ field: 'config.from', message: 'twilio providers need from or messagingServiceSid' }]
+      : [],
+  // Twilio takes the status callback URL per message: the workspace's Twilio source, if any.
+  statusSourceKind: 'twilio',
+})
 export class TwilioAdapter extends ProviderAdapter<TwilioConfig> {
-  readonly kind = 'twilio' as const;
   private readonly clients = new Map<string, Twilio>();
   private readonly bridge: TwilioHttpBridge;
 

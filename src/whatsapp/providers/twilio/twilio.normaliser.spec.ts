@@ -1,6 +1,9 @@
 import { parseFormBody } from '../../../platform/http/body-parsers';
 import type { NormaliseInput } from '../../../events/normalisers/canonical-event';
-import { normalise } from '../../../events/normalisers/normalise';
+import { normalise as normaliseWith } from '../../../events/normalisers/normalise';
+import { TwilioSource } from './twilio.source';
+
+const normalise = (input: NormaliseInput) => normaliseWith(input, new TwilioSource());
 
 const receivedAt = new Date('2026-05-12T15:00:00.000Z');
 

@@ -1,7 +1,13 @@
 import { createHash, createHmac } from 'node:crypto';
-import type { InboundRequest, SourceSecrets } from '../../../events/verification/inbound-request';
+import type { SourceConfig } from '../../../events/sources/source-kind';
+import type { InboundRequest } from '../../../events/verification/inbound-request';
+import { TwilioSource } from './twilio.source';
 import { candidateUrls } from './twilio.verifier';
 import { verifyWebhook } from '../../../events/verification/verify';
+
+/** Each kind's config under its name, as the tests were first written. */
+type SourceSecrets = Record<string, SourceConfig | undefined>;
+const KIND = new TwilioSource();
 
 // Test vector from reference/providers.md (top of file, §2.4–2.5).
 const AUTH_TOKEN = '12345';
@@ -26,7 +32,7 @@ function request(overrides: Partial<InboundRequest> = {}): InboundRequest {
 }
 
 function verify(req: InboundRequest, publicUrl = 'https://mycompany.com', config: SourceSecrets = secrets) {
-  return verifyWebhook('twilio', config, req, { publicUrl, now: new Date('2026-01-01T00:00:00Z') });
+  return verifyWebhook(KIND, config.twilio ?? {}, req, { publicUrl, now: new Date('2026-01-01T00:00:00Z') });
 }
 
 /** Independent of the module: HMAC-SHA1 over exactly the string given. */

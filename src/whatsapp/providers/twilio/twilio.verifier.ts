@@ -1,11 +1,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import { parse as parseQuerystring, stringify as stringifyQuerystring } from 'node:querystring';
+import type { SourceConfig } from '../../../events/sources/source-kind';
 import { safeEqual } from '../../../platform/crypto/constant-time';
-import type {
-  InboundRequest,
-  SourceSecrets,
-  Verification,
-} from '../../../events/verification/inbound-request';
+import type { InboundRequest, Verification } from '../../../events/verification/inbound-request';
 import {
   accepted,
   FORM_MEDIA_TYPE,
@@ -28,7 +25,7 @@ export type FormParams = Map<string, string[]>;
  * `bodySHA256=<hex sha256(raw body)>`, the signature covers the URL alone and the hash covers the body.
  */
 export function verifyTwilio(
-  secrets: SourceSecrets['twilio'],
+  secrets: SourceConfig | undefined,
   req: InboundRequest,
   publicUrl: string,
 ): Verification {

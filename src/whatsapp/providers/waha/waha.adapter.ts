@@ -20,6 +20,8 @@ import {
   wahaMessageId,
   wahaRequest,
 } from './waha-messages';
+import { ProviderKindPlugin } from '../../../notifications/providers/provider-kind';
+import { SHARED_FIELD_DOCS } from '../../../notifications/providers/provider-config';
 
 export interface WahaConfig {
   baseUrl: string;
@@ -45,8 +47,16 @@ const CHAT_CACHE_MAX = 10_000;
 
 /** WhatsApp through a self-hosted WAHA: text, image, file; session status; 9th-digit resolution. */
 @Injectable()
+@ProviderKindPlugin('waha', {
+  channels: ['whatsapp'],
+  config: {
+    // Self-hosted: there is no public default, so its base URL is required.
+    baseUrl: { type: 'url', required: true, description: SHARED_FIELD_DOCS.baseUrl },
+    apiKey: { type: 'string', required: true, secret: true, description: SHARED_FIELD_DOCS.apiKey },
+    session: { type: 'string', required: true, description: 'WAHA session name' },
+  },
+})
 export class WahaAdapter extends ProviderAdapter<WahaConfig> {
-  readonly kind = 'waha' as const;
   /** `<config version>|<phone>` → chat id, oldest first (insertion order) for eviction. */
   private readonly chats = new Map<string, { chatId: string; expires: number }>();
 

@@ -1,5 +1,8 @@
 import type { NormaliseInput } from '../../../events/normalisers/canonical-event';
-import { normalise } from '../../../events/normalisers/normalise';
+import { normalise as normaliseWith } from '../../../events/normalisers/normalise';
+import { WahaSource } from './waha.source';
+
+const normalise = (input: NormaliseInput) => normaliseWith(input, new WahaSource());
 
 const receivedAt = new Date('2026-05-12T15:00:00.000Z');
 

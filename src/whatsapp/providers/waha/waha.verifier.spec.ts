@@ -1,6 +1,12 @@
 import { createHmac } from 'node:crypto';
-import type { InboundRequest, SourceSecrets } from '../../../events/verification/inbound-request';
+import type { SourceConfig } from '../../../events/sources/source-kind';
+import type { InboundRequest } from '../../../events/verification/inbound-request';
+import { WahaSource } from './waha.source';
 import { verifyWebhook } from '../../../events/verification/verify';
+
+/** Each kind's config under its name, as the tests were first written. */
+type SourceSecrets = Record<string, SourceConfig | undefined>;
+const KIND = new WahaSource();
 
 // Test vector from reference/providers.md (top of file, §4.4).
 const KEY = 'my-secret-key';
@@ -24,7 +30,7 @@ function request(overrides: Partial<InboundRequest> = {}): InboundRequest {
 }
 
 const verify = (req: InboundRequest, config: SourceSecrets = secrets) =>
-  verifyWebhook('waha', config, req, ctx);
+  verifyWebhook(KIND, config.waha ?? {}, req, ctx);
 const invalid = { ok: false, reason: 'signature_invalid' };
 
 describe('waha verifier', () => {

@@ -1,10 +1,7 @@
 import { createHmac } from 'node:crypto';
+import type { SourceConfig } from '../../../events/sources/source-kind';
 import { safeEqual } from '../../../platform/crypto/constant-time';
-import type {
-  InboundRequest,
-  SourceSecrets,
-  Verification,
-} from '../../../events/verification/inbound-request';
+import type { InboundRequest, Verification } from '../../../events/verification/inbound-request';
 import {
   accepted,
   isJsonMediaType,
@@ -22,7 +19,7 @@ const SIGNATURE_FORMAT = /^[0-9a-f]{128}$/i;
  * `X-Webhook-Hmac-Algorithm: sha512`. Only sha512 is accepted: honouring whatever algorithm the
  * request names would let a forger pick a weaker one.
  */
-export function verifyWaha(secrets: SourceSecrets['waha'], req: InboundRequest): Verification {
+export function verifyWaha(secrets: SourceConfig | undefined, req: InboundRequest): Verification {
   if (!isJsonMediaType(req.contentType)) return rejected('content_type');
   const header = singleValue(req.headers, SIGNATURE_HEADER);
   if (header === undefined) return rejected('signature_missing');

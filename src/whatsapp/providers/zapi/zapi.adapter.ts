@@ -11,6 +11,8 @@ import {
   SendReceipt,
 } from '../../../notifications/providers/provider-adapter';
 import { ZapiError, zapiFailure, zapiRequest } from './zapi-messages';
+import { ProviderKindPlugin } from '../../../notifications/providers/provider-kind';
+import { SHARED_FIELD_DOCS } from '../../../notifications/providers/provider-config';
 
 export interface ZapiConfig {
   instanceId: string;
@@ -36,9 +38,21 @@ interface ZapiStatusAnswer extends ZapiError {
 
 /** WhatsApp through Z-API: text, reply buttons, image, document, link preview; instance status. */
 @Injectable()
+@ProviderKindPlugin('zapi', {
+  channels: ['whatsapp'],
+  config: {
+    instanceId: { type: 'string', required: true, description: 'Z-API instance id' },
+    token: { type: 'string', required: true, secret: true, description: 'Z-API instance token' },
+    clientToken: {
+      type: 'string',
+      required: true,
+      secret: true,
+      description: 'Z-API account security token (Client-Token header)',
+    },
+    baseUrl: { type: 'url', description: SHARED_FIELD_DOCS.baseUrl },
+  },
+})
 export class ZapiAdapter extends ProviderAdapter<ZapiConfig> {
-  readonly kind = 'zapi' as const;
-
   constructor(private readonly http: OutboundHttp) {
     super();
   }

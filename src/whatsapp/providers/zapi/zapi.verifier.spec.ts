@@ -1,5 +1,11 @@
-import type { InboundRequest, SourceSecrets } from '../../../events/verification/inbound-request';
+import type { SourceConfig } from '../../../events/sources/source-kind';
+import type { InboundRequest } from '../../../events/verification/inbound-request';
+import { ZapiSource } from './zapi.source';
 import { verifyWebhook } from '../../../events/verification/verify';
+
+/** Each kind's config under its name, as the tests were first written. */
+type SourceSecrets = Record<string, SourceConfig | undefined>;
+const KIND = new ZapiSource();
 
 const TOKEN = 'zt_6b1f0c2e9d8a4f3b';
 const BODY = Buffer.from('{"type":"ReceivedCallback","phone":"5544999999999","text":{"message":"teste"}}');
@@ -22,7 +28,7 @@ function request(
 }
 
 const verify = (req: InboundRequest, config: SourceSecrets = secrets) =>
-  verifyWebhook('zapi', config, req, ctx);
+  verifyWebhook(KIND, config.zapi ?? {}, req, ctx);
 const invalid = { ok: false, reason: 'token_invalid' };
 
 describe('zapi verifier', () => {

@@ -1,7 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import type { InboundRequest, SourceSecrets } from './inbound-request';
-import { verifyWebhook } from './verify';
+import type { SourceConfig } from '../../sources/source-kind';
+import type { InboundRequest } from '../../verification/inbound-request';
+import { StandardSource } from './standard.source';
+import { verifyWebhook } from '../../verification/verify';
+
+/** Each kind's config under its name, as the tests were first written. */
+type SourceSecrets = Record<string, SourceConfig | undefined>;
+const KIND = new StandardSource();
 
 // Test vector from reference/webhooks.md §1.5 (svix docs, recomputed there with Node crypto).
 const SECRET = 'whsec_plJ3nmyCDGBKInavdOK15jsl';
@@ -32,7 +38,7 @@ function verify(
   config: SourceSecrets = secrets,
   toleranceSeconds?: number,
 ) {
-  return verifyWebhook('standard', config, req, {
+  return verifyWebhook(KIND, config.standard ?? {}, req, {
     publicUrl: 'https://ponte.example.com',
     now,
     toleranceSeconds,

@@ -1,5 +1,8 @@
-import type { NormaliseInput } from './canonical-event';
-import { normalise } from './normalise';
+import type { NormaliseInput } from '../../normalisers/canonical-event';
+import { normalise as normaliseWith } from '../../normalisers/normalise';
+import { StandardSource } from './standard.source';
+
+const normalise = (input: NormaliseInput) => normaliseWith(input, new StandardSource());
 
 const receivedAt = new Date('2026-05-12T15:00:00.000Z');
 

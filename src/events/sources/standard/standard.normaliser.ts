@@ -1,6 +1,6 @@
-import type { NormaliseInput } from './canonical-event';
-import { occurredAt, rawKey, type Normalised } from './event-builders';
-import { asRecord, asText } from './payload-fields';
+import type { NormaliseInput } from '../../normalisers/canonical-event';
+import { occurredAt, rawKey, type Normalised } from '../../normalisers/event-builders';
+import { asRecord, asText } from '../../normalisers/payload-fields';
 
 /** Standard Webhooks payload `{type, timestamp, data}` from the business's own systems (webhooks.md §1.4). */
 

@@ -1,8 +1,37 @@
-import type { InboundRequest, SourceKind, SourceSecrets } from './inbound-request';
-import { metaHandshake, REJECTION_STATUS, verifyWebhook } from './verify';
+import type { InboundRequest } from '../../events/verification/inbound-request';
+import {
+  answerHandshake,
+  REJECTION_STATUS,
+  verifyWebhook as verifyWith,
+} from '../../events/verification/verify';
+import { Bitrix24Source } from '../../events/sources/bitrix24/bitrix24.source';
+import type { SourceKindHandler } from '../../events/sources/source-kind';
+import { StandardSource } from '../../events/sources/standard/standard.source';
+import { MetaSource } from './meta/meta.source';
+import { TwilioSource } from './twilio/twilio.source';
+import { WahaSource } from './waha/waha.source';
+import { ZapiSource } from './zapi/zapi.source';
+
+/** Every source kind of the app, as declared: WhatsApp's here, Standard and Bitrix24 in events. */
+const KINDS: Record<string, SourceKindHandler> = {
+  meta: new MetaSource(),
+  twilio: new TwilioSource(),
+  zapi: new ZapiSource(),
+  waha: new WahaSource(),
+  bitrix24: new Bitrix24Source(),
+  standard: new StandardSource(),
+};
+
+type Secrets = Record<string, Record<string, string>>;
+
+/** The dispatcher with the verifier of `kind` and that kind's part of `secrets`, as ingest calls it. */
+const verifyWebhook = (kind: string, secrets: Secrets, req: InboundRequest, context: typeof ctx) =>
+  verifyWith(KINDS[kind], secrets?.[kind], req, context);
+const metaHandshake = (secrets: Secrets, query: InboundRequest['query']) =>
+  answerHandshake(KINDS.meta, secrets?.meta, query);
 
 const ctx = { publicUrl: 'https://ponte.example.com', now: new Date('2026-01-01T00:00:00Z') };
-const KINDS: SourceKind[] = ['meta', 'twilio', 'zapi', 'waha', 'bitrix24', 'standard'];
+const KIND_NAMES = Object.keys(KINDS);
 
 function request(overrides: Partial<InboundRequest> = {}): InboundRequest {
   return {
@@ -27,20 +56,20 @@ describe('verifyWebhook', () => {
     });
   });
 
-  it.each(KINDS)('rejects an unauthenticated %s request when the source has no secrets', (kind) => {
+  it.each(KIND_NAMES)('rejects an unauthenticated %s request when the source has no secrets', (kind) => {
     expect(verifyWebhook(kind, {}, request(), ctx).ok).toBe(false);
-    expect(verifyWebhook(kind, null as unknown as SourceSecrets, request(), ctx).ok).toBe(false);
+    expect(verifyWebhook(kind, null as unknown as Secrets, request(), ctx).ok).toBe(false);
   });
 
   it('rejects an unknown kind', () => {
-    expect(verifyWebhook('github' as SourceKind, {}, request(), ctx)).toEqual({
+    expect(verifyWebhook('github', {}, request(), ctx)).toEqual({
       ok: false,
       reason: 'signature_invalid',
     });
   });
 
-  it.each(KINDS)('never throws on a malformed %s request', (kind) => {
-    const secrets: SourceSecrets = {
+  it.each(KIND_NAMES)('never throws on a malformed %s request', (kind) => {
+    const secrets: Secrets = {
       meta: { appSecret: 'a', verifyToken: 'b' },
       twilio: { authToken: 'a' },
       zapi: { token: 'a' },
@@ -83,7 +112,7 @@ describe('verifyWebhook', () => {
 
 describe('metaHandshake', () => {
   it('never throws on missing secrets or a malformed query', () => {
-    expect(metaHandshake(null as unknown as SourceSecrets, { 'hub.mode': 'subscribe' })).toBeUndefined();
+    expect(metaHandshake(null as unknown as Secrets, { 'hub.mode': 'subscribe' })).toBeUndefined();
     expect(metaHandshake({ meta: { appSecret: 'a', verifyToken: 'b' } }, null as never)).toBeUndefined();
   });
 });

@@ -1,6 +1,9 @@
-import { parseFormBody } from '../../platform/http/body-parsers';
-import type { NormaliseInput } from './canonical-event';
-import { normalise } from './normalise';
+import { parseFormBody } from '../../../platform/http/body-parsers';
+import type { NormaliseInput } from '../../normalisers/canonical-event';
+import { normalise as normaliseWith } from '../../normalisers/normalise';
+import { Bitrix24Source } from './bitrix24.source';
+
+const normalise = (input: NormaliseInput) => normaliseWith(input, new Bitrix24Source());
 
 const receivedAt = new Date('2026-05-12T15:00:00.000Z');
 

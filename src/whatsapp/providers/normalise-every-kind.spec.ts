@@ -1,6 +1,26 @@
 import { createHash } from 'node:crypto';
-import type { NormaliseInput } from './canonical-event';
-import { MAX_EVENTS_PER_PAYLOAD, normalise } from './normalise';
+import type { NormaliseInput } from '../../events/normalisers/canonical-event';
+import { MAX_EVENTS_PER_PAYLOAD, normalise as normaliseWith } from '../../events/normalisers/normalise';
+import { Bitrix24Source } from '../../events/sources/bitrix24/bitrix24.source';
+import type { SourceKindHandler } from '../../events/sources/source-kind';
+import { StandardSource } from '../../events/sources/standard/standard.source';
+import { MetaSource } from './meta/meta.source';
+import { TwilioSource } from './twilio/twilio.source';
+import { WahaSource } from './waha/waha.source';
+import { ZapiSource } from './zapi/zapi.source';
+
+/** Every source kind of the app, as declared: WhatsApp's here, Standard and Bitrix24 in events. */
+const KINDS: Record<string, SourceKindHandler> = {
+  meta: new MetaSource(),
+  twilio: new TwilioSource(),
+  zapi: new ZapiSource(),
+  waha: new WahaSource(),
+  bitrix24: new Bitrix24Source(),
+  standard: new StandardSource(),
+};
+
+/** The dispatcher with the normaliser of the input's kind, as the ingest path calls it. */
+const normalise = (input: NormaliseInput) => normaliseWith(input, KINDS[input?.kind]);
 
 const receivedAt = new Date('2026-05-12T15:00:00.000Z');
 
@@ -61,7 +81,7 @@ describe('normalise', () => {
     expect(events[0].data.payload).toBe(hostile);
     const odd = normalise({
       ...input('meta', {}),
-      kind: 'nonsense' as NormaliseInput['kind'],
+      kind: 'nonsense',
       receivedAt: new Date('x'),
     });
     expect(odd).toMatchObject([{ type: 'source.unknown' }]);

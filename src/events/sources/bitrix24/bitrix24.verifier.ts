@@ -1,7 +1,8 @@
+import type { SourceConfig } from '../source-kind';
 import { parse } from 'qs';
-import { safeEqual } from '../../platform/crypto/constant-time';
-import type { InboundRequest, SourceSecrets, Verification } from './inbound-request';
-import { accepted, FORM_MEDIA_TYPE, isNonEmptyString, rejected } from './request-fields';
+import { safeEqual } from '../../../platform/crypto/constant-time';
+import type { InboundRequest, Verification } from '../../verification/inbound-request';
+import { accepted, FORM_MEDIA_TYPE, isNonEmptyString, rejected } from '../../verification/request-fields';
 
 const INSTALL_EVENT = 'ONAPPINSTALL';
 
@@ -26,7 +27,7 @@ export function parseBitrixForm(raw: Buffer): Record<string, unknown> {
  * created before the app is installed has no token yet: it is learned, once, from `ONAPPINSTALL`.
  * That first event is trusted on first use, which is why pinning `memberId` is worth doing.
  */
-export function verifyBitrix24(secrets: SourceSecrets['bitrix24'], req: InboundRequest): Verification {
+export function verifyBitrix24(secrets: SourceConfig | undefined, req: InboundRequest): Verification {
   // The token lives in the body, so a body we cannot read as a form cannot be authenticated.
   if (req.contentType !== FORM_MEDIA_TYPE) return rejected('content_type');
 

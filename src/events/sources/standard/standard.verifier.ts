@@ -1,8 +1,15 @@
 import { isUtf8 } from 'node:buffer';
+import type { SourceConfig } from '../source-kind';
 import { Webhook } from 'standardwebhooks';
-import { safeEqual } from '../../platform/crypto/constant-time';
-import type { InboundRequest, SourceSecrets, Verification } from './inbound-request';
-import { accepted, isJsonMediaType, isNonEmptyString, rejected, singleValue } from './request-fields';
+import { safeEqual } from '../../../platform/crypto/constant-time';
+import type { InboundRequest, Verification } from '../../verification/inbound-request';
+import {
+  accepted,
+  isJsonMediaType,
+  isNonEmptyString,
+  rejected,
+  singleValue,
+} from '../../verification/request-fields';
 
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 /**
@@ -27,7 +34,7 @@ export interface StandardContext {
  * the request's own timestamp). Each offered `v1` entry is then compared in constant time.
  */
 export function verifyStandard(
-  secrets: SourceSecrets['standard'],
+  secrets: SourceConfig | undefined,
   req: InboundRequest,
   ctx: StandardContext,
 ): Verification {

@@ -1,5 +1,8 @@
-import type { InboundRequest, SourceSecrets } from './inbound-request';
-import { parseBitrixForm, verifyWebhook } from './verify';
+import type { SourceConfig } from '../../sources/source-kind';
+import type { InboundRequest } from '../../verification/inbound-request';
+import { Bitrix24Source } from './bitrix24.source';
+import { verifyWebhook } from '../../verification/verify';
+import { parseBitrixForm } from './bitrix24.verifier';
 
 const TOKEN = '831c76b092f9f135d9b6b36c3a720757';
 const MEMBER = 'bac1cd5c8940947a75e0d71b1a84e348';
@@ -37,8 +40,8 @@ function request(fields: Record<string, string> = MESSAGE_ADD, overrides: Partia
   return req;
 }
 
-const verify = (req: InboundRequest, config: SourceSecrets['bitrix24']) =>
-  verifyWebhook('bitrix24', { bitrix24: config }, req, ctx);
+const verify = (req: InboundRequest, config: SourceConfig) =>
+  verifyWebhook(new Bitrix24Source(), config, req, ctx);
 const invalid = { ok: false, reason: 'token_invalid' };
 
 describe('bitrix24 verifier', () => {
@@ -79,7 +82,10 @@ describe('bitrix24 verifier', () => {
 
     it('accepts the install event and reports the token it learned', () => {
       expect(verify(request(install), {})).toEqual({ ok: true, learned: { applicationToken: TOKEN } });
-      expect(verify(request(install), undefined)).toEqual({ ok: true, learned: { applicationToken: TOKEN } });
+      expect(verify(request(install), undefined as unknown as SourceConfig)).toEqual({
+        ok: true,
+        learned: { applicationToken: TOKEN },
+      });
       expect(verify(request(install), { memberId: MEMBER })).toEqual({
         ok: true,
         learned: { applicationToken: TOKEN },

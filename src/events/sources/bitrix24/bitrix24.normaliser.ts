@@ -1,8 +1,8 @@
-import { sha256Hex } from '../../platform/crypto/constant-time';
+import { sha256Hex } from '../../../platform/crypto/constant-time';
 import { parse as parseForm } from 'qs';
-import { EVENT_TYPES, type CanonicalEvent, type NormaliseInput } from './canonical-event';
-import { occurredAt, UNRECOGNISED, type Normalised } from './event-builders';
-import { asList, asRecord, asText, compact, type Fields } from './payload-fields';
+import { EVENT_TYPES, type CanonicalEvent, type NormaliseInput } from '../../normalisers/canonical-event';
+import { occurredAt, UNRECOGNISED, type Normalised } from '../../normalisers/event-builders';
+import { asList, asRecord, asText, compact, type Fields } from '../../normalisers/payload-fields';
 
 /**
  * Bitrix24 event handlers: form-encoded with PHP bracket keys (`data[MESSAGES][0][im][chat_id]`),
