@@ -27,7 +27,17 @@ const compiled = new Map();
 // depth count can be the worker's own: the same limit the in-process hooks apply.
 let depth = 0;
 let maxDepth = Infinity;
+// Steps taken, shared with the pool: it tells a worker at work from one stalled in a native call.
+const progress = new Int32Array(workerData.progress);
+let steps = 0;
+let maxSteps = Infinity;
 const enter = () => {
+  progress[0] = (progress[0] + 1) | 0;
+  if (++steps > maxSteps) {
+    const err = new Error('The expression took more than ' + maxSteps + ' evaluation steps; check for an infinite loop');
+    err.code = 'TIMEOUT';
+    throw err;
+  }
   if (++depth > maxDepth) {
     const err = new Error('The expression nests deeper than ' + maxDepth + ' steps; check for non-terminating recursion');
     err.code = 'DEPTH';
@@ -37,9 +47,11 @@ const enter = () => {
 const leave = () => { depth--; };
 const isFunction = (v) =>
   typeof v === 'function' || (typeof v === 'object' && v !== null && (v._jsonata_lambda === true || v._jsonata_function === true));
-parentPort.on('message', async ({ id, source, input, bindings, limit }) => {
+parentPort.on('message', async ({ id, source, input, bindings, limit, stepLimit }) => {
   depth = 0;
   maxDepth = limit;
+  steps = 0;
+  maxSteps = stepLimit;
   try {
     let expr = compiled.get(source);
     if (!expr) {
@@ -56,13 +68,13 @@ parentPort.on('message', async ({ id, source, input, bindings, limit }) => {
     // $eval wraps what stopped its inner expression (D3121 with .error): a depth stop stays one.
     let inner = err;
     while (inner && inner.error) inner = inner.error;
-    const depthStop = inner && inner.code === 'DEPTH';
+    const depthStop = inner && (inner.code === 'DEPTH' || inner.code === 'TIMEOUT');
     const jsonataCode = err && /^[A-Z]\\d{4}$/.test(String(err.code)) ? err.code : undefined;
     parentPort.postMessage({
       id,
       ok: false,
       error: {
-        code: depthStop ? 'DEPTH' : jsonataCode || 'RUNTIME',
+        code: depthStop ? inner.code : jsonataCode || 'RUNTIME',
         message: String((depthStop ? inner.message : err && err.message) || err),
         position: err && err.position,
         token: err && err.token,
@@ -79,11 +91,15 @@ interface Job {
   bindings: Record<string, unknown>;
   maxDepth: number;
   budgetMs: number;
+  maxSteps: number;
   resolve: (outcome: IsolatedOutcome) => void;
 }
 
 interface Slot {
   worker: Worker;
+  /** The worker's step counter (shared memory), and its value at the last look. */
+  progress: Int32Array;
+  seen: number;
   job?: Job;
   timer?: NodeJS.Timeout;
 }
@@ -108,13 +124,16 @@ export class ExpressionIsolate {
 
   /**
    * Resolves with the result or the expression's error: DEPTH past `maxDepth` steps of nesting
-   * (as in process), TIMEOUT past `budgetMs`.
+   * (as in process); TIMEOUT past `maxSteps` evaluation steps, or when no step was taken for
+   * `budgetMs` (stuck in one native call: a regular expression that backtracks). Work is counted in
+   * steps, not time, so a loaded machine makes a sound expression slower, never a TIMEOUT; the
+   * wall clock only judges a call that shows no progress at all.
    */
   run(
     source: string,
     input: unknown,
     bindings: Record<string, unknown>,
-    limits: { maxDepth: number; budgetMs: number },
+    limits: { maxDepth: number; budgetMs: number; maxSteps: number },
   ): Promise<IsolatedOutcome> {
     return new Promise((resolve) => {
       this.queue.push({ id: ++this.nextId, source, input, bindings, ...limits, resolve });
@@ -130,7 +149,8 @@ export class ExpressionIsolate {
       const job = this.queue.shift()!;
       slot.job = job;
       // The clock starts when a worker takes the job: time spent queued is not the expression's.
-      slot.timer = setTimeout(() => this.kill(slot, job), job.budgetMs);
+      slot.seen = Atomics.load(slot.progress, 0);
+      slot.timer = setTimeout(() => this.check(slot, job), job.budgetMs);
       try {
         slot.worker.postMessage({
           id: job.id,
@@ -138,6 +158,7 @@ export class ExpressionIsolate {
           input: job.input,
           bindings: job.bindings,
           limit: job.maxDepth,
+          stepLimit: job.maxSteps,
         });
       } catch (err) {
         // Input that cannot be cloned (a function, say) is the caller's bug, reported as the expression's.
@@ -148,12 +169,17 @@ export class ExpressionIsolate {
   }
 
   private spawn(): Slot {
+    const shared = new SharedArrayBuffer(4);
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { jsonataPath: require.resolve('jsonata'), maxSequence: this.maxSequence },
+      workerData: {
+        jsonataPath: require.resolve('jsonata'),
+        maxSequence: this.maxSequence,
+        progress: shared,
+      },
       resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     });
-    const slot: Slot = { worker };
+    const slot: Slot = { worker, progress: new Int32Array(shared), seen: 0 };
     worker.on('message', (msg: { id: number } & IsolatedOutcome) => {
       if (slot.job?.id === msg.id) this.finish(slot, msg.ok ? { ok: true, value: msg.value } : msg);
     });
@@ -174,11 +200,18 @@ export class ExpressionIsolate {
     this.dispatch();
   }
 
-  private kill(slot: Slot, job: Job): void {
+  /** Each `budgetMs`: a worker that took steps is at work (its step limit will stop a loop); one that took none is stuck. */
+  private check(slot: Slot, job: Job): void {
     if (slot.job !== job) return;
+    const now = Atomics.load(slot.progress, 0);
+    if (now !== slot.seen) {
+      slot.seen = now;
+      slot.timer = setTimeout(() => this.check(slot, job), job.budgetMs);
+      return;
+    }
     this.drop(slot, {
       code: 'TIMEOUT',
-      message: `The expression ran longer than ${job.budgetMs} ms (a regular expression that backtracks, or an endless loop)`,
+      message: `The expression made no progress for ${job.budgetMs} ms (a regular expression that backtracks)`,
     });
   }
 
