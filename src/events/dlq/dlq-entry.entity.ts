@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export const DLQ_KINDS = ['event', 'delivery', 'notification'] as const;
+export const DLQ_KINDS = ['event', 'delivery', 'notification', 'accounting'] as const;
 export type DlqKind = (typeof DLQ_KINDS)[number];
 
 /** Work that exhausted its attempts, kept for an operator: retry, archive or delete. */
@@ -11,7 +11,7 @@ export class DlqEntry {
   @PrimaryColumn('uuid') id: string;
   @Column('uuid') workspaceId: string;
   @Column('text') kind: DlqKind;
-  /** The event, delivery or notification id. */
+  /** The event, delivery, notification or accounting sync id. */
   @Column('uuid') refId: string;
   @Column('uuid', { nullable: true }) endpointId: string | null;
   /** What the entry is about, e.g. the event type. */

@@ -14,6 +14,8 @@ export const QueueName = {
   Notifications: 'notifications',
   Workflows: 'workflows',
   Maintenance: 'maintenance',
+  /** Accounting syncs and the pages of sync jobs between systems. */
+  Sync: 'sync',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
@@ -48,6 +50,12 @@ export const JOBS = {
   'workflows.run': { queue: QueueName.Workflows },
   /** Fired by one dynamic job scheduler per scheduled workflow (`wf-cron-<workflow id>`). */
   'workflows.cron': { queue: QueueName.Workflows },
+  /** One attempt of one accounting sync record (`accounting.sync-<sync id>-<attempt>`). */
+  'accounting.sync': { queue: QueueName.Sync },
+  /** One page of a sync job's run (`sync.page-<run id>-<page>`): read, map, upsert, checkpoint. */
+  'sync.page': { queue: QueueName.Sync },
+  /** Fired by one dynamic job scheduler per scheduled sync job (`sync-cron-<job id>`). */
+  'sync.cron': { queue: QueueName.Sync },
 } satisfies Record<string, JobDefinition>;
 
 /**
