@@ -90,13 +90,7 @@ export class ConflictsService {
       );
       return tx.findOneByOrFail(SyncRecord, { id: c.syncId });
     });
-    if (!done)
-      await this.jobs.enqueueBulk([
-        {
-          ...syncJob(record.workspaceId, record.id, 0),
-          opts: { jobId: `accounting.sync-${record.id}-0-c${c.id}` },
-        },
-      ]);
+    if (!done) await this.jobs.enqueueBulk([syncJob(record.workspaceId, record.id, 0, now)]);
     return {
       conflict: toView({ ...c, status: 'resolved', resolution: dto.keep, resolved: chosen, resolvedAt: now }),
       sync: toSyncView(record),

@@ -172,7 +172,7 @@ export class SyncAttempts {
         updatedAt: this.clock.now(),
       },
     );
-    await this.jobs.enqueueBulk([syncJob(r.workspaceId, r.id, attempts, wait)]);
+    await this.jobs.enqueueBulk([syncJob(r.workspaceId, r.id, attempts, next, wait)]);
   }
 
   private async fail(r: SyncRecord, code: string, message: string, attempts = r.attempts): Promise<void> {
@@ -206,7 +206,7 @@ export class SyncAttempts {
       order: { nextAttemptAt: 'ASC' },
       take: 500,
     });
-    return this.jobs.reoffer(rows.map((r) => syncJob(r.workspaceId, r.id, r.attempts)));
+    return this.jobs.reoffer(rows.map((r) => syncJob(r.workspaceId, r.id, r.attempts, r.nextAttemptAt!)));
   }
 
   @StuckWork('accounting-syncs')

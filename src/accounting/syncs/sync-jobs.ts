@@ -7,16 +7,21 @@ export interface SyncJobData {
   attempt: number;
 }
 
-/** The job of one attempt; its id is derived from the record and attempt (the relay re-offers it). */
+/**
+ * The job of one attempt. Its id is derived from the record, the attempt and when it is due (the
+ * record's `nextAttemptAt`), so the relay can offer it again under the same id, while a new
+ * round (a new version, a retry, a resolved conflict) never collides with a finished job.
+ */
 export function syncJob(
   workspaceId: string,
   syncId: string,
   attempt: number,
+  dueAt: Date,
   delayMs = 0,
 ): EnqueueItem<SyncJobData> {
   return {
     name: 'accounting.sync',
     data: { workspaceId, syncId, attempt },
-    opts: { jobId: `accounting.sync-${syncId}-${attempt}`, delay: Math.max(0, delayMs) },
+    opts: { jobId: `accounting.sync-${syncId}-${attempt}-${dueAt.getTime()}`, delay: Math.max(0, delayMs) },
   };
 }

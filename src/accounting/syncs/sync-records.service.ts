@@ -84,7 +84,7 @@ export class SyncRecords {
       .returning(['id'])
       .execute();
     if (inserted.raw.length) {
-      await this.jobs.enqueueBulk([syncJob(workspaceId, fresh.id, 0)]);
+      await this.jobs.enqueueBulk([syncJob(workspaceId, fresh.id, 0, now)]);
       return fresh;
     }
     // Known: a new version makes it pending again (from the first attempt); the same one is a no-op.
@@ -96,7 +96,7 @@ export class SyncRecords {
       [connectionId, type, entity.id, JSON.stringify(entity), hash, localVersion, now],
     );
     const record = (await this.records.findOneBy({ connectionId, entityType: type, localId: entity.id }))!;
-    if (rows.length) await this.jobs.enqueueBulk([syncJob(workspaceId, record.id, 0)]);
+    if (rows.length) await this.jobs.enqueueBulk([syncJob(workspaceId, record.id, 0, now)]);
     return record;
   }
 
@@ -123,7 +123,6 @@ export class SyncRecords {
   /** Back to pending from the first attempt (API retry, DLQ retry); null when unknown. */
   async restart(workspaceId: string, id: string): Promise<SyncRecord | null> {
     const now = this.clock.now();
-    // A fresh attempt number past every earlier job id: `attempts` restarts at 0 but the job id must not collide.
     const [rows]: [SyncRecord[]] = await this.records.query(
       `UPDATE accounting_syncs SET status = 'pending', attempts = 0, next_attempt_at = $3, updated_at = $3
        WHERE id = $1 AND workspace_id = $2 AND status IN ('failed', 'pending') RETURNING id`,
@@ -131,9 +130,7 @@ export class SyncRecords {
     );
     if (!rows.length) return this.records.findOneBy({ id, workspaceId });
     const record = (await this.records.findOneBy({ id }))!;
-    await this.jobs.enqueueBulk([
-      { ...syncJob(workspaceId, id, 0), opts: { jobId: `accounting.sync-${id}-0-r${now.getTime()}` } },
-    ]);
+    await this.jobs.enqueueBulk([syncJob(workspaceId, id, 0, now)]);
     return record;
   }
 
