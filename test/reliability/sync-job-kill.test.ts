@@ -61,13 +61,13 @@ describe('a sync job whose worker is killed half-way', () => {
         mapping: '{"name": name, "email": email}',
       });
     expect(job.status).toBe(201);
-    const runs = () =>
+    const runs = (): Promise<Array<Record<string, any>>> =>
       api.app
         .get(DataSource)
         .query(
           `SELECT id, status, pages, "read", created, updated, unchanged, failed FROM sync_runs WHERE job_id = $1 ORDER BY id`,
           [job.body.id],
-        ) as Promise<Array<Record<string, any>>>;
+        );
 
     worker = startWorker(env);
     const started = await http().post(`/v1/sync/jobs/${job.body.id}/start`).set(api.auth());
