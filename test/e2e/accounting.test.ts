@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { OmieAdapter } from '../../src/accounting/adapters/omie/omie.adapter';
 import { AccountingTriggers } from '../../src/accounting/syncs/accounting-triggers';
 import { FakeOmie } from '../fakes/omie';
 import { FakeRestErp } from '../fakes/rest-erp';
@@ -200,6 +201,36 @@ describe('accounting: syncs to Omie and a REST ERP', () => {
     const retried = await ws.post(`/v1/accounting/syncs/${refused.id}/retry`, {});
     expect(retried.status).toBe(200);
     expect((await ws.post(`/v1/accounting/syncs/${ok.id}/retry`, {})).body.code).toBe('SYNC_NOT_RETRYABLE');
+  });
+
+  it("honours Omie's limits: writes of one method one at a time, a query not repeated within a minute", async () => {
+    let ids: string[] = [];
+    omie.writeDelayMs = 40;
+    try {
+      ids = Array.from({ length: 8 }, (_, i) => `c-5${i}`);
+      await Promise.all(ids.map((id) => event('client.registered', { clientId: id, name: `Cliente ${id}` })));
+      for (const id of ids) expect((await sync('customer', id, 'success')).attempts).toBe(1);
+    } finally {
+      omie.writeDelayMs = 0;
+    }
+    // Omie answers Client-1880 to a write overlapping another of its method: none was refused.
+    expect(omie.calls('UpsertCliente').filter((p) => ids.includes(p.codigo_cliente_integracao))).toHaveLength(
+      8,
+    );
+    expect(upserts('c-50')).toHaveLength(1);
+
+    const account = {
+      id: connectionId,
+      workspaceId: 'w',
+      kind: 'omie',
+      config: { appKey: 'app-key-1', appSecret: 'app-secret-1' },
+    };
+    const adapter = t.app.get(OmieAdapter);
+    const consults = omie.calls('ConsultarCliente').length;
+    const first = await adapter.getCustomer(account, 'c-51');
+    const second = await adapter.getCustomer(account, 'c-51');
+    expect(second).toEqual(first);
+    expect(omie.calls('ConsultarCliente')).toHaveLength(consults + 1);
   });
 
   it('both sides changed → a conflict with the field diff; remote writes nothing, local writes once', async () => {

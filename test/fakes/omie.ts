@@ -88,10 +88,13 @@ export class FakeOmie extends FakeServer {
   private readonly running = new Set<string>();
   private readonly minute = new Map<string, { start: number; n: number }>();
   now: () => number;
+  /** Writes take this long (so that concurrent writes of one method would overlap). */
+  writeDelayMs: number;
 
   constructor(private readonly options: FakeOmieOptions) {
     super();
     this.now = options.now ?? Date.now;
+    this.writeDelayMs = options.writeDelayMs ?? 0;
     const customers: Record<string, Handler> = {
       UpsertCliente: (p) => this.upsertCustomer(p, 'upsert'),
       IncluirCliente: (p) => this.upsertCustomer(p, 'insert'),
@@ -192,7 +195,7 @@ export class FakeOmie extends FakeServer {
         );
       this.running.add(lane);
       try {
-        if (this.options.writeDelayMs) await new Promise((r) => setTimeout(r, this.options.writeDelayMs));
+        if (this.writeDelayMs) await new Promise((r) => setTimeout(r, this.writeDelayMs));
         return handler(param);
       } finally {
         this.running.delete(lane);

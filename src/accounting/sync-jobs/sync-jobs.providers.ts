@@ -1,3 +1,4 @@
+import { PageProcessor } from './page-processor';
 import { PageReader } from './page-reader';
 import { RecordWriter } from './record-writer';
 import { SyncJobItem } from './sync-job-item.entity';
@@ -13,4 +14,4 @@ import { SyncRunner } from './sync-runner';
  */
 export const SYNC_JOB_ENTITIES = [SyncJob, SyncRun, SyncJobItem];
 export const SYNC_JOB_CONTROLLERS = [SyncJobsController];
-export const SYNC_JOB_PROVIDERS = [PageReader, RecordWriter, SyncRunner, SyncJobsService];
+export const SYNC_JOB_PROVIDERS = [PageReader, PageProcessor, RecordWriter, SyncRunner, SyncJobsService];

@@ -12,9 +12,8 @@ import { JobQueue, type EnqueueItem } from '../../platform/queue/job-queue.servi
 import { OnJob } from '../../platform/queue/on-job.decorator';
 import { accountingConfig, type AccountingConfig } from '../accounting.config';
 import { AccountingProblem } from '../accounting.problems';
-import { hashOf } from '../canonical';
 import { PageReader, ReadFailure } from './page-reader';
-import { RecordWriter } from './record-writer';
+import { PageProcessor, type Outcome } from './page-processor';
 import { SyncJob } from './sync-job.entity';
 import { RunFailure, SyncRun } from './sync-run.entity';
 
@@ -27,28 +26,22 @@ interface PageJobData {
   page: number;
 }
 
+/** A page's job; a retry of a failed read gets its own id (`-a<n>`), which the relay derives too. */
 export const pageJob = (
   workspaceId: string,
   runId: string,
   page: number,
   delayMs = 0,
+  attempt = 0,
 ): EnqueueItem<PageJobData> => ({
   name: 'sync.page',
   data: { workspaceId, runId, page },
-  opts: { jobId: `sync.page-${runId}-${page}`, delay: delayMs },
+  opts: { jobId: `sync.page-${runId}-${page}${attempt ? `-a${attempt}` : ''}`, delay: delayMs },
 });
 
 export interface JobSecrets {
   source?: Record<string, string>;
   target?: Record<string, string>;
-}
-
-interface Outcome {
-  key: string | null;
-  result: 'created' | 'updated' | 'unchanged' | 'failed';
-  hash?: string;
-  targetId?: string | null;
-  error?: string;
 }
 
 /**
@@ -66,7 +59,7 @@ export class SyncRunner {
     @InjectRepository(SyncJob) private readonly jobs: Repository<SyncJob>,
     @InjectRepository(SyncRun) private readonly runs: Repository<SyncRun>,
     private readonly reader: PageReader,
-    private readonly writer: RecordWriter,
+    private readonly processor: PageProcessor,
     private readonly queue: JobQueue,
     private readonly box: SecretBox,
     private readonly clock: Clock,
@@ -143,76 +136,8 @@ export class SyncRunner {
     }
     if (page.nextCursor !== null && page.nextCursor === run.cursor)
       return this.finish(run, 'failed', `The source answered its own cursor again (${run.cursor}): stopped`);
-    const outcomes = await this.process(job, secrets, page.records);
+    const outcomes = await this.processor.process(job, secrets.target ?? {}, page.records);
     await this.checkpoint(job, run, data.page, page.nextCursor, page.records, outcomes);
-  }
-
-  private async process(
-    job: SyncJob,
-    secrets: JobSecrets,
-    records: Array<Record<string, unknown>>,
-  ): Promise<Outcome[]> {
-    const mapping = compileExpression(job.mapping);
-    const keyOf = compileExpression(job.keyExpression);
-    const prepared = await Promise.all(
-      records.map(async (record) => {
-        try {
-          const key = toJson(await evaluate(keyOf, record));
-          if (typeof key !== 'string' && typeof key !== 'number')
-            throw new Error('the key expression yielded no key');
-          const mapped = toJson(await evaluate(mapping, record));
-          return { key: String(key), mapped, hash: hashOf(mapped) };
-        } catch (err) {
-          if (dependencyOutage(err)) throw err;
-          return { key: null, error: (err as Error).message };
-        }
-      }),
-    );
-    const keys = prepared.flatMap((p) => (p.key === null ? [] : [p.key]));
-    const items: Array<{ key: string; hash: string }> = await this.jobs.query(
-      `SELECT key, hash FROM sync_job_items WHERE job_id = $1 AND key = ANY($2)`,
-      [job.id, keys],
-    );
-    const known = new Map(items.map((r) => [r.key, r.hash]));
-    const outcomes: Outcome[] = new Array(prepared.length);
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < prepared.length; i = next++) {
-        const p = prepared[i];
-        if (p.key === null) {
-          outcomes[i] = { key: null, result: 'failed', error: p.error };
-          continue;
-        }
-        const before = known.get(p.key);
-        if (before === p.hash) {
-          outcomes[i] = { key: p.key, result: 'unchanged' };
-          continue;
-        }
-        try {
-          const targetId = await this.writer.write({
-            workspaceId: job.workspaceId,
-            jobId: job.id,
-            target: job.target,
-            headers: secrets.target ?? {},
-            key: p.key,
-            record: p.mapped,
-            hash: p.hash,
-          });
-          known.set(p.key, p.hash); // a key twice in one page is written once per content
-          outcomes[i] = {
-            key: p.key,
-            result: before === undefined ? 'created' : 'updated',
-            hash: p.hash,
-            targetId,
-          };
-        } catch (err) {
-          if (dependencyOutage(err)) throw err;
-          outcomes[i] = { key: p.key, result: 'failed', error: (err as Error).message.slice(0, 500) };
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.config.pageConcurrency, prepared.length) }, worker));
-    return outcomes;
   }
 
   /** Items, counts and the cursor in one transaction, guarded by the page number; then the next page. */
@@ -303,12 +228,7 @@ export class SyncRunner {
       { id: run.id, pages: run.pages },
       { pageAttempts: attempts, error: err.message.slice(0, 1000), updatedAt: this.clock.now() },
     );
-    await this.queue.enqueueBulk([
-      {
-        ...pageJob(run.workspaceId, run.id, run.pages, delay),
-        opts: { jobId: `sync.page-${run.id}-${run.pages}-a${attempts}`, delay },
-      },
-    ]);
+    await this.queue.enqueueBulk([pageJob(run.workspaceId, run.id, run.pages, delay, attempts)]);
   }
 
   private async finish(run: SyncRun, status: 'succeeded' | 'failed', error: string | null): Promise<void> {
@@ -325,16 +245,16 @@ export class SyncRunner {
     return JSON.parse(this.box.open(job.secretsSealed, `sync-job:${job.id}:secrets`)) as JobSecrets;
   }
 
-  /** Running runs whose page job Redis lost are offered again (a retry wait counts as running). */
+  /** Running runs whose page job Redis lost are offered again (a page retry at once: late, not never). */
   @OutboxSweep('sync-runs')
   async relay(graceSeconds: number): Promise<number> {
     const rows = await this.runs
       .createQueryBuilder('r')
-      .where(`r.status = 'running' AND r.updatedAt < :due AND r.pageAttempts = 0`, {
+      .where(`r.status = 'running' AND r.updatedAt < :due`, {
         due: new Date(this.clock.nowMs() - graceSeconds * 1000),
       })
       .take(200)
       .getMany();
-    return this.queue.reoffer(rows.map((r) => pageJob(r.workspaceId, r.id, r.pages)));
+    return this.queue.reoffer(rows.map((r) => pageJob(r.workspaceId, r.id, r.pages, 0, r.pageAttempts)));
   }
 }
