@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DeliveriesModule } from '../deliveries/deliveries.module';
 import { EventsModule } from '../events/events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { accountingConfig } from './accounting.config';
@@ -26,6 +27,7 @@ import { SYNC_JOB_CONTROLLERS, SYNC_JOB_ENTITIES, SYNC_JOB_PROVIDERS } from './s
  */
 @Module({
   imports: [
+    DeliveriesModule,
     EventsModule,
     NotificationsModule,
     TypeOrmModule.forFeature([AccountingConnection, SyncRecord, SyncConflict, ...SYNC_JOB_ENTITIES]),

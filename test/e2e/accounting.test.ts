@@ -3,6 +3,7 @@ import { OmieAdapter } from '../../src/accounting/adapters/omie/omie.adapter';
 import { AccountingTriggers } from '../../src/accounting/syncs/accounting-triggers';
 import { FakeOmie } from '../fakes/omie';
 import { FakeRestErp } from '../fakes/rest-erp';
+import { FakeWebhookReceiver } from '../fakes/webhook-receiver';
 import { waitFor } from '../support/private-redis';
 import { startTestApp, TestApp } from '../support/test-app';
 import { workspaceHarness } from '../support/workspace-harness';
@@ -21,6 +22,7 @@ describe('accounting: syncs to Omie and a REST ERP', () => {
   let omieNow = Date.now();
   const omie = new FakeOmie({ appKey: 'app-key-1', appSecret: 'app-secret-1', now: () => omieNow });
   const erp = new FakeRestErp('erp-token');
+  const receiver = new FakeWebhookReceiver();
   let ws: Awaited<ReturnType<typeof workspaceHarness>>;
   let connectionId: string;
 
@@ -51,6 +53,7 @@ describe('accounting: syncs to Omie and a REST ERP', () => {
   beforeAll(async () => {
     await omie.start();
     await erp.start();
+    await receiver.start();
     t = await startTestApp({
       env: {
         ACCOUNTING_RETRY_SCHEDULE: '0,100ms,100ms,100ms',
@@ -72,6 +75,7 @@ describe('accounting: syncs to Omie and a REST ERP', () => {
     await t.close();
     await omie.stop();
     await erp.stop();
+    await receiver.stop();
   });
 
   it('keeps credentials sealed and masked, checks them, refuses a bad config with field errors', async () => {
@@ -327,5 +331,27 @@ describe('accounting: syncs to Omie and a REST ERP', () => {
     expect(erp.applied.get('L-9')).toBe(1);
     const syncs = await rest.get('/v1/accounting/syncs?status=success');
     expect(syncs.body.data).toEqual([expect.objectContaining({ localId: 'L-9', externalId: 'L-9' })]);
+  });
+  it('without an accounting connection, setupCustomer delivers to the endpoints of system accounting', async () => {
+    const plain = await workspaceHarness(t);
+    const ep = await plain.post('/v1/endpoints', {
+      name: 'finance',
+      url: `${receiver.url}/hooks/finance`,
+      eventTypes: ['nothing.*'],
+      system: 'accounting',
+    });
+    expect(ep.status).toBe(201);
+    receiver.trust(ep.body.secret);
+    const wf = await plain.post('/v1/workflows/from-template', { template: 'client-registered' });
+    expect(wf.status).toBe(201);
+    await plain.post('/v1/events', {
+      type: 'client.registered',
+      data: { clientId: 'c-900', name: 'Lia', email: 'lia@ex.com' },
+    });
+    const [delivery] = await receiver.waitForDeliveries(1, 15_000);
+    expect(delivery).toMatchObject({
+      verified: true,
+      body: { type: 'accounting.setupCustomer', data: { clientId: 'c-900', name: 'Lia' } },
+    });
   });
 });

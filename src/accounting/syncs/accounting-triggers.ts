@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { DeliveriesService } from '../../deliveries/sending/deliveries.service';
 import { OnEvent, type StoredEvent } from '../../events/processing/event-handlers';
 import { compileExpression, evaluate, ExpressionError, toJson } from '../../platform/expression/expression';
 import { StepError } from '../../workflows/step-error';
@@ -20,6 +21,7 @@ export class AccountingTriggers {
   constructor(
     private readonly connections: ConnectionsService,
     private readonly syncs: SyncRecords,
+    private readonly deliveries: DeliveriesService,
   ) {}
 
   @OnEvent('accounting.client-registered', 'client.registered')
@@ -40,7 +42,9 @@ export class AccountingTriggers {
 
   /**
    * `{connectionId?, ...customer fields}`: the customer set up in finance (every enabled
-   * connection, or the one named). Answers the syncs; the calls happen on the sync queue.
+   * connection, or the one named). Answers the syncs; the calls happen on the sync queue. A
+   * workspace without accounting connections keeps the webhook way the placeholder offered: the
+   * input goes to its endpoints whose `system` is `accounting`.
    */
   @WorkflowAction('accounting.setupCustomer')
   async setupCustomer(ctx: ActionContext, input: unknown): Promise<unknown> {
@@ -51,7 +55,17 @@ export class AccountingTriggers {
       if (!one) throw new StepError(`Accounting connection ${data.connectionId} not found`);
       accounts = [one];
     }
-    if (accounts.length === 0) throw new StepError('No enabled accounting connection');
+    if (accounts.length === 0) {
+      const ids = await this.deliveries.deliverPayload(
+        ctx.workspaceId,
+        { system: 'accounting' },
+        { type: 'accounting.setupCustomer', data: input },
+        ctx.idempotencyKey,
+      );
+      if (ids.length === 0)
+        throw new StepError('No enabled accounting connection, nor an endpoint with system "accounting"');
+      return { deliveryIds: ids };
+    }
     const out = [];
     for (const account of accounts) {
       const entity = await this.entityFor(account, 'customer', data);
