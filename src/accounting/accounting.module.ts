@@ -11,6 +11,7 @@ import { RestAdapter } from './adapters/rest/rest.adapter';
 import { AccountingConnection } from './connections/connection.entity';
 import { ConnectionsController } from './connections/connections.controller';
 import { ConnectionsService } from './connections/connections.service';
+import { AccountingPersonalData } from './syncs/accounting-personal-data';
 import { AccountingTriggers } from './syncs/accounting-triggers';
 import { ConflictsService } from './syncs/conflicts.service';
 import { SyncAttempts } from './syncs/sync-attempts';
@@ -44,6 +45,7 @@ import { SYNC_JOB_CONTROLLERS, SYNC_JOB_ENTITIES, SYNC_JOB_PROVIDERS } from './s
     SyncAttempts,
     ConflictsService,
     AccountingTriggers,
+    AccountingPersonalData,
     ...SYNC_JOB_PROVIDERS,
   ],
   exports: [ConnectionsService, SyncRecords],

@@ -277,6 +277,27 @@ describe('accounting: syncs to Omie and a REST ERP', () => {
     });
   });
 
+  it("LGPD: a contact's export lists the customer versions kept by accounting; erasure blanks them", async () => {
+    const contact = await ws.post('/v1/contacts', {
+      name: 'Maria',
+      phone: '+5511987654321',
+      email: 'maria@ex.com',
+    });
+    expect([200, 201]).toContain(contact.status);
+    const exported = (await ws.get(`/v1/contacts/${contact.body.id}/export`)).body;
+    const mine = exported.accountingSyncs.syncs.filter((x: { localId: string }) => x.localId === 'c-100');
+    expect(mine).toEqual([expect.objectContaining({ entityType: 'customer', status: 'success' })]);
+    expect(exported.accountingSyncs.conflicts.length).toBeGreaterThanOrEqual(2);
+    expect((await t.http().delete(`/v1/contacts/${contact.body.id}`).set(t.auth(ws.key))).status).toBe(204);
+    const db = t.app.get(DataSource);
+    const [row] = await db.query(`SELECT pending, synced FROM accounting_syncs WHERE local_id = 'c-100'`);
+    expect(row).toEqual({ pending: { id: 'c-100', erased: true }, synced: { id: 'c-100', erased: true } });
+    const left = await db.query(
+      `SELECT count(*)::int AS n FROM accounting_conflicts WHERE "local"::text LIKE '%maria@%'`,
+    );
+    expect(left[0].n).toBe(0);
+  });
+
   it('a REST ERP mapped with JSONata; the accounting.setupCustomer workflow action', async () => {
     const rest = await workspaceHarness(t);
     const c = await rest.post('/v1/accounting/connections', {
