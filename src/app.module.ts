@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { AccountingModule } from './accounting/accounting.module';
 import { AppConfig } from './config/config';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EventsModule } from './events/events.module';
@@ -27,6 +28,7 @@ export class AppModule {
         NotificationsModule,
         WhatsAppModule,
         WorkflowsModule,
+        AccountingModule,
         ...(options.imports ?? []),
       ],
     };

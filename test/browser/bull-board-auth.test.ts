@@ -100,6 +100,7 @@ describe('Bull Board behind operator Basic auth', () => {
         'maintenance',
         'notifications',
         'retry',
+        'sync',
         'workflows',
       ].sort(),
     );

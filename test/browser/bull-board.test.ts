@@ -206,6 +206,7 @@ describe('Bull Board in a browser (Ponte app)', () => {
         'notifications',
         'workflows',
         'maintenance',
+        'sync',
       ]);
       await page.screenshot({ path: 'test-results/bull-board-ponte.png', fullPage: true });
       expect(offOrigin).toEqual([]);

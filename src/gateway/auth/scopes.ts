@@ -2,6 +2,7 @@ import type { Role } from '../operators/user.entity';
 
 /** The areas routes ask scopes of (`@RequireScope` of `<area>:read`...); a new module adds its own. */
 export const SCOPE_AREAS = [
+  'accounting',
   'contacts',
   'deliveries',
   'dlq',
@@ -9,6 +10,7 @@ export const SCOPE_AREAS = [
   'notifications',
   'providers',
   'sources',
+  'sync',
   'templates',
   'whatsapp',
   'workflows',
