@@ -1,4 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { CalendarModule } from './calendar/calendar.module';
 import { AppConfig } from './config/config';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EventsModule } from './events/events.module';
@@ -27,6 +28,7 @@ export class AppModule {
         NotificationsModule,
         WhatsAppModule,
         WorkflowsModule,
+        CalendarModule,
         ...(options.imports ?? []),
       ],
     };

@@ -48,6 +48,10 @@ export const JOBS = {
   'workflows.run': { queue: QueueName.Workflows },
   /** Fired by one dynamic job scheduler per scheduled workflow (`wf-cron-<workflow id>`). */
   'workflows.cron': { queue: QueueName.Workflows },
+  /** Enqueues a `calendar.sync` for each Google connection whose sync is due (CALENDAR_SYNC_INTERVAL_MS). */
+  'calendar.sync-due': { queue: QueueName.Maintenance, schedule: { every: 15_000 } },
+  'calendar.sync': { queue: QueueName.Maintenance },
+  'calendar.push': { queue: QueueName.Deliveries },
 } satisfies Record<string, JobDefinition>;
 
 /**
