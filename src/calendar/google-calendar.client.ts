@@ -5,6 +5,11 @@ import { calendarConfig } from './calendar.config';
 
 export const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar';
 const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token';
+/**
+ * Node's own fetch for gaxios: without it gaxios loads `node-fetch` by a dynamic ESM import, one
+ * more package on the request path (and one Jest cannot load).
+ */
+const TRANSPORT = { fetchImplementation: fetch };
 
 /** What a connection holds, sealed: an OAuth grant or a service account's key. */
 export type GoogleCredentials =
@@ -103,6 +108,7 @@ export class GoogleCalendarClients {
 
   oauthClient() {
     return new auth.OAuth2({
+      transporterOptions: TRANSPORT,
       clientId: this.config.clientId,
       clientSecret: this.config.clientSecret,
       redirectUri: this.config.redirectUri,
@@ -138,6 +144,7 @@ export class GoogleCalendarClients {
   connect(credentials: GoogleCredentials, onTokens: (c: GoogleCredentials) => void): ConnectedCalendar {
     if (credentials.kind === 'service_account') {
       const jwt = new auth.JWT({
+        transporterOptions: TRANSPORT,
         email: credentials.client_email,
         key: credentials.private_key,
         scopes: [CALENDAR_SCOPE],
