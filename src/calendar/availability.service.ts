@@ -125,6 +125,6 @@ export class AvailabilityService {
           );
       });
     }
-    return hours as WorkingHours;
+    return hours;
   }
 }

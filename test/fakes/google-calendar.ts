@@ -256,7 +256,10 @@ export class FakeGoogleCalendar extends FakeServer {
     if (!signed) return oauthError('invalid_grant', 'Invalid JWT Signature.');
     if (typeof claims.exp !== 'number' || claims.exp * 1000 < Date.now())
       return oauthError('invalid_grant', 'Invalid JWT: Token must be a short-lived token');
-    if (!String(claims.scope ?? '').includes('https://www.googleapis.com/auth/calendar'))
+    if (
+      typeof claims.scope !== 'string' ||
+      !claims.scope.includes('https://www.googleapis.com/auth/calendar')
+    )
       return oauthError('invalid_scope', 'Invalid OAuth scope or ID token audience provided.');
     return reply.json(this.issue(String(claims.sub ?? claims.iss)));
   }
