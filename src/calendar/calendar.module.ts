@@ -4,6 +4,8 @@ import { EventsModule } from '../events/events.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { Appointment } from './appointment.entity';
+import { AppointmentBooking } from './appointment-booking';
+import { BookingOffer } from './booking-offer.entity';
 import { AppointmentsController } from './appointments.controller';
 import { AppointmentsService } from './appointments.service';
 import { AvailabilityService } from './availability.service';
@@ -29,7 +31,7 @@ import { GoogleCalendarClients } from './google-calendar.client';
     EventsModule,
     GatewayModule,
     NotificationsModule,
-    TypeOrmModule.forFeature([CalendarConnection, CalendarEvent, Appointment]),
+    TypeOrmModule.forFeature([CalendarConnection, CalendarEvent, Appointment, BookingOffer]),
   ],
   controllers: [CalendarController, AppointmentsController],
   providers: [
@@ -42,6 +44,7 @@ import { GoogleCalendarClients } from './google-calendar.client';
     AppointmentsService,
     AvailabilityService,
     CalendarActions,
+    AppointmentBooking,
     CalendarProcessor,
   ],
   exports: [AppointmentsService],

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Calendar1796301972221 implements MigrationInterface {
-  name = 'Calendar1796301972221';
+export class Calendar1796302863109 implements MigrationInterface {
+  name = 'Calendar1796302863109';
 
   public async up(q: QueryRunner): Promise<void> {
     await q.query(
@@ -12,6 +12,12 @@ export class Calendar1796301972221 implements MigrationInterface {
     );
     await q.query(
       `CREATE INDEX "IDX_2043e9cecf9747e3ffbb0bc92a" ON "appointments"  ("workspace_id", "starts_at") `,
+    );
+    await q.query(
+      `CREATE TABLE "booking_offers" ("id" uuid NOT NULL, "workspace_id" uuid NOT NULL, "contact_id" uuid NOT NULL, "service" text NOT NULL, "duration_minutes" integer NOT NULL, "slots" jsonb NOT NULL, "appointment_id" uuid, "expires_at" TIMESTAMP WITH TIME ZONE NOT NULL, "used_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_c000e2973cb4b9fe685c6469ec4" PRIMARY KEY ("id"))`,
+    );
+    await q.query(
+      `CREATE INDEX "IDX_d13cc13b43cbe26e34b610d185" ON "booking_offers"  ("workspace_id", "contact_id", "created_at") `,
     );
     await q.query(
       `CREATE TABLE "calendar_connections" ("id" uuid NOT NULL, "workspace_id" uuid NOT NULL, "kind" text NOT NULL, "status" text NOT NULL, "name" text NOT NULL, "calendar_ids" text array NOT NULL, "credentials_sealed" text, "oauth_state" text, "sync_tokens" jsonb NOT NULL DEFAULT '{}', "sync_lease_until" TIMESTAMP WITH TIME ZONE, "last_synced_at" TIMESTAMP WITH TIME ZONE, "next_sync_at" TIMESTAMP WITH TIME ZONE, "last_error" text, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL, "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL, CONSTRAINT "PK_c2f78ae03c2e2a9389f6d8ddc64" PRIMARY KEY ("id"))`,
@@ -46,6 +52,8 @@ export class Calendar1796301972221 implements MigrationInterface {
     await q.query(`DROP INDEX "public"."IDX_ef648d40aa3f13036ef458e244"`);
     await q.query(`DROP INDEX "public"."IDX_942ae10fce681b9d9aecdd1e85"`);
     await q.query(`DROP TABLE "calendar_connections"`);
+    await q.query(`DROP INDEX "public"."IDX_d13cc13b43cbe26e34b610d185"`);
+    await q.query(`DROP TABLE "booking_offers"`);
     await q.query(`DROP INDEX "public"."IDX_2043e9cecf9747e3ffbb0bc92a"`);
     await q.query(`DROP INDEX "public"."IDX_8c197d60deef8321d79bf06a11"`);
     await q.query(`DROP TABLE "appointments"`);
