@@ -7,7 +7,7 @@ import { ProblemException } from '../platform/http/problem';
 import { StepError } from '../workflows/step-error';
 import { ActionContext, WorkflowAction } from '../workflows/workflow-actions';
 import { AvailabilityService } from './availability.service';
-import { AvailabilityDto, CreateEventDto } from './calendar.dto';
+import { AvailabilityDto, CreateCalendarEventDto } from './calendar.dto';
 import { CalendarEvents } from './calendar-events.service';
 
 /** Namespace of the event ids derived from a workflow step (a retried step creates nothing twice). */
@@ -43,7 +43,7 @@ export class CalendarActions {
   /** Input as `POST /v1/calendar/events`; answers the event. */
   @WorkflowAction('calendar.createEvent')
   async createEvent(ctx: ActionContext, input: unknown): Promise<unknown> {
-    const dto = await actionInput(CreateEventDto, input);
+    const dto = await actionInput(CreateCalendarEventDto, input);
     try {
       return await this.events.create(ctx.workspaceId, dto, uuidv5(ctx.idempotencyKey, ACTION_NAMESPACE));
     } catch (err) {

@@ -14,9 +14,9 @@ import { CalendarConnections } from './calendar-connections.service';
 import {
   CalendarEventPage,
   CalendarEventView,
-  CreateEventDto,
-  EventQuery,
-  UpdateEventDto,
+  CreateCalendarEventDto,
+  CalendarEventQuery,
+  UpdateCalendarEventDto,
 } from './calendar.dto';
 
 export function toEventView(e: CalendarEvent): CalendarEventView {
@@ -85,7 +85,7 @@ export class CalendarEvents {
   ) {}
 
   /** `id` (derived from a workflow step) makes a retried create answer the first one's event. */
-  async create(workspaceId: string, dto: CreateEventDto, id?: string): Promise<CalendarEventView> {
+  async create(workspaceId: string, dto: CreateCalendarEventDto, id?: string): Promise<CalendarEventView> {
     if (id) {
       const existing = await this.repo.findOne({ where: { id, workspaceId } });
       if (existing) return toEventView(existing);
@@ -113,7 +113,7 @@ export class CalendarEvents {
     return toEventView(row);
   }
 
-  async update(caller: Principal, id: string, dto: UpdateEventDto): Promise<CalendarEventView> {
+  async update(caller: Principal, id: string, dto: UpdateCalendarEventDto): Promise<CalendarEventView> {
     const row = await this.find(caller.workspaceId, id);
     if (row.appointmentId)
       throw new ProblemException(
@@ -156,7 +156,7 @@ export class CalendarEvents {
     await this.offer(await this.cancelLocal(this.repo.manager, row));
   }
 
-  async list(caller: Principal, query: EventQuery): Promise<Page<CalendarEventView>> {
+  async list(caller: Principal, query: CalendarEventQuery): Promise<Page<CalendarEventView>> {
     const limit = query.limit ?? 50;
     const qb = this.repo
       .createQueryBuilder('e')

@@ -22,10 +22,10 @@ import {
   ConnectionView,
   CreateConnectionDto,
   CreatedConnectionView,
-  CreateEventDto,
-  EventQuery,
+  CreateCalendarEventDto,
+  CalendarEventQuery,
   OAuthCallbackQuery,
-  UpdateEventDto,
+  UpdateCalendarEventDto,
 } from './calendar.dto';
 import { CalendarConnections } from './calendar-connections.service';
 import { CalendarEvents, toEventView } from './calendar-events.service';
@@ -116,7 +116,7 @@ export class CalendarController {
   })
   @ApiCreatedResponse({ type: CalendarEventView })
   @ApiProblems(400, 409, 415)
-  createEvent(@Caller() caller: Principal, @Body() dto: CreateEventDto): Promise<CalendarEventView> {
+  createEvent(@Caller() caller: Principal, @Body() dto: CreateCalendarEventDto): Promise<CalendarEventView> {
     return this.events.create(caller.workspaceId, dto);
   }
 
@@ -127,7 +127,7 @@ export class CalendarController {
   })
   @ApiOkResponse({ type: CalendarEventPage })
   @ApiProblems(400)
-  listEvents(@Caller() caller: Principal, @Query() query: EventQuery): Promise<CalendarEventPage> {
+  listEvents(@Caller() caller: Principal, @Query() query: CalendarEventQuery): Promise<CalendarEventPage> {
     return this.events.list(caller, query);
   }
 
@@ -148,7 +148,7 @@ export class CalendarController {
   updateEvent(
     @Caller() caller: Principal,
     @Param('id', IdPipe) id: string,
-    @Body() dto: UpdateEventDto,
+    @Body() dto: UpdateCalendarEventDto,
   ): Promise<CalendarEventView> {
     return this.events.update(caller, id, dto);
   }

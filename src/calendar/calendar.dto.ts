@@ -166,7 +166,7 @@ class EventFields {
   allowConflicts?: boolean;
 }
 
-export class CreateEventDto extends EventFields {
+export class CreateCalendarEventDto extends EventFields {
   @ApiPropertyOptional({
     description: 'Connection (default: the workspace’s first active one)',
     format: 'uuid',
@@ -195,7 +195,7 @@ export class CreateEventDto extends EventFields {
   timeZone?: string;
 }
 
-export class UpdateEventDto extends EventFields {
+export class UpdateCalendarEventDto extends EventFields {
   @ApiPropertyOptional({ description: 'New start (ISO 8601)' })
   @IsOptional()
   @IsDateString({ strict: true })
@@ -207,7 +207,7 @@ export class UpdateEventDto extends EventFields {
   endsAt?: string;
 }
 
-export class EventQuery extends PageQuery {
+export class CalendarEventQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Calendar (default: every calendar)', example: 'primary' })
   @IsOptional()
   @Matches(CALENDAR_ID)
