@@ -138,7 +138,15 @@ export class CalendarConnections {
 
   async remove(caller: Principal, id: string): Promise<void> {
     await this.find(caller.workspaceId, id);
-    await this.repo.delete({ id, workspaceId: caller.workspaceId });
+    await this.repo.manager.transaction(async (m) => {
+      // The mirror goes with the connection; appointments stay (booked, no longer mirrored).
+      await m.query('DELETE FROM calendar_events WHERE connection_id = $1', [id]);
+      await m.query(
+        'UPDATE appointments SET connection_id = NULL, calendar_id = NULL WHERE connection_id = $1',
+        [id],
+      );
+      await m.delete(CalendarConnection, { id, workspaceId: caller.workspaceId });
+    });
   }
 
   async find(workspaceId: string, id: string): Promise<CalendarConnection> {

@@ -14,6 +14,7 @@ import { CalendarConnection } from './calendar-connection.entity';
 import { CalendarConnections } from './calendar-connections.service';
 import { CalendarEvent } from './calendar-event.entity';
 import { CalendarEvents } from './calendar-events.service';
+import { CalendarPersonalData } from './calendar-personal-data';
 import { CalendarPush } from './calendar-push';
 import { CalendarSync } from './calendar-sync';
 import { calendarConfig } from './calendar.config';
@@ -45,6 +46,7 @@ import { GoogleCalendarClients } from './google-calendar.client';
     AvailabilityService,
     CalendarActions,
     AppointmentBooking,
+    CalendarPersonalData,
     CalendarProcessor,
   ],
   exports: [AppointmentsService],

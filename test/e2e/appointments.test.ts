@@ -277,6 +277,21 @@ describe('appointments: Google events, reminders that follow changes made in Goo
       name: 'Carla',
     });
 
+    // LGPD: the export lists the appointments; erasure blanks the notes and keeps the rows.
+    const noted = await ws.post('/v1/appointments', {
+      contactId,
+      service: 'Sobrancelha',
+      startsAt: '2026-11-30T12:00:00.000Z',
+      durationMinutes: 30,
+      notes: 'Alergia a henna',
+    });
+    expect(noted.status).toBe(201);
+    const exported = (await ws.get(`/v1/contacts/${contactId}/export`)).body;
+    expect(exported.appointments.map((a: any) => a.notes)).toEqual([null, 'Alergia a henna']);
+    expect((await t.http().delete(`/v1/contacts/${contactId}`).set(t.auth(ws.key))).status).toBeLessThan(300);
+    const erased = (await ws.get(`/v1/appointments/${noted.body.id}`)).body;
+    expect(erased).toMatchObject({ status: 'scheduled', notes: null, service: 'Sobrancelha' });
+
     const noContact = await ws.post('/v1/appointments', {
       service: 'X',
       startsAt: '2026-11-29T12:00:00Z',

@@ -277,6 +277,45 @@ describe('calendar: Google connections, events, conflicts, availability, sync', 
     expect(refused.body.code).toBe('CALENDAR_NOT_CONNECTED');
   });
 
+  it('workflow actions: calendar.createEvent books once per step; a conflict fails the step with its code', async () => {
+    const ws = await connected();
+    const wf = await ws.post('/v1/workflows', {
+      key: 'visit-to-calendar',
+      name: 'Visits into the calendar',
+      trigger: { event: 'visit.requested' },
+      steps: [
+        {
+          id: 'book',
+          type: 'action',
+          name: 'calendar.createEvent',
+          input:
+            '{"summary": "Visita — " & event.data.client, "startsAt": event.data.at, "endsAt": $fromMillis($toMillis(event.data.at) + 3600000)}',
+        },
+      ],
+    });
+    expect(wf.status).toBe(201);
+    const visit = (client: string) =>
+      ws.post('/v1/events', { type: 'visit.requested', data: { client, at: '2026-08-03T13:00:00.000Z' } });
+    expect((await visit('Ana')).status).toBe(202);
+    const event = await waitFor(
+      async () => google.events().find((e) => e.summary === 'Visita — Ana'),
+      10_000,
+      'the visit in Google',
+    );
+    expect(event.end.dateTime).toBe('2026-08-03T14:00:00.000Z');
+    expect((await visit('Bruno')).status).toBe(202);
+    const failed = await waitFor(
+      async () => {
+        const list = (await ws.get(`/v1/workflows/${wf.body.id}/executions`)).body.data;
+        return list.find((e: any) => e.status === 'failed');
+      },
+      10_000,
+      'the failed execution',
+    );
+    expect((await ws.get(`/v1/executions/${failed.id}`)).body.error).toMatch(/CALENDAR_CONFLICT/);
+    expect(google.events().filter((e) => e.summary?.startsWith('Visita'))).toHaveLength(1);
+  });
+
   it('a service account (JWT signed with its key) books into a Workspace calendar', async () => {
     const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const email = 'ponte@clinica-1234.iam.gserviceaccount.com';
