@@ -13,7 +13,7 @@ import {
 } from './appointments.dto';
 import { AppointmentsService } from './appointments.service';
 
-@ApiTags('appointments')
+@ApiTags('calendar')
 @ApiProblems(401, 403, 429, 503)
 @Controller('v1/appointments')
 export class AppointmentsController {
