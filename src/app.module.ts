@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AccountingModule } from './accounting/accounting.module';
+import { CalendarModule } from './calendar/calendar.module';
 import { AppConfig } from './config/config';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EventsModule } from './events/events.module';
@@ -29,6 +30,7 @@ export class AppModule {
         WhatsAppModule,
         WorkflowsModule,
         AccountingModule,
+        CalendarModule,
         ...(options.imports ?? []),
       ],
     };

@@ -15,10 +15,13 @@ const NAME = '"name": contact.name ?? event.data.name';
 const BUSINESS = '"businessName": event.data.businessName ?? workspace.businessName';
 const APPOINTMENT_ID = (of: string) => `(${of}.data.appointmentId ?? ${of}.data.id)`;
 const BEFORE_START = (ms: number) => `$fromMillis($toMillis(event.data.startsAt) - ${ms})`;
+/** Messages the booking flow answers: a booking intent, a reply to a reminder, a slot chosen (a button or a number). */
+const BOOKING_FILTER =
+  '($t := $lowercase(event.data.text); $c := event.data.choice.id; ($c and $contains($c, "slot:")) or ($t and $contains($t, /marcar|agendar|reservar|confirmo|^\\s*[1-9]\\s*$/)))';
 const REMINDER_DATA = `{${NAME}, "service": event.data.service, "startsAt": event.data.startsAt, ${BUSINESS}, "address": event.data.address ?? workspace.address}`;
 
 /**
- * The five built-in automations of the spec, with its pinned step ids. `POST
+ * The built-in automations of the spec, with its pinned step ids. `POST
  * /v1/workflows/from-template` copies one into the workspace; overrides address steps by id.
  */
 export const BUILTIN_WORKFLOWS: readonly BuiltinWorkflow[] = [
@@ -115,6 +118,88 @@ export const BUILTIN_WORKFLOWS: readonly BuiltinWorkflow[] = [
         to: TO,
         template: 'appointment-reminder-1h',
         data: REMINDER_DATA,
+      },
+    ],
+  },
+  {
+    key: 'appointment-booking',
+    name: 'Book appointments over WhatsApp',
+    description:
+      '"quero marcar um corte" → the next free slots (reply buttons on Meta, numbered text on WAHA/Z-API) → the choice is booked → confirmation; "confirmo" confirms the next appointment, "preciso remarcar" offers new times for it',
+    trigger: { event: 'whatsapp.message.received', filter: BOOKING_FILTER },
+    steps: [
+      {
+        id: 'read',
+        type: 'action',
+        name: 'calendar.readBookingReply',
+        input: '{"text": event.data.text, "choiceId": event.data.choice.id}',
+      },
+      {
+        id: 'offer-or-book',
+        type: 'branch',
+        if: 'steps.read.output.intent in ["book", "reschedule"]',
+        then: [
+          {
+            id: 'slots',
+            type: 'action',
+            name: 'calendar.findSlots',
+            input:
+              '{"slotMinutes": steps.read.output.durationMinutes ? steps.read.output.durationMinutes : 30, "limit": 3}',
+          },
+          {
+            id: 'offer',
+            type: 'action',
+            name: 'calendar.offerSlots',
+            input:
+              '{"slots": steps.slots.output.slots, "service": steps.read.output.service, "appointmentId": steps.read.output.appointmentId}',
+          },
+        ],
+        else: [
+          {
+            id: 'chosen',
+            type: 'branch',
+            if: 'steps.read.output.intent = "choose"',
+            then: [
+              {
+                id: 'book',
+                type: 'action',
+                name: 'calendar.bookOffered',
+                input: '{"offerId": steps.read.output.offerId, "index": steps.read.output.index}',
+              },
+              {
+                id: 'booked',
+                type: 'notify',
+                channels: ['whatsapp'],
+                to: TO,
+                template: 'appointment-confirmation',
+                data: `{"name": steps.book.output.name ?? contact.name, "service": steps.book.output.service, "startsAt": steps.book.output.startsAt, ${BUSINESS}}`,
+              },
+            ],
+            else: [
+              {
+                id: 'confirming',
+                type: 'branch',
+                if: 'steps.read.output.intent = "confirm"',
+                then: [
+                  {
+                    id: 'confirm',
+                    type: 'action',
+                    name: 'calendar.confirmAppointment',
+                    input: '{"appointmentId": steps.read.output.appointmentId}',
+                  },
+                  {
+                    id: 'confirmed',
+                    type: 'notify',
+                    channels: ['whatsapp'],
+                    to: TO,
+                    template: 'appointment-confirmation',
+                    data: `{"name": steps.confirm.output.name ?? contact.name, "service": steps.confirm.output.service, "startsAt": steps.confirm.output.startsAt, ${BUSINESS}}`,
+                  },
+                ],
+              },
+            ],
+          },
+        ],
       },
     ],
   },

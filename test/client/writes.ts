@@ -197,6 +197,29 @@ export async function workspaceWrites(ponte: PonteClient, host: string) {
     params: { path: { id: workflow.data?.id ?? '' } },
     body: { name: 'Tag VIP orders (over R$ 100)', active: false },
   });
+  const appointment = await ponte.POST('/v1/appointments', {
+    body: {
+      contact: { name: 'Maria Souza', phone: '+5531988887777' },
+      service: 'Limpeza de pele',
+      startsAt: '2030-05-13T13:00:00-03:00',
+      durationMinutes: 45,
+      resource: 'Sala 1',
+    },
+  });
+  const appointmentUpdate = await ponte.PATCH('/v1/appointments/{id}', {
+    params: { path: { id: appointment.data?.id ?? '' } },
+    body: { startsAt: '2030-05-14T10:00:00-03:00', notes: 'Remarcado a pedido' },
+  });
+  const availability = await ponte.POST('/v1/calendar/availability', {
+    body: {
+      from: '2030-05-13T00:00:00-03:00',
+      to: '2030-05-15T00:00:00-03:00',
+      slotMinutes: 30,
+      workingHours: { mon: [{ start: '09:00', end: '18:00' }], tue: [{ start: '09:00', end: '18:00' }] },
+      breaks: [{ start: '12:00', end: '13:00' }],
+      bufferMinutes: 10,
+    },
+  });
 
   return {
     apiKey,
@@ -224,6 +247,9 @@ export async function workspaceWrites(ponte: PonteClient, host: string) {
     workflow,
     fromTemplate,
     workflowUpdate,
+    appointment,
+    appointmentUpdate,
+    availability,
   };
 }
 

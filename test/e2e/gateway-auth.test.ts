@@ -184,6 +184,37 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
       15_000,
       'an execution',
     );
+    // Calendar: an appointment (booked before any connection, so nothing is pushed), a service
+    // account connection (no network until used) and a mirrored event straight into the table.
+    fixtures['/v1/appointments/{id}'] = (
+      await t
+        .http()
+        .post('/v1/appointments')
+        .set(t.auth())
+        .send({
+          contact: { phone: '+5531992953066' },
+          service: 'Corte',
+          startsAt: '2030-01-07T12:00:00Z',
+          durationMinutes: 30,
+        })
+    ).body.id;
+    const connection = await t
+      .http()
+      .post('/v1/calendar/connections')
+      .set(t.auth())
+      .send({
+        kind: 'service_account',
+        serviceAccount: { client_email: 'sa@p.iam.gserviceaccount.com', private_key: 'k'.repeat(120) },
+      });
+    fixtures['/v1/calendar/connections/{id}'] = connection.body.id;
+    const [{ id: calendarEventId }] = await t.app.get(DataSource).query(
+      `INSERT INTO calendar_events (id, workspace_id, connection_id, calendar_id, google_event_id, starts_at, ends_at,
+         status, push_state, created_at, updated_at)
+       VALUES (gen_random_uuid(), $1, $2, 'primary', 'abcde12345', now(), now() + interval '1 hour', 'confirmed', 'synced', now(), now())
+       RETURNING id`,
+      [workspaceA, connection.body.id],
+    );
+    fixtures['/v1/calendar/events/{id}'] = calendarEventId;
     // A body each route accepts, so that the answer is about the id, not the body.
     const bodies: Record<string, object> = {
       '/v1/endpoints/{id}/recover': { since: new Date().toISOString() },

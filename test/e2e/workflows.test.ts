@@ -351,6 +351,7 @@ describe('workflows: definitions, built-ins, durable executions', () => {
       'client-registered',
       'service-completed-feedback',
       'appointment-reminders',
+      'appointment-booking',
       'payment-received',
     ]);
     const unknownStep = await ws.post('/v1/workflows/from-template', {

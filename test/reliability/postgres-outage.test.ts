@@ -268,6 +268,12 @@ describe('PostgreSQL restarted and stopped for 20 s under load: acknowledged wor
     expect(unknownFailures).toEqual([]);
     // and nothing is counted as stuck
     const details = (await detailed()).body;
-    expect(details.stuckWork).toEqual({ events: 0, deliveries: 0, notifications: 0, workflows: 0 });
+    expect(details.stuckWork).toEqual({
+      events: 0,
+      deliveries: 0,
+      notifications: 0,
+      workflows: 0,
+      calendar: 0,
+    });
   }, 300_000);
 });

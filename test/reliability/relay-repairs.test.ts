@@ -94,7 +94,13 @@ describe('the relay repairs what BullMQ holds wrongly', () => {
 
     // visible: /health/detailed and the metric
     const detailed = (await api.http().get('/health/detailed').set(api.auth())).body;
-    expect(detailed.stuckWork).toEqual({ events: 3, deliveries: 2, notifications: 0, workflows: 0 });
+    expect(detailed.stuckWork).toEqual({
+      events: 3,
+      deliveries: 2,
+      notifications: 0,
+      workflows: 0,
+      calendar: 0,
+    });
     const metrics = (await api.http().get('/metrics').set(api.auth())).text;
     expect(metrics).toMatch(/ponte_stuck_work\{kind="events"\} 3/);
     expect(metrics).toMatch(/ponte_stuck_work\{kind="deliveries"\} 2/);
@@ -144,19 +150,26 @@ describe('the relay repairs what BullMQ holds wrongly', () => {
       deliveries: 0,
       notifications: 0,
       workflows: 0,
+      calendar: 0,
     });
   });
 
   it('re-creates every job scheduler after Redis is flushed under a running worker, without a restart', async () => {
     const maintenance = api.app.get(JobQueue).queue(QueueName.Maintenance);
     const schedulers = async () => (await maintenance.getJobSchedulers(0, -1)).map((s) => s.key).sort();
-    const expected = ['audit.purge', 'events.anonymise', 'idempotency.purge', 'sources.purge-rejections'];
-    await waitFor(async () => (await schedulers()).length === 4, 15_000, 'the schedulers');
+    const expected = [
+      'audit.purge',
+      'calendar.sync-due',
+      'events.anonymise',
+      'idempotency.purge',
+      'sources.purge-rejections',
+    ];
+    await waitFor(async () => (await schedulers()).length === expected.length, 15_000, 'the schedulers');
     expect(await schedulers()).toEqual(expected);
 
     await connection.flushall(); // wiped, with every connection still open: no reconnect to react to
     expect(await schedulers()).toEqual([]);
-    await waitFor(async () => (await schedulers()).length === 4, 15_000, 'the schedulers back');
+    await waitFor(async () => (await schedulers()).length === expected.length, 15_000, 'the schedulers back');
     expect(await schedulers()).toEqual(expected);
     // and each has its next run waiting again
     const next = (await maintenance.getJobSchedulers(0, -1)).map((s) => s.next);

@@ -15,6 +15,8 @@ const SAMPLE: Record<string, unknown> = {
   address: 'Rua da Bahia, 1000',
   description: 'mensalidade de março',
   paidAt: '2026-03-09T13:00:00Z',
+  options: '1) ter 10/03 às 15:30; 2) ter 10/03 às 16:00',
+  position: 3,
 };
 
 const only = (names: string[]) => Object.fromEntries(names.map((n) => [n, SAMPLE[n]]));
@@ -30,6 +32,9 @@ describe('built-in templates', () => {
       'feedback-request',
       'appointment-reminder-24h',
       'appointment-reminder-1h',
+      'appointment-confirmation',
+      'appointment-slots',
+      'appointment-queue-position',
       'payment-received',
       'opt-out-confirmation',
       'opt-in-confirmation',
@@ -115,6 +120,29 @@ describe('built-in templates', () => {
     expect(email.text).toBe(
       'Olá, Maria!\n\nPassando para lembrar do seu horário de limpeza de pele amanhã, terça-feira, 10/03, às 15:30.' +
         '\n\nSe não puder comparecer, responda este e-mail para remarcarmos.\n\nClínica Sorriso',
+    );
+  });
+
+  it('read well: the queue position and the slots offered (pt-BR)', () => {
+    const queue = renderContent(
+      renderer,
+      'whatsapp',
+      findBuiltin('appointment-queue-position', 'whatsapp', 'pt-BR')!,
+      SAMPLE,
+      'q',
+    );
+    expect(queue.text).toBe(
+      'Olá, Maria! Você é o 3º da fila em Clínica Sorriso. Avisaremos por aqui quando for a sua vez.',
+    );
+    const slots = renderContent(
+      renderer,
+      'whatsapp',
+      findBuiltin('appointment-slots', 'whatsapp', 'pt-BR')!,
+      SAMPLE,
+      's',
+    );
+    expect(slots.text).toBe(
+      'Olá, Maria! Estes são os próximos horários livres para limpeza de pele em Clínica Sorriso: 1) ter 10/03 às 15:30; 2) ter 10/03 às 16:00. Responda com o número do horário que preferir.',
     );
   });
 

@@ -19,6 +19,12 @@ import type { WhatsAppTemplateSpec } from './template.entity';
  * | `feedback-request`         | name, service, feedbackUrl, businessName |                      |
  * | `appointment-reminder-24h` | name, service, startsAt, businessName    | address              |
  * | `appointment-reminder-1h`  | name, service, startsAt, businessName    | address              |
+ * | `appointment-confirmation` | name, service, startsAt, businessName    | address              |
+ * | `appointment-slots`        | name, service, options, businessName     |                      |
+ *
+ * `options` of `appointment-slots` is one line (`1) qua 25/11 às 14:00; 2) ...`): WhatsApp template
+ * parameters hold no line breaks.
+ * | `appointment-queue-position` | name, position, businessName           |                      |
  * | `payment-received`         | name, amount, businessName               | description, paidAt  |
  * | `opt-out-confirmation`     | businessName                             |                      |
  * | `opt-in-confirmation`      | businessName                             |                      |
@@ -170,6 +176,58 @@ const DEFINITIONS: Definition[] = [
         `Seu horário de <strong>{{ service }}</strong> é daqui a 1 hora, às ${TIME}.`,
         ADDRESS,
         'Até já!',
+      ]),
+    },
+  },
+  {
+    key: 'appointment-confirmation',
+    variables: { required: ['name', 'service', 'startsAt', 'businessName'], optional: ['address'] },
+    whatsapp: {
+      text: 'Pronto, {{1}}! Seu horário de {{2}} está marcado para {{3}}, às {{4}}, em {{5}}. Para confirmar, responda CONFIRMO; se precisar mudar, responda PRECISO REMARCAR.',
+      parameters: [FIRST, '{{ service }}', DAY, TIME, '{{ businessName }}'],
+    },
+    sms: `${FIRST}, seu horário de {{ service }} está marcado: ${DAY} às ${TIME}. {{ businessName }}`,
+    email: {
+      subject: `Horário marcado: {{ service }} em ${DAY} às ${TIME}`,
+      html: email([
+        `Olá, ${FIRST}!`,
+        `Seu horário de <strong>{{ service }}</strong> está marcado para ${WEEKDAY}, ${DAY}, às ${TIME}.`,
+        ADDRESS,
+        'Se precisar mudar, responda este e-mail.',
+      ]),
+    },
+  },
+  {
+    key: 'appointment-slots',
+    variables: { required: ['name', 'service', 'options', 'businessName'], optional: [] },
+    whatsapp: {
+      text: 'Olá, {{1}}! Estes são os próximos horários livres para {{2}} em {{3}}: {{4}}. Responda com o número do horário que preferir.',
+      parameters: [FIRST, '{{ service }}', '{{ businessName }}', '{{ options }}'],
+    },
+    sms: `${FIRST}, horários livres para {{ service }}: {{ options }}. Responda com o número. {{ businessName }}`,
+    email: {
+      subject: 'Horários livres para {{ service }}',
+      html: email([
+        `Olá, ${FIRST}!`,
+        'Estes são os próximos horários livres para <strong>{{ service }}</strong>:',
+        '{{ options }}',
+        'Responda com o número do horário que preferir.',
+      ]),
+    },
+  },
+  {
+    key: 'appointment-queue-position',
+    variables: { required: ['name', 'position', 'businessName'], optional: [] },
+    whatsapp: {
+      text: 'Olá, {{1}}! Você é o {{2}}º da fila em {{3}}. Avisaremos por aqui quando for a sua vez.',
+      parameters: [FIRST, '{{ position }}', '{{ businessName }}'],
+    },
+    sms: `${FIRST}, você é o {{ position }}º da fila em {{ businessName }}. Avisaremos quando for a sua vez.`,
+    email: {
+      subject: 'Você é o {{ position }}º da fila',
+      html: email([
+        `Olá, ${FIRST}!`,
+        'Você é o <strong>{{ position }}º</strong> da fila em {{ businessName }}. Avisaremos quando for a sua vez.',
       ]),
     },
   },

@@ -1,0 +1,89 @@
+/**
+ * Wall-clock time in an IANA zone ↔ instants, with Intl only (no time-zone library is a direct
+ * dependency). DST-safe: each wall time is resolved on its own date, a time that does not exist
+ * (the spring-forward gap) moves forward by the gap, an ambiguous one (fall-back) takes the first.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+export function isTimeZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The wall-clock fields of an instant in a zone. */
+export function wallClock(instant: Date, timeZone: string) {
+  const parts: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(instant))
+    if (p.type !== 'literal') parts[p.type] = Number(p.value);
+  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute };
+}
+
+/** Minutes the zone is ahead of UTC at an instant (-180 for São Paulo). */
+function offsetMinutes(instant: Date, timeZone: string): number {
+  const w = wallClock(instant, timeZone);
+  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
+  return Math.round((asUtc - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
+}
+
+/** `2026-03-08` + `09:30` in `America/New_York` → the instant. */
+export function zonedToInstant(date: string, time: string, timeZone: string): Date {
+  const [y, m, d] = date.split('-').map(Number);
+  const [hh, mm] = time.split(':').map(Number);
+  const naive = Date.UTC(y, m - 1, d, hh, mm);
+  // Two passes settle the offset on either side of a transition.
+  const first = naive - offsetMinutes(new Date(naive), timeZone) * 60_000;
+  const second = naive - offsetMinutes(new Date(first), timeZone) * 60_000;
+  if (first === second) return new Date(first);
+  // The guesses that map back to the wall time win (both, in an overlap: the earlier). In a gap
+  // neither does: take the later (moved forward by the gap).
+  const back = (t: number) => {
+    const w = wallClock(new Date(t), timeZone);
+    return w.hour === hh && w.minute === mm;
+  };
+  const fits = [first, second].filter(back);
+  if (fits.length) return new Date(Math.min(...fits));
+  return new Date(Math.max(first, second));
+}
+
+/** The local calendar date (`YYYY-MM-DD`) of an instant in a zone. */
+export function localDate(instant: Date, timeZone: string): string {
+  const w = wallClock(instant, timeZone);
+  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+}
+
+/** The next calendar date. */
+export function nextDate(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
+}
+
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export function weekdayOf(date: string): Weekday {
+  const [y, m, d] = date.split('-').map(Number);
+  return WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
+}
