@@ -6,7 +6,8 @@ import { ADMIN_KEY, startTestApp, TestApp } from '../support/test-app';
 describe('gateway: credentials, scopes, workspaces, isolation', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    // The isolation sweep alone makes well over 60 requests with one key.
+    t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
   });
   afterAll(() => t.close());
 
@@ -215,12 +216,42 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
       [workspaceA, connection.body.id],
     );
     fixtures['/v1/calendar/events/{id}'] = calendarEventId;
+    // Accounting: a connection (no call to Omie until used), and a sync record, a conflict and a
+    // sync job straight into their tables.
+    const accounting = await t
+      .http()
+      .post('/v1/accounting/connections')
+      .set(t.auth())
+      .send({ kind: 'omie', name: 'Omie', config: { appKey: 'k', appSecret: 's' } });
+    fixtures['/v1/accounting/connections/{id}'] = accounting.body.id;
+    const db = t.app.get(DataSource);
+    const [{ id: syncId }] = await db.query(
+      `INSERT INTO accounting_syncs (id, workspace_id, connection_id, entity_type, local_id, status, local_hash,
+         pending, attempts, created_at, updated_at)
+       VALUES (gen_random_uuid(), $1, $2, 'customer', 'c1', 'failed', 'h', '{}', 1, now(), now()) RETURNING id`,
+      [workspaceA, accounting.body.id],
+    );
+    fixtures['/v1/accounting/syncs/{id}'] = syncId;
+    const [{ id: conflictId }] = await db.query(
+      `INSERT INTO accounting_conflicts (id, workspace_id, sync_id, connection_id, entity_type, local_id, status,
+         local, remote, diff, created_at)
+       VALUES (gen_random_uuid(), $1, $2, $3, 'customer', 'c1', 'open', '{}', '{}', '[]', now()) RETURNING id`,
+      [workspaceA, syncId, accounting.body.id],
+    );
+    fixtures['/v1/accounting/conflicts/{id}'] = conflictId;
+    const [{ id: syncJobId }] = await db.query(
+      `INSERT INTO sync_jobs (id, workspace_id, name, source, target, mapping, key_expression, enabled, created_at, updated_at)
+       VALUES (gen_random_uuid(), $1, 'j', '{}', '{}', '$', 'id', false, now(), now()) RETURNING id`,
+      [workspaceA],
+    );
+    fixtures['/v1/sync/jobs/{id}'] = syncJobId;
     // A body each route accepts, so that the answer is about the id, not the body.
     const bodies: Record<string, object> = {
       '/v1/endpoints/{id}/recover': { since: new Date().toISOString() },
       '/v1/conversations/{id}/messages': { text: 'x' },
       '/v1/contacts/{id}/preferences': { channels: { sms: { marketing: false } } },
       '/v1/workspaces/{id}': { name: 'taken over' },
+      '/v1/accounting/conflicts/{id}/resolve': { keep: 'remote' },
     };
     const keyB = (await t.http().post('/v1/workspaces').set(t.auth()).send({ name: 'Other' })).body.adminKey
       .key as string;
