@@ -20,6 +20,7 @@ import { PluginRegistry } from './plugins/plugin-registry';
 import { QueueModule, RedisModule } from './queue/queue.module';
 import { JOBS, JobRegistry } from './queue/queue.registry';
 import { WorkerGate } from './queue/worker-gate';
+import { MaintenanceMode } from './maintenance';
 
 export interface PlatformOptions {
   /** Tests start the app with a job registry of their own. */
@@ -73,6 +74,7 @@ export class PlatformModule {
         MetricsService,
         HealthService,
         WorkerGate,
+        MaintenanceMode,
         IdempotencyService,
         IdempotencyInterceptor,
         RateLimiter,
@@ -89,6 +91,7 @@ export class PlatformModule {
         IdempotencyInterceptor,
         RateLimiter,
         PluginRegistry,
+        MaintenanceMode,
       ],
     };
   }

@@ -48,6 +48,11 @@ export const JOBS = {
   'workflows.run': { queue: QueueName.Workflows },
   /** Fired by one dynamic job scheduler per scheduled workflow (`wf-cron-<workflow id>`). */
   'workflows.cron': { queue: QueueName.Workflows },
+  /** Backups (src/backup): one dump, one validation; the two below are fired by dynamic job schedulers (BACKUP_CRON, BACKUP_VALIDATE_CRON). */
+  'backup.create': { queue: QueueName.Maintenance },
+  'backup.validate': { queue: QueueName.Maintenance },
+  'backup.nightly': { queue: QueueName.Maintenance },
+  'backup.validate-newest': { queue: QueueName.Maintenance },
 } satisfies Record<string, JobDefinition>;
 
 /**

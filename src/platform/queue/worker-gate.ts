@@ -1,6 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
 import { HealthService } from '../health/health.service';
+import { MaintenanceMode } from '../maintenance';
 import { JobDispatcher } from './job-dispatcher';
 
 /** How often a worker asks readiness whether PostgreSQL and Redis are reachable. */
@@ -23,6 +24,7 @@ export class WorkerGate implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly health: HealthService,
     private readonly dispatcher: JobDispatcher,
     private readonly config: AppConfig,
+    private readonly maintenance: MaintenanceMode,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -49,16 +51,18 @@ export class WorkerGate implements OnApplicationBootstrap, BeforeApplicationShut
       const dependencies = await this.health.dependencies();
       const down = Object.entries(dependencies)
         .filter(([, c]) => c.status === 'down')
-        .map(([name]) => name);
+        .map(([name]) => `${name} unavailable`);
+      // A restore (maintenance mode) pauses workers like an outage: nothing may run on a database being replaced.
+      if (this.maintenance.current) down.push('maintenance');
       if (down.length > 0 && !this.pausedSince) {
         this.pausedSince = new Date();
         this.pauses++;
-        this.logger.warn(`${down.join(' and ')} unavailable: workers paused`);
+        this.logger.warn(`${down.join(' and ')}: workers paused`);
         await this.dispatcher.pauseWorkers();
       } else if (down.length === 0 && this.pausedSince) {
         const seconds = Math.round((Date.now() - this.pausedSince.getTime()) / 1000);
         this.pausedSince = undefined;
-        this.logger.log(`dependencies back after ${seconds} s: workers resumed`);
+        this.logger.log(`dependencies back (or maintenance over) after ${seconds} s: workers resumed`);
         await this.dispatcher.resumeWorkers();
       }
     } catch (err) {
