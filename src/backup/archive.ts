@@ -25,18 +25,12 @@ export async function dumpDatabase(opts: {
   const tmp = `${opts.file}.tmp`;
   const args = ['--format=custom', '--no-password', `--exclude-table-data=${CATALOGUE_TABLE}`];
   if (opts.snapshot) args.push(`--snapshot=${opts.snapshot}`);
-  const { child, done } = spawnTool(opts.tools.pgDump, args, pgEnv(opts.url), 'ignore');
+  // The key is derived before pg_dump starts: its output is consumed from the first byte.
+  const encrypt = await encryptingStream(opts.secret);
   const tap = new HashTap();
+  const { child, done } = spawnTool(opts.tools.pgDump, args, pgEnv(opts.url), 'ignore');
   try {
-    await Promise.all([
-      pipeline(
-        child.stdout!,
-        await encryptingStream(opts.secret),
-        tap,
-        createWriteStream(tmp, { mode: 0o600 }),
-      ),
-      done,
-    ]);
+    await Promise.all([pipeline(child.stdout!, encrypt, tap, createWriteStream(tmp, { mode: 0o600 })), done]);
     await rename(tmp, opts.file);
     return { sizeBytes: tap.bytes, checksum: tap.hex() };
   } catch (err) {

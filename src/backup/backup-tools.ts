@@ -45,7 +45,9 @@ export class BackupTools implements OnApplicationBootstrap {
   /** Looks again (a client installed since start); sets what is wrong, if anything. */
   async check(): Promise<void> {
     try {
-      const [{ v }] = await this.dataSource.query<Array<{ v: string }>>('SHOW server_version_num');
+      const [{ v }] = await this.dataSource.query<Array<{ v: string }>>(
+        "SELECT current_setting('server_version_num') AS v",
+      );
       this.tools = await findPgTools(this.config.pgBinDir, Math.floor(Number(v) / 10000));
       this.problem = this.config.encryptionKey
         ? undefined

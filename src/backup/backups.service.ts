@@ -81,7 +81,9 @@ export class BackupsService {
         // One snapshot for the dump and the counts: they describe the same instant.
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
         const { rows: snap } = await client.query<{ id: string }>('SELECT pg_export_snapshot() AS id');
-        const { rows: version } = await client.query<{ v: string }>('SHOW server_version');
+        const { rows: version } = await client.query<{ v: string }>(
+          "SELECT current_setting('server_version') AS v",
+        );
         const { rows: migration } = await client.query<{ name: string }>(
           'SELECT name FROM migrations ORDER BY id DESC LIMIT 1',
         );

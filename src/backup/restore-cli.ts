@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   if (await ensureDatabase(app.database.url)) console.log(`Created database ${database}`);
   const client = new Client({ connectionString: app.database.url });
   await client.connect();
-  const { rows } = await client.query<{ v: string }>('SHOW server_version_num');
+  const { rows } = await client.query<{ v: string }>("SELECT current_setting('server_version_num') AS v");
   await client.end();
   const tools = await findPgTools(config.pgBinDir, Math.floor(Number(rows[0].v) / 10000));
 
