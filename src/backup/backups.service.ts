@@ -145,7 +145,7 @@ export class BackupsService {
   }
 
   /**
-   * Retention: backups older than BACKUP_RETENTION_DAYS go (file and row), except the newest
+   * Retention: backups BACKUP_RETENTION_DAYS old or older go (file and row; 40 nightly ones leave 30), except the newest
    * BACKUP_KEEP_VALIDATED validated ones, whatever their age. Running work is never touched.
    */
   async prune(): Promise<string[]> {
@@ -158,7 +158,7 @@ export class BackupsService {
     });
     const qb = this.backups
       .createQueryBuilder('b')
-      .where('b.startedAt < :cutoff', { cutoff })
+      .where('b.startedAt <= :cutoff', { cutoff })
       .andWhere(`b.status IN ('completed', 'failed', 'validated', 'invalid')`)
       .andWhere(`(b.validation IS NULL OR b.validation->>'status' <> 'running')`);
     if (pinned.length) qb.andWhere('b.id NOT IN (:...pinned)', { pinned: pinned.map((p) => p.id) });
