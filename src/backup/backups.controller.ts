@@ -77,6 +77,7 @@ export class BackupsController {
   }
 
   @Post(':id/restore')
+  @HttpCode(200)
   @ApiOperation({
     summary: 'Replace the live database with this backup (maintenance mode meanwhile)',
     description:

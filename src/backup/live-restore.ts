@@ -144,7 +144,8 @@ async function emptySchema(url: string): Promise<unknown[]> {
 }
 
 async function migrate(url: string): Promise<string[]> {
-  const dataSource = await createDataSource({ url, poolSize: 1 }).initialize();
+  // Two: runMigrations holds one for its advisory lock while TypeORM migrates on another.
+  const dataSource = await createDataSource({ url, poolSize: 2 }).initialize();
   try {
     return await runMigrations(dataSource);
   } finally {

@@ -81,8 +81,10 @@ export class MaintenanceMode implements OnApplicationBootstrap, BeforeApplicatio
     }
   }
 
+  /** Set by the instance running the restore; cleared once it has removed the shared flag too. */
   holdLocally(info: MaintenanceInfo | undefined): void {
     this.local = info;
+    if (!info) this.shared = undefined;
   }
 
   /** The 503 for every request but health and metrics while in maintenance. */
