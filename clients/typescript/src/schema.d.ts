@@ -28,7 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: PostgreSQL and Redis reachable; 503 naming what is not */
+        /** Readiness: PostgreSQL and Redis reachable; 503 naming what is not, or MAINTENANCE during a restore */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -1184,6 +1184,82 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List backups, newest first */
+        get: operations["BackupsController_list"];
+        put?: never;
+        /** Take a backup now (pg_dump, encrypted, into BACKUP_DIR); answers the row `running` */
+        post: operations["BackupsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/backups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A backup with its sizes, checksum, versions, row counts and last validation */
+        get: operations["BackupsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a backup (file and row); refused while it is written or validated */
+        delete: operations["BackupsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/backups/{id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prove a backup: checksum, decrypt, pg_restore into a scratch database, compare row counts
+         * @description Runs as a job; the backup becomes `validated` or `invalid` with the failing step and reason in `validation`.
+         */
+        post: operations["BackupsController_validate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/backups/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the live database with this backup (maintenance mode meanwhile)
+         * @description Every instance answers 503 MAINTENANCE with Retry-After (webhooks too, so providers re-send them) and pauses its workers; the database is restored, migrated forward, and the queues and timers are offered again from PostgreSQL. Answers when Ponte is back.
+         */
+        post: operations["BackupsController_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1192,7 +1268,7 @@ export interface components {
          * @description Stable upper-snake error code to switch on
          * @enum {string}
          */
-        ProblemCode: "BAD_REQUEST" | "CONFLICT" | "DEPENDENCY_UNAVAILABLE" | "EXECUTION_NOT_CANCELLABLE" | "EXECUTION_NOT_RETRYABLE" | "FORBIDDEN_SCOPE" | "IDEMPOTENCY_IN_FLIGHT" | "IDEMPOTENCY_KEY_REUSED" | "INTERNAL" | "MALFORMED_BODY" | "MAPPING_INVALID" | "METHOD_NOT_ALLOWED" | "NOTIFICATION_NOT_CANCELLABLE" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECIPIENT_UNREACHABLE" | "SHUTTING_DOWN" | "SIGNATURE_INVALID" | "SOURCE_NOT_FOUND" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "TIMESTAMP_OUT_OF_TOLERANCE" | "UNAUTHENTICATED" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "VERIFY_TOKEN_INVALID" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID";
+        ProblemCode: "BACKUP_BUSY" | "BACKUP_NOT_RESTORABLE" | "BACKUP_UNAVAILABLE" | "BAD_REQUEST" | "CONFLICT" | "DEPENDENCY_UNAVAILABLE" | "EXECUTION_NOT_CANCELLABLE" | "EXECUTION_NOT_RETRYABLE" | "FORBIDDEN_SCOPE" | "IDEMPOTENCY_IN_FLIGHT" | "IDEMPOTENCY_KEY_REUSED" | "INTERNAL" | "MAINTENANCE" | "MALFORMED_BODY" | "MAPPING_INVALID" | "METHOD_NOT_ALLOWED" | "NOTIFICATION_NOT_CANCELLABLE" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECIPIENT_UNREACHABLE" | "RESTORE_IN_PROGRESS" | "RESTORE_NOT_CONFIRMED" | "SHUTTING_DOWN" | "SIGNATURE_INVALID" | "SOURCE_NOT_FOUND" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "TIMESTAMP_OUT_OF_TOLERANCE" | "UNAUTHENTICATED" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "VERIFY_TOKEN_INVALID" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID";
         FieldErrorResponse: {
             /**
              * @description Dot path of the offending field
@@ -4723,6 +4799,173 @@ export interface components {
             finishedAt: string | null;
             /** @description Every step of the version, in order */
             steps: components["schemas"]["StepRunView"][];
+        };
+        RowCountMismatchView: {
+            /**
+             * @description Table
+             * @example events
+             */
+            table: string;
+            /**
+             * @description Rows at dump time
+             * @example 1200
+             */
+            recorded: number;
+            /**
+             * @description Rows in the scratch restore (null: table missing)
+             * @example 1100
+             */
+            restored: number | null;
+        };
+        ValidationView: {
+            /**
+             * @description Where the validation is
+             * @enum {string}
+             */
+            status: "running" | "passed" | "failed";
+            /**
+             * @description When it started
+             * @example 2026-12-03T05:00:00.000Z
+             */
+            startedAt: string;
+            /**
+             * @description When it ended
+             * @example 2026-12-03T05:00:42.000Z
+             */
+            finishedAt?: string;
+            /**
+             * @description How long it took
+             * @example 42000
+             */
+            durationMs?: number;
+            /**
+             * @description The check that failed: the file’s checksum, its decryption, pg_restore into a scratch database, or the row counts
+             * @enum {string}
+             */
+            step?: "checksum" | "decrypt" | "restore" | "counts";
+            /**
+             * @description Why it failed
+             * @example pg_restore exited with 1: ...
+             */
+            reason?: string;
+            /** @description Tables whose counts differ */
+            mismatches?: components["schemas"]["RowCountMismatchView"][];
+            /**
+             * @description Tables compared
+             * @example 24
+             */
+            tablesCompared?: number;
+        };
+        BackupView: {
+            /**
+             * @description Backup id (UUIDv7)
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            id: string;
+            /**
+             * @description What started it
+             * @enum {string}
+             */
+            trigger: "manual" | "scheduled";
+            /**
+             * @description `running` while dumping; `completed` once written; `validated` / `invalid` after a restore test; `failed` when the dump failed
+             * @enum {string}
+             */
+            status: "running" | "completed" | "failed" | "validated" | "invalid";
+            /**
+             * @description File name in BACKUP_DIR
+             * @example ponte-20261203T050000Z-01936b2e-….pgbak
+             */
+            fileName: string;
+            /**
+             * @description Size of the encrypted file in bytes
+             * @example 73400320
+             */
+            sizeBytes: number | null;
+            /** @description SHA-256 (hex) of the file as stored; `sha256sum` prints the same */
+            checksum: string | null;
+            /**
+             * @description PostgreSQL server version dumped
+             * @example 16.4
+             */
+            serverVersion: string | null;
+            /**
+             * @description pg_dump version used
+             * @example 17.6
+             */
+            pgDumpVersion: string | null;
+            /**
+             * @description Schema version: the last migration applied at dump time
+             * @example Backups1796400000000
+             */
+            schemaVersion: string | null;
+            /**
+             * @description Rows per table at dump time (same snapshot as the dump)
+             * @example {
+             *       "events": 1200,
+             *       "deliveries": 300
+             *     }
+             */
+            rowCounts: {
+                [key: string]: number;
+            } | null;
+            /**
+             * @description When the dump started
+             * @example 2026-12-03T05:00:00.000Z
+             */
+            startedAt: string;
+            /** @description When it ended */
+            finishedAt: string | null;
+            /**
+             * @description How long the dump took
+             * @example 5300
+             */
+            durationMs: number | null;
+            /** @description Why the dump failed */
+            error: string | null;
+            /** @description The last validation (restore test) */
+            validation: components["schemas"]["ValidationView"] | null;
+            /** @description When the last validation ended */
+            validatedAt: string | null;
+            /** @description When it was last restored into the live database */
+            restoredAt: string | null;
+        };
+        BackupPage: {
+            /** @description Items, newest first */
+            data: components["schemas"]["BackupView"][];
+            /**
+             * @description Cursor of the next page; null on the last
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        RestoreBackupDto: {
+            /**
+             * @description The name of the database the restore replaces (Ponte’s own, e.g. `ponte`): typed out so that nobody restores by accident
+             * @example ponte
+             */
+            confirm: string;
+        };
+        RestoreReportView: {
+            /** @description The backup restored */
+            backupId: string;
+            /**
+             * @description The database replaced
+             * @example ponte
+             */
+            database: string;
+            /**
+             * @description How long Ponte was in maintenance
+             * @example 8200
+             */
+            durationMs: number;
+            /** @description Migrations run after the restore (the dump was older) */
+            migrationsRun: string[];
+            /**
+             * @description Waiting and delayed jobs of the time after the backup removed from the queues
+             * @example 1000
+             */
+            jobsRemoved: number;
         };
     };
     responses: never;
@@ -11819,6 +12062,475 @@ export interface operations {
             };
             /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    BackupsController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupPage"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    BackupsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    BackupsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    BackupsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    BackupsController_validate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    BackupsController_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreBackupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreReportView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
