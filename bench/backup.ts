@@ -75,7 +75,12 @@ export async function backup(): Promise<void> {
 
     // Reference: pg_dump alone into /dev/null.
     const refStart = performance.now();
-    const ref = spawnTool(tools.pgDump, ['--format=custom', '--file=/dev/null'], pgEnv(url), 'ignore');
+    const ref = spawnTool(
+      tools.pgDump,
+      ['--format=custom', '--no-sync', '--file=/dev/null'],
+      pgEnv(url),
+      'ignore',
+    );
     await ref.done;
     const refSeconds = (performance.now() - refStart) / 1000;
     report.figure('pg_dump-reference', {
