@@ -7,6 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { IdPipe } from '../platform/http/id-param';
+import { Idempotent } from '../platform/http/idempotency/idempotency.interceptor';
 import { PageQuery } from '../platform/http/pagination';
 import { Caller, Principal, RequireScope } from '../platform/http/principal';
 import { ApiProblems } from '../platform/openapi/problem-response';
@@ -29,6 +30,7 @@ export class BackupsController {
 
   @Post()
   @HttpCode(202)
+  @Idempotent()
   @ApiOperation({
     summary: 'Take a backup now (pg_dump, encrypted, into BACKUP_DIR); answers the row `running`',
   })

@@ -173,6 +173,23 @@ describe('backups', () => {
     const none = await t.http().post(`/v1/backups/${b.id}/restore`).set(t.auth()).send({});
     expect(none.status).toBe(400);
 
+    // Idempotency-Key: the same request twice is one backup.
+    const first = await t
+      .http()
+      .post('/v1/backups')
+      .set(t.auth())
+      .set('Idempotency-Key', 'nightly-manual-1')
+      .send({});
+    const again = await t
+      .http()
+      .post('/v1/backups')
+      .set(t.auth())
+      .set('Idempotency-Key', 'nightly-manual-1')
+      .send({});
+    expect(again.headers['idempotency-replayed']).toBe('true');
+    expect(again.body.id).toBe(first.body.id);
+    await until(first.body.id, (x) => x.status !== 'running');
+
     const unknown = await t.http().get('/v1/backups/0193a000-0000-7000-8000-000000000000').set(t.auth());
     expect(unknown.status).toBe(404);
     expect((await t.http().delete(`/v1/backups/${b.id}`).set(t.auth())).status).toBe(204);
