@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  createParamDecorator,
+  Delete,
+  ExecutionContext,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+} from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import { ProblemException } from '../platform/http/problem';
 import {
   ApiAcceptedResponse,
   ApiNoContentResponse,
@@ -15,6 +28,23 @@ import { BackupRestore } from './backup-restore.service';
 import { BackupValidation } from './backup-validation';
 import { BackupPage, BackupView, RestoreBackupDto, RestoreReportView, toView } from './backups.dto';
 import { BackupsService } from './backups.service';
+
+/**
+ * A POST that takes nothing: no body at all, or an empty JSON object. A JSON content type with an
+ * empty body is not JSON (400 MALFORMED_BODY); anything else in the body is refused (400).
+ */
+const NoBody = createParamDecorator((_: unknown, ctx: ExecutionContext): undefined => {
+  const request = ctx.switchToHttp().getRequest<FastifyRequest>();
+  const body = request.body;
+  if (body === undefined && !request.headers['content-type']) return undefined;
+  if (body === undefined)
+    throw new ProblemException('MALFORMED_BODY', 'An empty body is not JSON: send {} or nothing');
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length > 0)
+    throw new ProblemException('VALIDATION_FAILED', 'This request takes no body (or {})', {
+      errors: [{ field: '', message: 'the body must be empty or {}' }],
+    });
+  return undefined;
+});
 
 /** Backups of Ponte's database: platform operators only (a backup holds every tenant's data). */
 @ApiTags('backups')
@@ -35,7 +65,7 @@ export class BackupsController {
     summary: 'Take a backup now (pg_dump, encrypted, into BACKUP_DIR); answers the row `running`',
   })
   @ApiAcceptedResponse({ type: BackupView })
-  async create(@Caller() caller: Principal): Promise<BackupView> {
+  async create(@Caller() caller: Principal, @NoBody() _body: undefined): Promise<BackupView> {
     return toView(await this.backups.start('manual', caller.workspaceId));
   }
 
