@@ -3,7 +3,9 @@
 #   docker compose up            # the whole stack, see docker-compose.yml
 
 # ---- build: full dependencies, compile TypeScript, then drop the dev dependencies ----
-FROM node:20-bookworm-slim AS build
+# Debian 13 (trixie) in both stages: its postgresql-client-17 can dump and restore the PostgreSQL 16
+# server of docker-compose.yml (a client at least as new as the server); Debian 12 ships only 15.
+FROM node:20-trixie-slim AS build
 WORKDIR /app
 # swagger-ui-dist pulls @scarf/scarf, whose install script reports to a third party.
 ENV SCARF_ANALYTICS=false
@@ -14,13 +16,17 @@ COPY . .
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime ----
-FROM node:20-bookworm-slim AS runtime
-# No pg_dump here: nothing in the app runs it. Backups use the server's own image, whose pg_dump
-# always matches the server's major version (README, "Backups").
+FROM node:20-trixie-slim AS runtime
+# pg_dump/pg_restore for the backup module, from Debian's own packages (no third-party source):
+# postgresql-client-17 installs /usr/lib/postgresql/17/bin, where Ponte looks (the newest
+# /usr/lib/postgresql/<major>/bin, or PG_BIN_DIR). It must be at least the server's major: with a
+# PostgreSQL newer than 17, install that client instead (README, "Backups").
+ARG PG_CLIENT_MAJOR=17
 RUN set -eux; \
     apt-get update; \
-    apt-get install -y --no-install-recommends tini; \
-    rm -rf /var/lib/apt/lists/*
+    apt-get install -y --no-install-recommends tini "postgresql-client-${PG_CLIENT_MAJOR}"; \
+    rm -rf /var/lib/apt/lists/*; \
+    /usr/lib/postgresql/${PG_CLIENT_MAJOR}/bin/pg_dump --version
 
 WORKDIR /app
 ENV NODE_ENV=production PORT=3000
@@ -28,6 +34,8 @@ ENV NODE_ENV=production PORT=3000
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# BACKUP_DIR (./backups): the one folder the app writes; mount a volume there (docker-compose.yml).
+RUN mkdir -p /app/backups && chown node:node /app/backups && chmod 700 /app/backups
 
 USER node
 EXPOSE 3000

@@ -1,3 +1,4 @@
+import { backup } from './backup';
 import { e2e } from './e2e';
 import { ingest } from './ingest';
 import { memory } from './memory';
@@ -11,6 +12,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'notify-api': notifyApi,
   'rate-limit': rateLimit,
   memory,
+  backup,
 };
 
 async function main(): Promise<void> {

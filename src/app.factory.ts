@@ -11,6 +11,7 @@ import { createFastifyAdapter } from './platform/http/fastify-adapter';
 import { ProblemFilter } from './platform/http/problem.filter';
 import { createValidationPipe } from './platform/http/validation';
 import { MetricsService } from './platform/metrics/metrics.service';
+import { MaintenanceMode } from './platform/maintenance';
 import { buildOpenApiDocument, setupOpenApi } from './platform/openapi/openapi';
 import { ALL_QUEUES } from './platform/queue/queue.registry';
 
@@ -36,6 +37,7 @@ export async function createApp(
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(createValidationPipe());
   app.get(MetricsService).instrument(fastify);
+  app.get(MaintenanceMode).install(fastify);
   setupOpenApi(app, buildOpenApiDocument(app));
   const auth = app.get(AuthService);
   await registerBullBoard(fastify, {

@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AccountingModule } from './accounting/accounting.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { AppConfig } from './config/config';
+import { BackupModule } from './backup/backup.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EventsModule } from './events/events.module';
 import { GatewayModule } from './gateway/gateway.module';
@@ -31,6 +32,7 @@ export class AppModule {
         WorkflowsModule,
         AccountingModule,
         CalendarModule,
+        BackupModule,
         ...(options.imports ?? []),
       ],
     };

@@ -24,6 +24,7 @@ import { PluginRegistry } from './plugins/plugin-registry';
 import { QueueModule, RedisModule } from './queue/queue.module';
 import { jobRegistry, JobRegistry } from './queue/queue.registry';
 import { WorkerGate } from './queue/worker-gate';
+import { MaintenanceMode } from './maintenance';
 
 export interface PlatformOptions {
   /** Tests start the app with a job registry of their own. */
@@ -77,6 +78,7 @@ export class PlatformModule {
         MetricsService,
         HealthService,
         WorkerGate,
+        MaintenanceMode,
         IdempotencyService,
         IdempotencyInterceptor,
         RateLimiter,
@@ -100,6 +102,7 @@ export class PlatformModule {
         PersonalDataRegistry,
         outboxConfig.provider.provide,
         OutboxRelay,
+        MaintenanceMode,
       ],
     };
   }

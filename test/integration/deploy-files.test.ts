@@ -140,6 +140,18 @@ describe('Dockerfile', () => {
     expect(runtime.join('\n')).not.toMatch(/sources\.list|apt\.postgresql\.org|^ADD https?:/m);
   });
 
+  it("installs Debian's PostgreSQL client at least as new as the compose server, and a writable BACKUP_DIR", () => {
+    const text = runtime.join('\n');
+    const client = Number(/^ARG PG_CLIENT_MAJOR=(\d+)$/m.exec(text)?.[1]);
+    expect(text).toContain('"postgresql-client-${PG_CLIENT_MAJOR}"');
+    const server = Number(/^postgres:(\d+)/.exec(compose.services.postgres.image ?? '')?.[1]);
+    expect(client).toBeGreaterThanOrEqual(server);
+    // Debian 13 (trixie) is the release whose own packages carry that client.
+    expect(lines.filter((l) => l.startsWith('FROM ')).every((l) => /trixie/.test(l))).toBe(true);
+    expect(text).toMatch(/chown node:node \/app\/backups/);
+    expect(compose.services.app.volumes).toContain('backups:/app/backups');
+  });
+
   it('keeps secrets and local builds out of the build context', () => {
     const ignored = read('.dockerignore').split('\n');
     for (const entry of ['dist', '.env', '**/node_modules']) expect(ignored).toContain(entry);

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamicModule, Type } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import IORedis from 'ioredis';
@@ -44,6 +46,10 @@ export function testEnv(databaseUrl: string, overrides: Record<string, string> =
     LOG_LEVEL: 'silent',
     PUBLIC_URL: 'http://ponte.test',
     BOOTSTRAP_ADMIN_API_KEY: ADMIN_KEY,
+    // No nightly backups from test apps; a backup test sets its own folder and schedule.
+    BACKUP_CRON: 'off',
+    BACKUP_VALIDATE_CRON: 'off',
+    BACKUP_DIR: join(tmpdir(), 'ponte-test-backups'),
     ...overrides,
   };
 }

@@ -85,6 +85,16 @@ export class WorkspacesService {
     return profile;
   }
 
+  /**
+   * The platform's own workspace: the first one created (bootstrap's `default`, which holds the
+   * first platform:admin key). Platform work nobody asked for (a scheduled backup) reports there.
+   */
+  async platformWorkspaceId(): Promise<string> {
+    const [first] = await this.workspaces.find({ select: { id: true }, order: { id: 'ASC' }, take: 1 });
+    if (!first) throw new Error('No workspace yet (the bootstrap creates the first at start)');
+    return first.id;
+  }
+
   /** The caller's own workspace. */
   async current(caller: Principal): Promise<WorkspaceView> {
     return toView(await this.workspaces.findOneByOrFail({ id: caller.workspaceId }));

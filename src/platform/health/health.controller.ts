@@ -4,11 +4,15 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ProblemException } from '../http/problem';
 import { HealthService } from './health.service';
+import { MaintenanceMode } from '../maintenance';
 
 @ApiTags('operations')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly health: HealthService) {}
+  constructor(
+    private readonly health: HealthService,
+    private readonly maintenance: MaintenanceMode,
+  ) {}
 
   @Get()
   @Public()
@@ -19,9 +23,18 @@ export class HealthController {
 
   @Get('ready')
   @Public()
-  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis reachable; 503 naming what is not' })
+  @ApiOperation({
+    summary:
+      'Readiness: PostgreSQL and Redis reachable; 503 naming what is not, or MAINTENANCE during a restore',
+  })
   async ready(): Promise<{ status: 'ready'; dependencies: Record<string, unknown> }> {
     if (this.health.isDraining) throw new ProblemException('SHUTTING_DOWN', 'The instance is shutting down');
+    const maintenance = this.maintenance.current;
+    if (maintenance) {
+      throw new ProblemException('MAINTENANCE', maintenance.reason, {
+        headers: { 'Retry-After': String(maintenance.retryAfterSeconds) },
+      });
+    }
     const dependencies = await this.health.dependencies();
     const down = Object.entries(dependencies)
       .filter(([, check]) => check.status === 'down')

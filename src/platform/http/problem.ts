@@ -27,6 +27,7 @@ const PLATFORM_PROBLEMS = {
   INTERNAL: { status: 500, title: 'Internal error' },
   DEPENDENCY_UNAVAILABLE: { status: 503, title: 'A dependency is unavailable' },
   SHUTTING_DOWN: { status: 503, title: 'The service is shutting down' },
+  MAINTENANCE: { status: 503, title: 'Ponte is in maintenance (a database restore is running)' },
 } as const satisfies Record<string, ProblemSpec>;
 
 /**

@@ -3,6 +3,7 @@ import { AppConfig } from '../../config/config';
 import { Clock } from '../clock';
 import { HealthDetail } from '../health/health-detail';
 import { HealthService } from '../health/health.service';
+import { MaintenanceMode } from '../maintenance';
 import { JobDispatcher } from './job-dispatcher';
 
 /** How often a worker asks readiness whether PostgreSQL and Redis are reachable. */
@@ -26,6 +27,7 @@ export class WorkerGate implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly dispatcher: JobDispatcher,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly maintenance: MaintenanceMode,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -56,16 +58,18 @@ export class WorkerGate implements OnApplicationBootstrap, BeforeApplicationShut
       const dependencies = await this.health.dependencies();
       const down = Object.entries(dependencies)
         .filter(([, c]) => c.status === 'down')
-        .map(([name]) => name);
+        .map(([name]) => `${name} unavailable`);
+      // A restore (maintenance mode) pauses workers like an outage: nothing may run on a database being replaced.
+      if (this.maintenance.current) down.push('maintenance');
       if (down.length > 0 && !this.pausedSince) {
         this.pausedSince = this.clock.now();
         this.pauses++;
-        this.logger.warn(`${down.join(' and ')} unavailable: workers paused`);
+        this.logger.warn(`${down.join(' and ')}: workers paused`);
         await this.dispatcher.pauseWorkers();
       } else if (down.length === 0 && this.pausedSince) {
         const seconds = Math.round((this.clock.nowMs() - this.pausedSince.getTime()) / 1000);
         this.pausedSince = undefined;
-        this.logger.log(`dependencies back after ${seconds} s: workers resumed`);
+        this.logger.log(`dependencies back (or maintenance over) after ${seconds} s: workers resumed`);
         await this.dispatcher.resumeWorkers();
       }
     } catch (err) {
