@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AppConfig } from './config/config';
+import { CollectionsModule } from './collections/collections.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EventsModule } from './events/events.module';
 import { GatewayModule } from './gateway/gateway.module';
@@ -27,6 +28,7 @@ export class AppModule {
         NotificationsModule,
         WhatsAppModule,
         WorkflowsModule,
+        CollectionsModule,
         ...(options.imports ?? []),
       ],
     };

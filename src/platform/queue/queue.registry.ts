@@ -14,6 +14,7 @@ export const QueueName = {
   Notifications: 'notifications',
   Workflows: 'workflows',
   Maintenance: 'maintenance',
+  Collections: 'collections',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
@@ -48,6 +49,8 @@ export const JOBS = {
   'workflows.run': { queue: QueueName.Workflows },
   /** Fired by one dynamic job scheduler per scheduled workflow (`wf-cron-<workflow id>`). */
   'workflows.cron': { queue: QueueName.Workflows },
+  /** Collections: one import's rows; every running campaign's due sends and promise reminders. */
+  'collections.import': { queue: QueueName.Collections },
 } satisfies Record<string, JobDefinition>;
 
 /**

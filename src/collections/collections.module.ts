@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsModule } from '../events/events.module';
+import { GatewayModule } from '../gateway/gateway.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { acceptStreamedUploads } from '../platform/http/streamed-body';
+import { collectionsConfig } from './collections.config';
+import { Debt } from './debts/debt.entity';
+import { Debtor } from './debts/debtor.entity';
+import { DebtsController } from './debts/debts.controller';
+import { DebtsService } from './debts/debts.service';
+import { DebtImport } from './imports/debt-import.entity';
+import { ImportChunk } from './imports/import-chunk.entity';
+import { ImportProcessor } from './imports/import-processor';
+import { ImportRejection } from './imports/import-rejection.entity';
+import { ImportsService } from './imports/imports.service';
+
+acceptStreamedUploads(/^\/v1\/collections\/debtors\/import\/?$/);
+
+/**
+ * Debt collection on WhatsApp (the seed system "Cobrança Inteligente"): debtors and debts, imports,
+ * campaigns inside the allowed hours, and a pt-BR assistant that reads the replies.
+ */
+@Module({
+  imports: [
+    EventsModule,
+    GatewayModule,
+    NotificationsModule,
+    TypeOrmModule.forFeature([Debtor, Debt, DebtImport, ImportRejection, ImportChunk]),
+  ],
+  controllers: [DebtsController],
+  providers: [collectionsConfig.provider, DebtsService, ImportsService, ImportProcessor],
+  exports: [DebtsService],
+})
+export class CollectionsModule {}
