@@ -28,6 +28,7 @@ ENV NODE_ENV=production PORT=3000
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/data ./data
 
 USER node
 EXPOSE 3000

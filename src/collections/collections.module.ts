@@ -4,6 +4,9 @@ import { EventsModule } from '../events/events.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { acceptStreamedUploads } from '../platform/http/streamed-body';
+import { AssistantController } from './assistant/assistant.controller';
+import { CollectionMessage } from './assistant/collection-message.entity';
+import { IntentClassifier } from './assistant/intent-classifier';
 import { collectionsConfig } from './collections.config';
 import { Debt } from './debts/debt.entity';
 import { Debtor } from './debts/debtor.entity';
@@ -26,10 +29,10 @@ acceptStreamedUploads(/^\/v1\/collections\/debtors\/import\/?$/);
     EventsModule,
     GatewayModule,
     NotificationsModule,
-    TypeOrmModule.forFeature([Debtor, Debt, DebtImport, ImportRejection, ImportChunk]),
+    TypeOrmModule.forFeature([Debtor, Debt, DebtImport, ImportRejection, ImportChunk, CollectionMessage]),
   ],
-  controllers: [DebtsController],
-  providers: [collectionsConfig.provider, DebtsService, ImportsService, ImportProcessor],
+  controllers: [DebtsController, AssistantController],
+  providers: [collectionsConfig.provider, DebtsService, ImportsService, ImportProcessor, IntentClassifier],
   exports: [DebtsService],
 })
 export class CollectionsModule {}

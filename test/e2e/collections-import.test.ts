@@ -197,4 +197,33 @@ describe('collections: debtor imports (CSV, multipart, JSON) with a row-level re
     expect(del.status).toBe(204);
     expect((await ws.get(`/v1/collections/debts/${created.body.id}`)).status).toBe(404);
   });
+
+  it('POST /v1/collections/classify: intent, confidence and entities; bad input is a 400 problem', async () => {
+    const ws = await workspaceHarness(t);
+    t.clock.freeze('2026-03-10T15:00:00Z');
+    try {
+      const res = await ws.post('/v1/collections/classify', {
+        text: 'consigo pagar mil e quinhentos dia 15',
+      });
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        intent: 'promise_to_pay',
+        entities: { amounts: [150000], date: '2026-03-15' },
+      });
+      expect(res.body.confidence).toBeGreaterThan(0.5);
+      expect(
+        (await ws.post('/v1/collections/classify', { text: 'para de me mandar mensagem' })).body.intent,
+      ).toBe('opt_out');
+      expect((await ws.post('/v1/collections/classify', { text: '' })).body).toMatchObject({
+        status: 400,
+        code: 'VALIDATION_FAILED',
+      });
+      const label = await ws.post('/v1/collections/messages/01936b2e-1f2a-7cc3-8a4b-1234567890ab/label', {
+        intent: 'paid',
+      });
+      expect(label.status).toBe(404);
+    } finally {
+      t.clock.reset();
+    }
+  });
 });

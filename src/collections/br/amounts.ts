@@ -98,10 +98,7 @@ export function extractAmounts(text: string): number[] {
     const before = t.slice(Math.max(0, m.index - 5), m.index);
     const after = t.slice(m.index + all.length, m.index + all.length + 10);
     // instalments and days are not money: "3x", "3 vezes", "dia 15", "15 de dezembro"
-    if (
-      !currency &&
-      /^\s*(x\b|vez|vezes|parcela|prestac|dias?\b|de\s+[a-z]{3,}|h\b|hs?\b|horas?)/.test(after)
-    )
+    if (!currency && /^\s*(x\b|vez|vezes|parcela|prestac|dias\b|de\s+[a-z]{3,}|h\b|hs?\b|horas?)/.test(after))
       continue;
     if (!currency && /\bdia\s*$/.test(before)) continue;
     const marked = currency || mult || suffix || dec !== undefined || int.includes('.');
@@ -117,7 +114,7 @@ export function extractAmounts(text: string): number[] {
     const words = m[0].replace(new RegExp(`\\s+${CURRENCY}$`), '').split(/\s+/);
     const value = wordsToNumber(words);
     const after = t.slice(m.index + m[0].length, m.index + m[0].length + 10);
-    if (value === undefined || /^\s*(x\b|vez|vezes|parcela|prestac|dias?\b|semanas?|mes)/.test(after))
+    if (value === undefined || /^\s*(x\b|vez|vezes|parcela|prestac|dias\b|semanas?|mes)/.test(after))
       continue;
     // "uma", "dois": counts, not money, unless a currency word follows
     if (!m[1] && value < 100) continue;
