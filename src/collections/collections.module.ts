@@ -7,6 +7,11 @@ import { acceptStreamedUploads } from '../platform/http/streamed-body';
 import { AssistantController } from './assistant/assistant.controller';
 import { CollectionMessage } from './assistant/collection-message.entity';
 import { IntentClassifier } from './assistant/intent-classifier';
+import { Campaign } from './campaigns/campaign.entity';
+import { CampaignRunner } from './campaigns/campaign-runner';
+import { CampaignSend } from './campaigns/campaign-send.entity';
+import { CampaignsController } from './campaigns/campaigns.controller';
+import { CampaignsService } from './campaigns/campaigns.service';
 import { collectionsConfig } from './collections.config';
 import { Debt } from './debts/debt.entity';
 import { Debtor } from './debts/debtor.entity';
@@ -29,10 +34,27 @@ acceptStreamedUploads(/^\/v1\/collections\/debtors\/import\/?$/);
     EventsModule,
     GatewayModule,
     NotificationsModule,
-    TypeOrmModule.forFeature([Debtor, Debt, DebtImport, ImportRejection, ImportChunk, CollectionMessage]),
+    TypeOrmModule.forFeature([
+      Debtor,
+      Debt,
+      DebtImport,
+      ImportRejection,
+      ImportChunk,
+      CollectionMessage,
+      Campaign,
+      CampaignSend,
+    ]),
   ],
-  controllers: [DebtsController, AssistantController],
-  providers: [collectionsConfig.provider, DebtsService, ImportsService, ImportProcessor, IntentClassifier],
+  controllers: [DebtsController, AssistantController, CampaignsController],
+  providers: [
+    collectionsConfig.provider,
+    DebtsService,
+    ImportsService,
+    ImportProcessor,
+    IntentClassifier,
+    CampaignsService,
+    CampaignRunner,
+  ],
   exports: [DebtsService],
 })
 export class CollectionsModule {}

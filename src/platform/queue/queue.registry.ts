@@ -51,6 +51,7 @@ export const JOBS = {
   'workflows.cron': { queue: QueueName.Workflows },
   /** Collections: one import's rows; every running campaign's due sends and promise reminders. */
   'collections.import': { queue: QueueName.Collections },
+  'collections.tick': { queue: QueueName.Collections, schedule: { every: 10_000 } },
 } satisfies Record<string, JobDefinition>;
 
 /**
