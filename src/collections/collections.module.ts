@@ -4,6 +4,7 @@ import { EventsModule } from '../events/events.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { acceptStreamedUploads } from '../platform/http/streamed-body';
+import { CollectionsAssistant } from './assistant/assistant';
 import { AssistantController } from './assistant/assistant.controller';
 import { CollectionMessage } from './assistant/collection-message.entity';
 import { IntentClassifier } from './assistant/intent-classifier';
@@ -54,6 +55,7 @@ acceptStreamedUploads(/^\/v1\/collections\/debtors\/import\/?$/);
     IntentClassifier,
     CampaignsService,
     CampaignRunner,
+    CollectionsAssistant,
   ],
   exports: [DebtsService],
 })

@@ -14,7 +14,7 @@ export class CollectionMessage {
   @Column('text') kind: string;
   @Column('text') intent: string;
   @Column('real') confidence: number;
-  @Column('jsonb', { default: {} }) entities: Record<string, unknown>;
+  @Column('jsonb', { default: {} }) entities: Record<string, number | string | number[]>;
   /** The intent an operator says it was (training data for `npm run collections:train`). */
   @Column('text', { nullable: true }) label: string | null;
   @Column('timestamptz', { nullable: true }) labelledAt: Date | null;
