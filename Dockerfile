@@ -36,6 +36,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 # BACKUP_DIR (./backups): the one folder the app writes; mount a volume there (docker-compose.yml).
 RUN mkdir -p /app/backups && chown node:node /app/backups && chmod 700 /app/backups
+COPY --from=build /app/data ./data
 
 USER node
 EXPOSE 3000

@@ -3,6 +3,7 @@ import { AccountingModule } from './accounting/accounting.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { AppConfig } from './config/config';
 import { BackupModule } from './backup/backup.module';
+import { CollectionsModule } from './collections/collections.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EventsModule } from './events/events.module';
 import { GatewayModule } from './gateway/gateway.module';
@@ -33,6 +34,7 @@ export class AppModule {
         AccountingModule,
         CalendarModule,
         BackupModule,
+        CollectionsModule,
         ...(options.imports ?? []),
       ],
     };

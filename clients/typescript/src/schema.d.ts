@@ -28,7 +28,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Readiness: PostgreSQL and Redis reachable; 503 naming what is not */
+        /** Readiness: PostgreSQL and Redis reachable; 503 naming what is not, or MAINTENANCE during a restore */
         get: operations["HealthController_ready"];
         put?: never;
         post?: never;
@@ -1654,6 +1654,343 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List backups, newest first */
+        get: operations["BackupsController_list"];
+        put?: never;
+        /** Take a backup now (pg_dump, encrypted, into BACKUP_DIR); answers the row `running` */
+        post: operations["BackupsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/backups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A backup with its sizes, checksum, versions, row counts and last validation */
+        get: operations["BackupsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a backup (file and row); refused while it is written or validated */
+        delete: operations["BackupsController_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/backups/{id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Prove a backup: checksum, decrypt, pg_restore into a scratch database, compare row counts
+         * @description Runs as a job; the backup becomes `validated` or `invalid` with the failing step and reason in `validation`.
+         */
+        post: operations["BackupsController_validate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/backups/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace the live database with this backup (maintenance mode meanwhile)
+         * @description Every instance answers 503 MAINTENANCE with Retry-After (webhooks too, so providers re-send them) and pauses its workers; the database is restored, migrated forward, and the queues and timers are offered again from PostgreSQL. Answers when Ponte is back.
+         */
+        post: operations["BackupsController_restore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/debtors/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import debtors and debts: JSON rows, a text/csv body or a multipart file (streamed, up to 100,000 rows)
+         * @description Columns/fields: externalId, name, document (CPF or CNPJ), phone, amountCents (or amount in reais, "1.234,56"), dueDate (YYYY-MM-DD or DD/MM/YYYY), description, boletoLine; Portuguese names (nome, cpf_cnpj, telefone, valor, vencimento, linha_digitavel) too. Debts are upserted by externalId, debtors by document. Answers the import id once the upload is stored; rows are processed by a worker.
+         */
+        post: operations["DebtsController_startImport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import: progress, counts and the rejected rows with field and reason */
+        get: operations["DebtsController_getImport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/debts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List debts, newest first, by status, debtor, external id or due date */
+        get: operations["DebtsController_list"];
+        put?: never;
+        /** Create a debt (and its debtor); the same externalId again updates it */
+        post: operations["DebtsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/debts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A debt with its debtor */
+        get: operations["DebtsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a debt */
+        delete: operations["DebtsController_remove"];
+        options?: never;
+        head?: never;
+        /** Change a debt: amount, due date, description or status (publishes collections.debt.<status>) */
+        patch: operations["DebtsController_update"];
+        trace?: never;
+    };
+    "/v1/collections/debtors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List debtors, newest first */
+        get: operations["DebtsController_listDebtors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/debtors/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A debtor (CPF/CNPJ masked) */
+        get: operations["DebtsController_getDebtor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/classify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Classify a pt-BR message: intent, confidence and entities (amounts, date, instalments) */
+        post: operations["AssistantController_classify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/messages/{id}/label": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Correct the intent of a classified reply; npm run collections:train learns from it */
+        post: operations["AssistantController_label"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a campaign (draft): template, JSONata filter, window, rate, follow-ups */
+        post: operations["CampaignsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A campaign */
+        get: operations["CampaignsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/campaigns/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Targeted, sent, delivered, read, replied, promised, paid, recovered, opted out */
+        get: operations["CampaignsController_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/campaigns/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Target the open debts the filter picks and start sending inside the window */
+        post: operations["CampaignsController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause sending */
+        post: operations["CampaignsController_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a paused campaign */
+        post: operations["CampaignsController_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel: nothing more is sent */
+        post: operations["CampaignsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1662,7 +1999,7 @@ export interface components {
          * @description Stable upper-snake error code to switch on
          * @enum {string}
          */
-        ProblemCode: "ACCOUNTING_CONFIG_INVALID" | "ACCOUNTING_REMOTE_FAILED" | "APPOINTMENT_STATUS_INVALID" | "BAD_REQUEST" | "CALENDAR_CONFLICT" | "CALENDAR_NOT_CONFIGURED" | "CALENDAR_NOT_CONNECTED" | "CALENDAR_OAUTH_FAILED" | "CALENDAR_PROVIDER_ERROR" | "CONFLICT" | "CONFLICT_ALREADY_RESOLVED" | "DEPENDENCY_UNAVAILABLE" | "EXECUTION_NOT_CANCELLABLE" | "EXECUTION_NOT_RETRYABLE" | "FORBIDDEN_SCOPE" | "IDEMPOTENCY_IN_FLIGHT" | "IDEMPOTENCY_KEY_REUSED" | "INTERNAL" | "MALFORMED_BODY" | "MAPPING_INVALID" | "METHOD_NOT_ALLOWED" | "NOTIFICATION_NOT_CANCELLABLE" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECIPIENT_UNREACHABLE" | "SHUTTING_DOWN" | "SIGNATURE_INVALID" | "SOURCE_NOT_FOUND" | "SYNC_JOB_INVALID" | "SYNC_NOT_RETRYABLE" | "SYNC_RUN_IN_PROGRESS" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "TIMESTAMP_OUT_OF_TOLERANCE" | "UNAUTHENTICATED" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "VERIFY_TOKEN_INVALID" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID";
+        ProblemCode: "ACCOUNTING_CONFIG_INVALID" | "ACCOUNTING_REMOTE_FAILED" | "APPOINTMENT_STATUS_INVALID" | "BACKUP_BUSY" | "BACKUP_NOT_RESTORABLE" | "BACKUP_UNAVAILABLE" | "BAD_REQUEST" | "CALENDAR_CONFLICT" | "CALENDAR_NOT_CONFIGURED" | "CALENDAR_NOT_CONNECTED" | "CALENDAR_OAUTH_FAILED" | "CALENDAR_PROVIDER_ERROR" | "CAMPAIGN_INVALID" | "CAMPAIGN_STATE" | "CONFLICT" | "CONFLICT_ALREADY_RESOLVED" | "DEBT_EXTERNAL_ID_TAKEN" | "DEPENDENCY_UNAVAILABLE" | "EXECUTION_NOT_CANCELLABLE" | "EXECUTION_NOT_RETRYABLE" | "FORBIDDEN_SCOPE" | "IDEMPOTENCY_IN_FLIGHT" | "IDEMPOTENCY_KEY_REUSED" | "IMPORT_BODY_INVALID" | "IMPORT_TOO_LARGE" | "INTERNAL" | "LABEL_INVALID" | "MAINTENANCE" | "MALFORMED_BODY" | "MAPPING_INVALID" | "METHOD_NOT_ALLOWED" | "NOTIFICATION_NOT_CANCELLABLE" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECIPIENT_UNREACHABLE" | "RESTORE_IN_PROGRESS" | "RESTORE_NOT_CONFIRMED" | "SHUTTING_DOWN" | "SIGNATURE_INVALID" | "SOURCE_NOT_FOUND" | "SYNC_JOB_INVALID" | "SYNC_NOT_RETRYABLE" | "SYNC_RUN_IN_PROGRESS" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "TIMESTAMP_OUT_OF_TOLERANCE" | "UNAUTHENTICATED" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "VERIFY_TOKEN_INVALID" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID";
         FieldErrorResponse: {
             /**
              * @description Dot path of the offending field
@@ -6115,6 +6452,604 @@ export interface components {
              * @example 2026-05-13T10:00:00-03:00
              */
             startsAt?: string;
+        };
+        RowCountMismatchView: {
+            /**
+             * @description Table
+             * @example events
+             */
+            table: string;
+            /**
+             * @description Rows at dump time
+             * @example 1200
+             */
+            recorded: number;
+            /**
+             * @description Rows in the scratch restore (null: table missing)
+             * @example 1100
+             */
+            restored: number | null;
+        };
+        ValidationView: {
+            /**
+             * @description Where the validation is
+             * @enum {string}
+             */
+            status: "running" | "passed" | "failed";
+            /**
+             * @description When it started
+             * @example 2026-12-03T05:00:00.000Z
+             */
+            startedAt: string;
+            /**
+             * @description When it ended
+             * @example 2026-12-03T05:00:42.000Z
+             */
+            finishedAt?: string;
+            /**
+             * @description How long it took
+             * @example 42000
+             */
+            durationMs?: number;
+            /**
+             * @description The check that failed: the file’s checksum, its decryption, pg_restore into a scratch database, or the row counts
+             * @enum {string}
+             */
+            step?: "checksum" | "decrypt" | "restore" | "counts";
+            /**
+             * @description Why it failed
+             * @example pg_restore exited with 1: ...
+             */
+            reason?: string;
+            /** @description Tables whose counts differ */
+            mismatches?: components["schemas"]["RowCountMismatchView"][];
+            /**
+             * @description Tables compared
+             * @example 24
+             */
+            tablesCompared?: number;
+        };
+        BackupView: {
+            /**
+             * @description Backup id (UUIDv7)
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            id: string;
+            /**
+             * @description What started it
+             * @enum {string}
+             */
+            trigger: "manual" | "scheduled";
+            /**
+             * @description `running` while dumping; `completed` once written; `validated` / `invalid` after a restore test; `failed` when the dump failed
+             * @enum {string}
+             */
+            status: "running" | "completed" | "failed" | "validated" | "invalid";
+            /**
+             * @description File name in BACKUP_DIR
+             * @example ponte-20261203T050000Z-01936b2e-….pgbak
+             */
+            fileName: string;
+            /**
+             * @description Size of the encrypted file in bytes
+             * @example 73400320
+             */
+            sizeBytes: number | null;
+            /** @description SHA-256 (hex) of the file as stored; `sha256sum` prints the same */
+            checksum: string | null;
+            /**
+             * @description PostgreSQL server version dumped
+             * @example 16.4
+             */
+            serverVersion: string | null;
+            /**
+             * @description pg_dump version used
+             * @example 17.6
+             */
+            pgDumpVersion: string | null;
+            /**
+             * @description Schema version: the last migration applied at dump time
+             * @example Backups1796400000000
+             */
+            schemaVersion: string | null;
+            /**
+             * @description Rows per table at dump time (same snapshot as the dump)
+             * @example {
+             *       "events": 1200,
+             *       "deliveries": 300
+             *     }
+             */
+            rowCounts: {
+                [key: string]: number;
+            } | null;
+            /**
+             * @description When the dump started
+             * @example 2026-12-03T05:00:00.000Z
+             */
+            startedAt: string;
+            /** @description When it ended */
+            finishedAt: string | null;
+            /**
+             * @description How long the dump took
+             * @example 5300
+             */
+            durationMs: number | null;
+            /** @description Why the dump failed */
+            error: string | null;
+            /** @description The last validation (restore test) */
+            validation: components["schemas"]["ValidationView"] | null;
+            /** @description When the last validation ended */
+            validatedAt: string | null;
+            /** @description When it was last restored into the live database */
+            restoredAt: string | null;
+        };
+        BackupPage: {
+            /** @description Items, newest first */
+            data: components["schemas"]["BackupView"][];
+            /**
+             * @description Cursor of the next page; null on the last
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        RestoreBackupDto: {
+            /**
+             * @description The name of the database the restore replaces (Ponte’s own, e.g. `ponte`): typed out so that nobody restores by accident
+             * @example ponte
+             */
+            confirm: string;
+        };
+        RestoreReportView: {
+            /** @description The backup restored */
+            backupId: string;
+            /**
+             * @description The database replaced
+             * @example ponte
+             */
+            database: string;
+            /**
+             * @description How long Ponte was in maintenance
+             * @example 8200
+             */
+            durationMs: number;
+            /** @description Migrations run after the restore (the dump was older) */
+            migrationsRun: string[];
+            /**
+             * @description Waiting and delayed jobs of the time after the backup removed from the queues
+             * @example 1000
+             */
+            jobsRemoved: number;
+        };
+        ImportAcceptedView: {
+            /** @description Import id: follow it at GET /v1/collections/imports/:id */
+            id: string;
+            /**
+             * @description queued: stored, rows processed by a worker
+             * @enum {string}
+             */
+            status: "receiving" | "queued" | "processing" | "completed" | "failed";
+        };
+        RejectedRowView: {
+            /**
+             * @description Data row number (1 = the first row after the CSV header, or the first array item)
+             * @example 17
+             */
+            row: number;
+            /**
+             * @description The field at fault
+             * @example document
+             */
+            field: string;
+            /**
+             * @description Why
+             * @example not a valid CPF or CNPJ (check digits)
+             */
+            reason: string;
+        };
+        ImportView: {
+            /** @description Import id */
+            id: string;
+            /**
+             * @description Progress
+             * @enum {string}
+             */
+            status: "receiving" | "queued" | "processing" | "completed" | "failed";
+            /** @description csv (CSV or multipart upload) or ndjson (JSON body) */
+            format: string;
+            /** @description Bytes received */
+            bytes: number;
+            /** @description Rows read so far */
+            processedRows: number;
+            /** @description Debts created */
+            accepted: number;
+            /** @description Debts updated (same external id) */
+            updated: number;
+            /** @description Rows refused */
+            rejected: number;
+            /** @description The first 1,000 refused rows, in row order */
+            rejectedRows: components["schemas"]["RejectedRowView"][];
+            /** @description Why the import failed as a whole */
+            error: string | null;
+            /** @description Received (ISO 8601) */
+            createdAt: string;
+            /** @description Finished (ISO 8601) */
+            finishedAt: string | null;
+        };
+        CreateDebtDto: {
+            /**
+             * @description Your id of the debt; a second create with it updates the debt
+             * @example CTR-2026-0001
+             */
+            externalId: string;
+            /**
+             * @description Debtor name
+             * @example Maria Souza
+             */
+            name: string;
+            /**
+             * @description CPF or CNPJ (alphanumeric CNPJ too), masked or not
+             * @example 529.982.247-25
+             */
+            document: string;
+            /**
+             * @description WhatsApp phone, normalised to E.164 (default region BR)
+             * @example +55 31 99295-3088
+             */
+            phone: string;
+            /**
+             * @description Amount owed in cents of BRL
+             * @example 123456
+             */
+            amountCents: number;
+            /**
+             * @description Due date (YYYY-MM-DD)
+             * @example 2026-11-30
+             */
+            dueDate: string;
+            /**
+             * @description What the debt is for
+             * @example Mensalidade de novembro
+             */
+            description?: string;
+            /**
+             * @description Boleto linha digitável (47 digits), checked
+             * @example 42297.11504 00001.954411 60020.034520 2 68610000054659
+             */
+            boletoLine?: string;
+        };
+        DebtorView: {
+            /** @description Debtor id */
+            id: string;
+            /**
+             * @description cpf or cnpj
+             * @enum {string}
+             */
+            taxIdKind: "cpf" | "cnpj";
+            /**
+             * @description CPF or CNPJ, masked except the last 2 digits
+             * @example •••.•••.•••-25
+             */
+            taxId: string;
+            /**
+             * @description Name
+             * @example Maria Souza
+             */
+            name: string;
+            /**
+             * @description Phone in E.164
+             * @example +5531992953088
+             */
+            phone: string;
+            /** @description Linked contact, once messaged or heard from */
+            contactId: string | null;
+            /** @description Created (ISO 8601) */
+            createdAt: string;
+        };
+        DebtWithDebtorView: {
+            /** @description Debt id */
+            id: string;
+            /** @description Your id of the debt */
+            externalId: string;
+            /** @description Debtor id */
+            debtorId: string;
+            /**
+             * @description Status
+             * @enum {string}
+             */
+            status: "open" | "promised" | "negotiating" | "paid_claimed" | "paid" | "disputed" | "written_off" | "opted_out";
+            /** @description Amount owed (cents) */
+            amountCents: number;
+            /** @description Paid so far (cents) */
+            paidCents: number;
+            /** @description Due date (YYYY-MM-DD) */
+            dueDate: string;
+            /** @description Promised payment date */
+            promisedFor: string | null;
+            /** @description What the debt is for */
+            description: string | null;
+            /** @description Boleto line, when there is one */
+            boletoLine: string | null;
+            /** @description The assistant has handed the conversation to a person */
+            handedOver: boolean;
+            /** @description Chosen instalment plan */
+            plan: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Created (ISO 8601) */
+            createdAt: string;
+            /** @description Updated (ISO 8601) */
+            updatedAt: string;
+            /** @description Who owes */
+            debtor: components["schemas"]["DebtorView"];
+        };
+        DebtView: {
+            /** @description Debt id */
+            id: string;
+            /** @description Your id of the debt */
+            externalId: string;
+            /** @description Debtor id */
+            debtorId: string;
+            /**
+             * @description Status
+             * @enum {string}
+             */
+            status: "open" | "promised" | "negotiating" | "paid_claimed" | "paid" | "disputed" | "written_off" | "opted_out";
+            /** @description Amount owed (cents) */
+            amountCents: number;
+            /** @description Paid so far (cents) */
+            paidCents: number;
+            /** @description Due date (YYYY-MM-DD) */
+            dueDate: string;
+            /** @description Promised payment date */
+            promisedFor: string | null;
+            /** @description What the debt is for */
+            description: string | null;
+            /** @description Boleto line, when there is one */
+            boletoLine: string | null;
+            /** @description The assistant has handed the conversation to a person */
+            handedOver: boolean;
+            /** @description Chosen instalment plan */
+            plan: {
+                [key: string]: unknown;
+            } | null;
+            /** @description Created (ISO 8601) */
+            createdAt: string;
+            /** @description Updated (ISO 8601) */
+            updatedAt: string;
+        };
+        DebtPage: {
+            /** @description Items, newest first */
+            data: components["schemas"]["DebtView"][];
+            /**
+             * @description Cursor of the next page; null on the last
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        UpdateDebtDto: {
+            /**
+             * @description New status (an event collections.debt.<status> is published)
+             * @enum {string}
+             */
+            status?: "open" | "promised" | "negotiating" | "paid_claimed" | "paid" | "disputed" | "written_off" | "opted_out";
+            /**
+             * @description Amount owed in cents
+             * @example 100000
+             */
+            amountCents?: number;
+            /**
+             * @description Due date (YYYY-MM-DD)
+             * @example 2026-12-15
+             */
+            dueDate?: string;
+            /** @description What the debt is for */
+            description?: string;
+        };
+        DebtorPage: {
+            /** @description Items, newest first */
+            data: components["schemas"]["DebtorView"][];
+            /**
+             * @description Cursor of the next page; null on the last
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        ClassifyDto: {
+            /**
+             * @description A message in Brazilian Portuguese
+             * @example consigo pagar mil e quinhentos dia 15
+             */
+            text: string;
+        };
+        EntitiesView: {
+            /**
+             * @description Amounts in cents of BRL, in order
+             * @example [
+             *       150000
+             *     ]
+             */
+            amounts?: number[];
+            /**
+             * @description A date named (YYYY-MM-DD, on or after today in São Paulo)
+             * @example 2026-12-15
+             */
+            date?: string;
+            /**
+             * @description Instalments asked for ("3x")
+             * @example 3
+             */
+            installments?: number;
+            /**
+             * @description An offered option picked ("a segunda" → 2)
+             * @example 2
+             */
+            choice?: number;
+        };
+        ClassificationView: {
+            /**
+             * @description Intent
+             * @enum {string}
+             */
+            intent: "paid" | "negotiate" | "promise_to_pay" | "second_copy" | "dispute" | "opt_out" | "greeting" | "unknown";
+            /**
+             * @description Posterior probability of the intent (0–1)
+             * @example 0.93
+             */
+            confidence: number;
+            /** @description Entities found */
+            entities: components["schemas"]["EntitiesView"];
+        };
+        LabelDto: {
+            /**
+             * @description The intent the message really had
+             * @example promise_to_pay
+             * @enum {string}
+             */
+            intent: "paid" | "negotiate" | "promise_to_pay" | "second_copy" | "dispute" | "opt_out" | "greeting" | "unknown";
+        };
+        CollectionMessageView: {
+            /** @description Message id */
+            id: string;
+            /** @description Debt the reply was about */
+            debtId: string;
+            /** @description Text (or caption) */
+            text: string | null;
+            /** @description Message kind (text, image, document...) */
+            kind: string;
+            /**
+             * @description Intent the classifier gave
+             * @enum {string}
+             */
+            intent: "paid" | "negotiate" | "promise_to_pay" | "second_copy" | "dispute" | "opt_out" | "greeting" | "unknown";
+            /** @description Its confidence */
+            confidence: number;
+            /** @description Entities found */
+            entities: components["schemas"]["EntitiesView"];
+            /**
+             * @description Operator correction, used by npm run collections:train
+             * @enum {string|null}
+             */
+            label: "paid" | "negotiate" | "promise_to_pay" | "second_copy" | "dispute" | "opt_out" | "greeting" | "unknown" | null;
+            /** @description Received (ISO 8601) */
+            createdAt: string;
+        };
+        FollowUpDto: {
+            /**
+             * @description ISO 8601 duration after the previous message (P3D)
+             * @example P3D
+             */
+            after: string;
+            /**
+             * @description Liquid body of the follow-up
+             * @example Oi {{ name }}, ainda consegue resolver os {{ amount }}?
+             */
+            template: string;
+        };
+        PixReceiverDto: {
+            /**
+             * @description Pix key (CPF/CNPJ, +55 phone, e-mail or EVP)
+             * @example cobranca@example.com
+             */
+            key: string;
+            /**
+             * @description Receiver name (≤ 25, ASCII)
+             * @example Loja Exemplo
+             */
+            merchantName: string;
+            /**
+             * @description Receiver city (≤ 15, ASCII)
+             * @example Sao Paulo
+             */
+            merchantCity: string;
+        };
+        CreateCampaignDto: {
+            /**
+             * @description Name
+             * @example Mensalidades de novembro
+             */
+            name: string;
+            /**
+             * @description Liquid body of the first message: name, amount (R$ 1.234,56), amountCents, dueDate, externalId, description
+             * @example Olá {{ name }}, consta em aberto {{ amount }} com vencimento em {{ dueDate }}. Podemos ajudar?
+             */
+            template: string;
+            /**
+             * @description JSONata over {debt, debtor} choosing the open debts to target
+             * @example debt.amountCents > 10000
+             */
+            filter?: string;
+            /** @description When messages may go out (default Mon–Sat 08:00–20:00 America/Sao_Paulo) */
+            schedule?: components["schemas"]["ScheduleDto"];
+            /**
+             * @description Messages per minute (the provider’s own limit still applies)
+             * @example 60
+             */
+            ratePerMinute: number;
+            /** @description Follow-ups; they stop when the debtor replies, pays or opts out */
+            followUps?: components["schemas"]["FollowUpDto"][];
+            /**
+             * @description Instalment counts the assistant offers
+             * @default [
+             *       2,
+             *       3,
+             *       6
+             *     ]
+             * @example [
+             *       2,
+             *       3,
+             *       6
+             *     ]
+             */
+            installmentPlans?: string[];
+            /** @description Pix receiver (else COLLECTIONS_PIX_KEY) */
+            pix?: components["schemas"]["PixReceiverDto"];
+        };
+        CampaignView: {
+            /** @description Campaign id */
+            id: string;
+            /** @description Name */
+            name: string;
+            /**
+             * @description Status
+             * @enum {string}
+             */
+            status: "draft" | "running" | "paused" | "cancelled" | "completed";
+            /** @description Body of the first message */
+            template: string;
+            /** @description JSONata filter */
+            filter: string | null;
+            /** @description Send window */
+            schedule: components["schemas"]["ScheduleDto"];
+            /** @description Messages per minute */
+            ratePerMinute: number;
+            /** @description Follow-ups */
+            followUps: components["schemas"]["FollowUpDto"][];
+            /** @description Instalment counts offered */
+            installmentPlans: number[];
+            /** @description Started (ISO 8601) */
+            startedAt: string | null;
+            /** @description Created (ISO 8601) */
+            createdAt: string;
+        };
+        CampaignStatsView: {
+            /** @description Debts targeted */
+            targeted: number;
+            /** @description Messages sent (all steps) */
+            sent: number;
+            /** @description Delivered (or read) */
+            delivered: number;
+            /** @description Read */
+            read: number;
+            /** @description Debts whose debtor replied */
+            replied: number;
+            /** @description Debts now promised */
+            promised: number;
+            /** @description Debts now paid */
+            paid: number;
+            /** @description Amount recovered (cents) */
+            amountRecoveredCents: number;
+            /** @description Debts opted out */
+            optedOut: number;
         };
     };
     responses: never;
@@ -16240,6 +17175,1918 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AppointmentView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    BackupsController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupPage"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    BackupsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    BackupsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    BackupsController_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    BackupsController_validate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    BackupsController_restore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RestoreBackupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RestoreReportView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    DebtsController_startImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                }[] | string;
+                "text/csv": {
+                    [key: string]: unknown;
+                }[] | string;
+                "multipart/form-data": {
+                    [key: string]: unknown;
+                }[] | string;
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportAcceptedView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The request body is larger than the limit (`PAYLOAD_TOO_LARGE`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    DebtsController_getImport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    DebtsController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+                /** @description Only this status */
+                status?: "open" | "promised" | "negotiating" | "paid_claimed" | "paid" | "disputed" | "written_off" | "opted_out";
+                /** @description Only this debtor */
+                debtorId?: string;
+                /** @description Only this external id */
+                externalId?: string;
+                /** @description Due on or after (YYYY-MM-DD) */
+                dueFrom?: string;
+                /** @description Due on or before (YYYY-MM-DD) */
+                dueTo?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebtPage"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    DebtsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDebtDto"];
+            };
+        };
+        responses: {
+            /** @description An existing debt was updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebtWithDebtorView"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebtWithDebtorView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    DebtsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebtWithDebtorView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    DebtsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    DebtsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDebtDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebtWithDebtorView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    DebtsController_listDebtors: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebtorPage"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    DebtsController_getDebtor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebtorView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    AssistantController_classify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ClassifyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClassificationView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    AssistantController_label: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabelDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionMessageView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CampaignsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCampaignDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CampaignsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CampaignsController_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignStatsView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CampaignsController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CampaignsController_pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CampaignsController_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CampaignsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignView"];
                 };
             };
             /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */

@@ -5,6 +5,7 @@ export const SCOPE_AREAS = [
   'accounting',
   'appointments',
   'calendar',
+  'collections',
   'contacts',
   'deliveries',
   'dlq',

@@ -5,6 +5,7 @@ import { AppConfig } from '../../config/config';
 import { registerBodyParsers } from './body-parsers';
 import { sendProblem } from './problem.filter';
 import { ProblemException } from './problem';
+import { acceptsStreamedUpload, registerStreamedParsers } from './streamed-body';
 import { registerTextGuard } from './text-guard';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -37,6 +38,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
   });
   const fastify = adapter.getInstance();
   registerBodyParsers(fastify, config.http);
+  registerStreamedParsers(fastify);
   registerTextGuard(fastify);
 
   // Fastify's own errors (parsing, size) reach the global ProblemFilter through the error handler
@@ -51,7 +53,7 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     }
     if (request.url.startsWith('/v1/') && BODY_METHODS.has(request.method) && hasBody(request)) {
       const type = request.headers['content-type'] ?? '';
-      if (!/^application\/json\s*(;|$)/i.test(type)) {
+      if (!/^application\/json\s*(;|$)/i.test(type) && !acceptsStreamedUpload(request.url, type)) {
         return sendProblem(
           request,
           reply,
