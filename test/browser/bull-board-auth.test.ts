@@ -93,6 +93,7 @@ describe('Bull Board behind operator Basic auth', () => {
     const names = res.json<{ queues: Array<{ name: string }> }>().queues.map((q) => q.name);
     expect(names.sort()).toEqual(
       [
+        'collections',
         'deliveries',
         'events',
         'events-high',

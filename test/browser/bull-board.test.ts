@@ -207,6 +207,7 @@ describe('Bull Board in a browser (Ponte app)', () => {
         'workflows',
         'maintenance',
         'sync',
+        'collections',
       ]);
       await page.screenshot({ path: 'test-results/bull-board-ponte.png', fullPage: true });
       expect(offOrigin).toEqual([]);

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -73,7 +73,13 @@ describe('backups', () => {
     expect(b.checksum).toMatch(/^[0-9a-f]{64}$/);
     expect(b.serverVersion).toMatch(/^15\./);
     expect(b.pgDumpVersion).toMatch(/^15\./);
-    expect(b.schemaVersion).toMatch(/^Backups\d+$/);
+    // The newest migration applied, by its class name (<Name><timestamp>).
+    const [stamp, name] = readdirSync(join(__dirname, '../../migrations'))
+      .sort()
+      .pop()!
+      .replace(/\.ts$/, '')
+      .split('-');
+    expect(b.schemaVersion).toBe(`${name}${stamp}`);
     expect(b.rowCounts.events).toBeGreaterThanOrEqual(5);
     expect(b.rowCounts.workspaces).toBe(1);
     expect(b.rowCounts).not.toHaveProperty('backups');

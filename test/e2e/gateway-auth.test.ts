@@ -245,6 +245,40 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
       [workspaceA],
     );
     fixtures['/v1/sync/jobs/{id}'] = syncJobId;
+    // Collections: a debt (and its debtor), an import, a campaign and a classified message.
+    const debt = await t.http().post('/v1/collections/debts').set(t.auth()).send({
+      externalId: 'D-1',
+      name: 'Maria Souza',
+      document: '529.982.247-25',
+      phone: '+5531977100001',
+      amountCents: 90000,
+      dueDate: '2026-11-10',
+    });
+    fixtures['/v1/collections/debts/{id}'] = debt.body.id;
+    const [{ debtor_id: debtorId }] = await db.query(`SELECT debtor_id FROM collection_debts WHERE id = $1`, [
+      debt.body.id,
+    ]);
+    fixtures['/v1/collections/debtors/{id}'] = debtorId;
+    fixtures['/v1/collections/imports/{id}'] = (
+      await t
+        .http()
+        .post('/v1/collections/debtors/import')
+        .set(t.auth())
+        .send([{ externalId: 'D-2', name: 'João', amountCents: 100, dueDate: '2026-11-10' }])
+    ).body.id;
+    fixtures['/v1/collections/campaigns/{id}'] = (
+      await t
+        .http()
+        .post('/v1/collections/campaigns')
+        .set(t.auth())
+        .send({ name: 'Novembro', template: 'Olá {{ name }}', ratePerMinute: 60 })
+    ).body.id;
+    const [{ id: messageId }] = await db.query(
+      `INSERT INTO collection_messages (id, workspace_id, debt_id, provider_message_id, kind, intent, confidence, created_at)
+       VALUES (gen_random_uuid(), $1, $2, 'wamid.x', 'text', 'paid', 0.9, now()) RETURNING id`,
+      [workspaceA, debt.body.id],
+    );
+    fixtures['/v1/collections/messages/{id}'] = messageId;
     // A body each route accepts, so that the answer is about the id, not the body.
     const bodies: Record<string, object> = {
       '/v1/endpoints/{id}/recover': { since: new Date().toISOString() },
@@ -252,6 +286,7 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
       '/v1/contacts/{id}/preferences': { channels: { sms: { marketing: false } } },
       '/v1/workspaces/{id}': { name: 'taken over' },
       '/v1/accounting/conflicts/{id}/resolve': { keep: 'remote' },
+      '/v1/collections/messages/{id}/label': { intent: 'paid' },
     };
     // Platform-operator routes (backups hold every tenant's data) refuse a workspace key by its
     // scope, 403, before any id is looked at.

@@ -1,10 +1,11 @@
 import { JobQueue } from '../../src/platform/queue/job-queue.service';
-import { JOBS, QueueName } from '../../src/platform/queue/queue.registry';
+import { jobRegistry, QueueName } from '../../src/platform/queue/queue.registry';
 import { waitFor } from '../support/private-redis';
 import { ProbeJobs, ProbeJobsModule } from '../support/probe.module';
 import { startTestApp } from '../support/test-app';
 
-const registry = { ...JOBS, 'probe.run': { queue: QueueName.Maintenance } };
+// Every job the app declares (JOBS and each module's defineJobs), plus the probe's.
+const registry = { ...jobRegistry(), 'probe.run': { queue: QueueName.Maintenance } };
 
 describe('job registry and workers', () => {
   beforeEach(() => {
@@ -21,7 +22,7 @@ describe('job registry and workers', () => {
   });
 
   it('refuses to start when a handler names no registered job', async () => {
-    await expect(startTestApp({ jobRegistry: JOBS, imports: [ProbeJobsModule] })).rejects.toThrow(
+    await expect(startTestApp({ jobRegistry: jobRegistry(), imports: [ProbeJobsModule] })).rejects.toThrow(
       /@OnJob\('probe\.run'\) on ProbeJobs\.run names no job of the registry/,
     );
   });

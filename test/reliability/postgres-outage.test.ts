@@ -268,12 +268,12 @@ describe('PostgreSQL restarted and stopped for 20 s under load: acknowledged wor
     expect(unknownFailures).toEqual([]);
     // and nothing is counted as stuck
     const details = (await detailed()).body;
-    expect(details.stuckWork).toEqual({
-      events: 0,
-      deliveries: 0,
-      notifications: 0,
-      workflows: 0,
-      calendar: 0,
-    });
+    expect(Object.keys(details.stuckWork)).toEqual(
+      expect.arrayContaining(['events', 'deliveries', 'notifications']),
+    );
+    // every module's count (each declares its own @StuckWork), all zero
+    expect(Object.entries(details.stuckWork as Record<string, number>).filter(([, n]) => n !== 0)).toEqual(
+      [],
+    );
   }, 300_000);
 });

@@ -145,6 +145,14 @@ async function* jsonLines(body: unknown): AsyncGenerator<Buffer> {
       'IMPORT_BODY_INVALID',
       'Send a JSON array of rows, {"rows": [...]}, text/csv or a multipart file',
     );
+  // Rows are validated one by one (and reported), but a row that is not an object is a body of
+  // the wrong shape: refused whole, before an import exists.
+  const notObject = rows.findIndex((r) => r === null || typeof r !== 'object' || Array.isArray(r));
+  if (notObject >= 0)
+    throw new CollectionsProblem(
+      'IMPORT_BODY_INVALID',
+      `Row ${notObject + 1} is not an object: each row of a JSON import is an object of fields`,
+    );
   let batch: string[] = [];
   for (const row of rows) {
     batch.push(JSON.stringify(row ?? null));
