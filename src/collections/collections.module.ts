@@ -14,6 +14,7 @@ import { CampaignSend } from './campaigns/campaign-send.entity';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { CampaignsService } from './campaigns/campaigns.service';
 import { collectionsConfig } from './collections.config';
+import { CollectionsPersonalData } from './collections-personal-data';
 import './collections.queue';
 import { Debt } from './debts/debt.entity';
 import { Debtor } from './debts/debtor.entity';
@@ -50,6 +51,7 @@ acceptStreamedUploads(/^\/v1\/collections\/debtors\/import\/?$/);
   controllers: [DebtsController, AssistantController, CampaignsController],
   providers: [
     collectionsConfig.provider,
+    CollectionsPersonalData,
     DebtsService,
     ImportsService,
     ImportProcessor,

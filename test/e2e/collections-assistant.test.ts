@@ -49,7 +49,7 @@ describe('collections assistant dialogues', () => {
       await db.query(`SELECT workspace_id FROM collection_debts WHERE id = $1`, [debt.body.id])
     ).rows[0].workspace_id as string;
     const assistant = t.app.get(CollectionsAssistant);
-    const say = async (text: string | null, kind = 'text') => {
+    const say = async (text: string | null, kind = 'text', contactId?: string) => {
       await assistant.onMessage({
         id: randomUUID(),
         workspaceId,
@@ -66,6 +66,8 @@ describe('collections assistant dialogues', () => {
           media: null,
           messageId: `msg-${randomUUID()}`,
           timestamp: new Date().toISOString(),
+          // What the conversation recorder adds to a real inbound message.
+          ...(contactId ? { contactId } : {}),
         },
       });
     };
@@ -140,5 +142,26 @@ describe('collections assistant dialogues', () => {
     const label = await d.ws.post(`/v1/collections/messages/${m.id}/label`, { intent: 'promise_to_pay' });
     expect(label.body).toMatchObject({ label: 'promise_to_pay' });
     expect((await d.ws.post(`/v1/collections/messages/${m.id}/label`, { intent: 'nope' })).status).toBe(400);
+  });
+  it('LGPD: the contact export holds the debtor, debt and messages; erasure blanks who the debtor is and the texts', async () => {
+    const d = await setup();
+    const debtorOf = `FROM collection_debts d JOIN collection_debtors p ON p.id = d.debtor_id WHERE d.id = $1`;
+    const [{ phone }] = (await db.query(`SELECT p.phone ${debtorOf}`, [d.debtId])).rows;
+    const contactId = (await d.ws.post('/v1/contacts', { phone, name: 'Maria Souza' })).body.id as string;
+    await d.say('já paguei', 'text', contactId);
+    const exported = await d.ws.get(`/v1/contacts/${contactId}/export`);
+    expect(exported.status).toBe(200);
+    expect(exported.body.collections).toMatchObject({
+      debtors: [expect.objectContaining({ name: 'Maria Souza', taxId: expect.stringMatching(/529/) })],
+      debts: [expect.objectContaining({ id: d.debtId })],
+      messages: [expect.objectContaining({ text: 'já paguei' })],
+    });
+    expect((await t.http().delete(`/v1/contacts/${contactId}`).set(t.auth(d.ws.key))).status).toBe(204);
+    const debtor = (await db.query(`SELECT p.name, p.tax_id, p.phone, p.contact_id ${debtorOf}`, [d.debtId]))
+      .rows[0];
+    expect(debtor).toEqual({ name: 'erased', tax_id: '', phone: '', contact_id: null });
+    const texts = (await db.query(`SELECT text FROM collection_messages WHERE debt_id = $1`, [d.debtId]))
+      .rows;
+    expect(texts.every((m: { text: string | null }) => m.text === null)).toBe(true);
   });
 });
