@@ -46,14 +46,16 @@ export const RETRY_AFTER_SECONDS = 30;
  * Replaces the live database with a backup file:
  * 1. the whole file is authenticated first (a damaged file never touches the database);
  * 2. maintenance mode: every instance answers 503 (readiness, API, webhooks with `Retry-After`)
- *    and pauses its workers; running jobs are waited for;
+ *    and pauses its workers; the queues are paused in Redis too (so no instance that has not yet
+ *    seen the flag takes a job), and running jobs are waited for;
  * 3. the public schema is emptied and `pg_restore` loads the archive (so tables newer than the
  *    dump go too, and migrations can run forward cleanly);
  * 4. migrations run forward; the catalogue of backups found before is put back;
  * 5. waiting and delayed jobs (the time after the backup) are removed from Redis, and the outbox
  *    relay of every worker offers again what PostgreSQL holds unfinished — events, deliveries,
  *    notifications, workflow steps and timers — as after a Redis wipe;
- * 6. maintenance ends.
+ * 6. the queues resume and maintenance ends (should this process die first, the flag lapses and
+ *    every worker gate resumes the queues when it sees maintenance over).
  */
 export async function restoreLive(file: string, o: LiveRestoreOptions): Promise<RestoreReport> {
   const started = Date.now();
@@ -80,7 +82,10 @@ export async function restoreLive(file: string, o: LiveRestoreOptions): Promise<
     ? ALL_QUEUES.map((name) => new Queue(name, { connection: redis, prefix: o.queuePrefix }))
     : [];
   try {
-    o.log(`maintenance on: waiting for running jobs to finish`);
+    o.log(`maintenance on: queues paused, waiting for running jobs to finish`);
+    // Paused in Redis, not only by each instance's gate (which hears of maintenance a poll later):
+    // no worker anywhere takes a job while the database is replaced.
+    await Promise.all(queues.map((q) => q.pause()));
     if (redis) await waitForIdle(queues, o.drainTimeoutMs ?? 60_000);
     const catalogue = await emptySchema(o.url);
     o.log(`restoring ${database} from ${file}`);
@@ -94,6 +99,7 @@ export async function restoreLive(file: string, o: LiveRestoreOptions): Promise<
     return report;
   } finally {
     clearInterval(heartbeat);
+    await Promise.all(queues.map((q) => q.resume().catch(() => undefined)));
     if (redis) await exitMaintenance(redis, o.queuePrefix).catch(() => undefined);
     o.holdLocally?.(undefined);
     await Promise.all(queues.map((q) => q.close().catch(() => undefined)));
@@ -172,9 +178,10 @@ async function putBackCatalogue(url: string, rows: unknown[]): Promise<void> {
 async function removeStaleJobs(queues: Queue[]): Promise<number> {
   let removed = 0;
   for (const queue of queues) {
-    for (const types of [['wait', 'prioritized'], ['delayed']] as const) {
+    // one state at a time (a paused queue keeps its waiting jobs in 'wait')
+    for (const type of ['wait', 'prioritized', 'delayed'] as const) {
       for (let start = 0; ;) {
-        const jobs = (await queue.getJobs([...types], start, start + 499, true)).filter(Boolean);
+        const jobs = (await queue.getJobs([type], start, start + 499, true)).filter(Boolean);
         if (jobs.length === 0) break;
         for (const job of jobs) {
           if (job.repeatJobKey) start++;

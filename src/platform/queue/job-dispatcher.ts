@@ -130,6 +130,13 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     await Promise.all(this.workers.map((w) => w.resume()));
   }
 
+  /** Undoes a global (Redis-side) pause of every queue, as a restore leaves it if it dies. */
+  async resumeQueues(): Promise<void> {
+    await Promise.all(
+      ALL_QUEUES.map((name) => this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }).resume()),
+    );
+  }
+
   /** Idempotent: every job scheduler of the registry. */
   async upsertSchedulers(): Promise<void> {
     if (!this.config.isWorker) return;

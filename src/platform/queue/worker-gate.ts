@@ -21,6 +21,7 @@ export class WorkerGate implements OnApplicationBootstrap, BeforeApplicationShut
   private checking = false;
   private pausedSince?: Date;
   private pauses = 0;
+  private sawMaintenance = false;
 
   constructor(
     private readonly health: HealthService,
@@ -61,6 +62,7 @@ export class WorkerGate implements OnApplicationBootstrap, BeforeApplicationShut
         .map(([name]) => `${name} unavailable`);
       // A restore (maintenance mode) pauses workers like an outage: nothing may run on a database being replaced.
       if (this.maintenance.current) down.push('maintenance');
+      if (this.maintenance.current) this.sawMaintenance = true;
       if (down.length > 0 && !this.pausedSince) {
         this.pausedSince = this.clock.now();
         this.pauses++;
@@ -71,6 +73,12 @@ export class WorkerGate implements OnApplicationBootstrap, BeforeApplicationShut
         this.pausedSince = undefined;
         this.logger.log(`dependencies back (or maintenance over) after ${seconds} s: workers resumed`);
         await this.dispatcher.resumeWorkers();
+      }
+      if (this.sawMaintenance && !this.maintenance.current) {
+        // A restore pauses the queues in Redis and resumes them when done; had it died first, its
+        // flag lapses and this puts the queues back to work (idempotent when already resumed).
+        this.sawMaintenance = false;
+        await this.dispatcher.resumeQueues();
       }
     } catch (err) {
       this.logger.warn(`worker gate check failed: ${(err as Error).message}`);
