@@ -20,8 +20,9 @@ describe('gateway: rate limits and idempotency', () => {
 
   it('counts down RateLimit headers and answers the 61st request of a minute with 429 + Retry-After', async () => {
     const key = await newKey(); // default 60/minute
-    // All at once: the bucket refills one request a second, so sixty sequential requests on a
-    // loaded machine could see a refill and make the count inexact.
+    // All at once. The bucket refills one request a second on Redis's clock (which a test cannot
+    // hold), so every tolerance below is the refills the elapsed time allows, never a time limit.
+    const started = Date.now();
     const answers = await Promise.all(
       Array.from({ length: 60 }, () => t.http().get('/v1/api-keys?limit=1').set(t.auth(key))),
     );
@@ -31,13 +32,14 @@ describe('gateway: rate limits and idempotency', () => {
       expect(res.headers['ratelimit-limit']).toBe('60');
       remaining.push(Number(res.headers['ratelimit-remaining']));
     }
-    // Counted down one by one; should the sixty take over a second here, a refill repeats a count.
+    // Counted down one by one; a refill in between repeats a count.
     const sorted = remaining.sort((a, b) => b - a);
     expect(sorted[0]).toBe(59);
     for (let i = 1; i < sorted.length; i++) expect([0, 1]).toContain(sorted[i - 1] - sorted[i]);
-    expect(sorted[59]).toBeLessThanOrEqual(2);
+    const refills = () => Math.ceil((Date.now() - started) / 1000) + 1;
+    expect(sorted[59]).toBeLessThanOrEqual(refills());
     let limited = await t.http().get('/v1/api-keys?limit=1').set(t.auth(key));
-    for (let extra = 0; extra < 3 && limited.status === 200; extra++)
+    for (let extra = 0; extra < Math.min(refills(), 100) && limited.status === 200; extra++)
       limited = await t.http().get('/v1/api-keys?limit=1').set(t.auth(key));
     expect(limited.status).toBe(429);
     expect(limited.body.code).toBe('RATE_LIMITED');
