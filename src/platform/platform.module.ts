@@ -3,6 +3,7 @@ import { DynamicModule, Global, Logger, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/config';
+import { CacheInvalidation } from './cache/cache-invalidation';
 import { Clock, SystemClock } from './clock';
 import { parseEncryptionKeys, SecretBox } from './crypto/secret-box';
 import { dataSourceOptions } from './database/data-source';
@@ -82,6 +83,7 @@ export class PlatformModule {
         IdempotencyService,
         IdempotencyInterceptor,
         RateLimiter,
+        CacheInvalidation,
         PluginRegistry,
         PersonalDataRegistry,
         IdempotencyPersonalData,
@@ -98,6 +100,7 @@ export class PlatformModule {
         IdempotencyService,
         IdempotencyInterceptor,
         RateLimiter,
+        CacheInvalidation,
         PluginRegistry,
         PersonalDataRegistry,
         outboxConfig.provider.provide,

@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { ALL, CacheInvalidation } from '../../platform/cache/cache-invalidation';
+import { TtlCache } from '../../platform/cache/ttl-cache';
+import { Clock } from '../../platform/clock';
 import { randomToken, sha256Hex } from '../../platform/crypto/constant-time';
 import { notFound, ProblemException } from '../../platform/http/problem';
 import { Page, PageQuery, paginate } from '../../platform/http/pagination';
@@ -20,9 +23,32 @@ export const toView = (k: ApiKey): ApiKeyView => ({
   revokedAt: k.revokedAt?.toISOString() ?? null,
 });
 
+type ActiveKey = Pick<ApiKey, 'id' | 'workspaceId' | 'scopes' | 'rateLimitPerMinute'>;
+
+/** Invalidation topic of the active-key cache (payload: the key's hash). */
+const REVOKED = 'api-keys';
+/** An upper bound, should an invalidation be lost (a revoke while Redis was down). */
+const ACTIVE_TTL_MS = 30_000;
+
 @Injectable()
 export class ApiKeysService {
-  constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
+  /** Active keys by hash: a request with a known key costs no database round trip. */
+  private readonly active: TtlCache<string, ActiveKey>;
+  /** Invalidations heard: a lookup that overlapped one does not cache (its row may predate it). */
+  private heard = 0;
+
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly invalidation: CacheInvalidation,
+    clock: Clock,
+  ) {
+    this.active = new TtlCache(clock, { ttlMs: ACTIVE_TTL_MS, max: 10_000 });
+    invalidation.on(REVOKED, (hash) => {
+      this.heard++;
+      if (hash === ALL) this.active.deleteWhere(() => true);
+      else this.active.delete(hash);
+    });
+  }
 
   async create(caller: Principal, dto: CreateApiKeyDto): Promise<CreatedApiKeyView> {
     const escalation = dto.scopes.find((s) => !hasScope(caller.scopes, s));
@@ -68,7 +94,10 @@ export class ApiKeysService {
     return toView(key);
   }
 
-  /** Revocation is a column every authentication reads, so it takes effect at once everywhere. */
+  /**
+   * Revocation is a column, and every instance drops the key from its cache at once (Redis
+   * pub/sub). Were Redis down, the revocation stands and instances forget the key within 30 s.
+   */
   async revoke(caller: Principal, id: string): Promise<void> {
     const found = await this.keys.findOneBy({ id, workspaceId: caller.workspaceId });
     if (!found) throw notFound('API key');
@@ -76,18 +105,22 @@ export class ApiKeysService {
       { id, workspaceId: caller.workspaceId, revokedAt: IsNull() },
       { revokedAt: new Date() },
     );
+    await this.invalidation.publish(REVOKED, found.keyHash).catch(() => undefined);
   }
 
-  /** On every request (a revocation holds at once everywhere): plain SQL, no query builder. */
-  async findActiveByKey(
-    key: string,
-  ): Promise<Pick<ApiKey, 'id' | 'workspaceId' | 'scopes' | 'rateLimitPerMinute'> | null> {
-    const rows: Array<Pick<ApiKey, 'id' | 'workspaceId' | 'scopes' | 'rateLimitPerMinute'>> =
-      await this.keys.query(
-        `SELECT id, workspace_id AS "workspaceId", scopes, rate_limit_per_minute AS "rateLimitPerMinute"
-         FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
-        [sha256Hex(key)],
-      );
+  /** On every request: from the cache while invalidations reach this instance, else plain SQL. */
+  async findActiveByKey(key: string): Promise<ActiveKey | null> {
+    const hash = sha256Hex(key);
+    const cached = this.active.get(hash);
+    if (cached) return cached;
+    const heard = this.heard;
+    const live = this.invalidation.live;
+    const rows: ActiveKey[] = await this.keys.query(
+      `SELECT id, workspace_id AS "workspaceId", scopes, rate_limit_per_minute AS "rateLimitPerMinute"
+       FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+      [hash],
+    );
+    if (rows[0] && live && this.invalidation.live && heard === this.heard) this.active.set(hash, rows[0]);
     return rows[0] ?? null;
   }
 }

@@ -21,6 +21,11 @@ export class RedisConnections implements OnApplicationShutdown {
     return this.open({ maxRetriesPerRequest: null });
   }
 
+  /** A connection in subscriber mode (pub/sub); reconnects forever. */
+  forSubscriber(): IORedis {
+    return this.open({ maxRetriesPerRequest: null });
+  }
+
   private open(options: RedisOptions): IORedis {
     const connection = new IORedis(this.config.redis.url, {
       connectTimeout: 3000,
