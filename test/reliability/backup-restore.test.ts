@@ -185,7 +185,17 @@ describe('restore of a backup into the live database', () => {
     // The workflow that waited at backup time is back and its delayed step fires, once.
     const execution = (await get(`/v1/executions/${executionId}`)).body;
     expect(['waiting', 'running', 'succeeded']).toContain(execution.status);
-    await waitFor(async () => receiver.count('/later', restoredAt) === 1, 60_000, 'the delayed step');
+    await waitFor(async () => receiver.count('/later', restoredAt) === 1, 60_000, 'the delayed step').catch(
+      async (err: Error) => {
+        // what an operator would look at: the execution, the workers and the hits so far
+        const seen = {
+          execution: (await get(`/v1/executions/${executionId}`)).body,
+          health: (await get('/health/detailed')).body,
+          later: receiver.hits.filter((h) => h.path === '/later').map((h) => h.at - restoredAt),
+        };
+        throw new Error(`${err.message}\n${JSON.stringify(seen, null, 1).slice(0, 4000)}`);
+      },
+    );
     await waitFor(
       async () => (await get(`/v1/executions/${executionId}`)).body.status === 'succeeded',
       15_000,
