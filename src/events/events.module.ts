@@ -11,6 +11,7 @@ import { EventHandlers } from './processing/event-handlers';
 import { EventProcessor } from './processing/event-processor';
 import { EventRelay } from './processing/event-relay';
 import { Bitrix24Source } from './sources/bitrix24/bitrix24.source';
+import { JsonSource } from './sources/json/json.source';
 import { SourceKinds } from './sources/source-kind';
 import { SourceRejection } from './sources/source-rejection.entity';
 import { Source } from './sources/source.entity';
@@ -38,6 +39,7 @@ import { EventsService } from './store/events.service';
     SourceKinds,
     StandardSource,
     Bitrix24Source,
+    JsonSource,
     SourcesService,
     IngestService,
     EventWriter,
