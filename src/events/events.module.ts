@@ -29,7 +29,7 @@ import { EventsService } from './store/events.service';
  * Inbound webhooks, the durable event store, processing on priority queues and the DLQ. Other
  * modules publish events through EventBus, subscribe with `@OnEvent` and dead-letter through
  * DlqService; a module that owns a kind of source declares it with `@SourceKindPlugin` (events
- * keeps Standard Webhooks and Bitrix24, WhatsApp's providers are declared in `whatsapp`).
+ * keeps Standard Webhooks, json and Bitrix24, WhatsApp's providers are declared in `whatsapp`).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Source, SourceRejection, EventRecord, DlqEntry])],

@@ -152,4 +152,26 @@ describe('feedback replies: a reply to the service-completed-feedback request be
     await ws.processedReplies(2);
     expect(await ws.events('feedback.received')).toHaveLength(0);
   });
+
+  it('a text reply with no score still answers the request, as a comment with score null', async () => {
+    const ws = await setup();
+    const to = phone();
+    t.clock.freeze('2026-12-02T13:00:00.000Z');
+    await serviceWithFeedbackRequest(ws, to);
+    t.clock.advance(3 * HOUR);
+    await ws.reply(to, 'A atendente foi muito atenciosa');
+    const [feedback] = await waitFor(
+      async () => {
+        const list = await ws.events('feedback.received');
+        return list.length === 1 && list;
+      },
+      10_000,
+      'feedback.received',
+    );
+    expect(feedback.data).toMatchObject({
+      score: null,
+      scale: null,
+      text: 'A atendente foi muito atenciosa',
+    });
+  });
 });
