@@ -174,4 +174,17 @@ describe('feedback replies: a reply to the service-completed-feedback request be
       text: 'A atendente foi muito atenciosa',
     });
   });
+
+  it('two replies arriving at once answer the request once', async () => {
+    const ws = await setup();
+    const to = phone();
+    t.clock.freeze('2026-12-03T13:00:00.000Z');
+    await serviceWithFeedbackRequest(ws, to);
+    t.clock.advance(HOUR);
+    await Promise.all([ws.reply(to, 'nota 10'), ws.reply(to, 'excelente'), ws.reply(to, '👍')]);
+    await ws.processedReplies(3);
+    const feedback = await ws.events('feedback.received');
+    expect(feedback).toHaveLength(1);
+    expect(['nota 10', 'excelente', '👍']).toContain(feedback[0].data.text);
+  });
 });
