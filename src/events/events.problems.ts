@@ -7,6 +7,19 @@ export const EVENTS_PROBLEMS = defineProblems('events', {
   // Meta documents 403 for a failed subscription handshake (reference/providers.md §1.2).
   VERIFY_TOKEN_INVALID: { status: 403, title: 'The webhook verification handshake failed' },
   SOURCE_NOT_FOUND: { status: 404, title: 'Unknown webhook source' },
+  // The json source kind's config: well-formed keys that cannot work together.
+  JSON_SOURCE_AUTH_INVALID: {
+    status: 422,
+    title: "The json source's authentication settings are incomplete or wrong",
+  },
+  JSON_SOURCE_EVENT_TYPE_INVALID: {
+    status: 422,
+    title: 'The json source needs exactly one of eventType and eventTypeExpression',
+  },
+  JSON_SOURCE_EXPRESSION_INVALID: {
+    status: 422,
+    title: "A json source's JSONata expression does not compile",
+  },
 });
 
 declare module '../platform/http/problem' {

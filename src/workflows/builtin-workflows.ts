@@ -86,7 +86,8 @@ export const BUILTIN_WORKFLOWS: readonly BuiltinWorkflow[] = [
         channels: ['whatsapp', 'email'],
         to: TO,
         template: 'feedback-request',
-        data: `{${NAME}, "service": event.data.service, "feedbackUrl": event.data.feedbackUrl, ${BUSINESS}}`,
+        // serviceEventId and appointmentId link the contact's reply to the service (crm/feedback).
+        data: `{${NAME}, "service": event.data.service, "feedbackUrl": event.data.feedbackUrl, ${BUSINESS}, "serviceEventId": event.id, "appointmentId": event.data.appointmentId}`,
       },
     ],
   },

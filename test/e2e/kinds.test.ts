@@ -56,7 +56,8 @@ describe('kinds declared by the modules', () => {
       expect(unknown.body.errors).toEqual([
         {
           field: 'kind',
-          message: 'kind must be one of the following values: meta, twilio, zapi, waha, bitrix24, standard',
+          message:
+            'kind must be one of the following values: meta, twilio, zapi, waha, bitrix24, standard, json',
         },
       ]);
     });

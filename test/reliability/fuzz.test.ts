@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { rawRequest } from '../support/raw-http';
 import { metaTextMessage, sign } from '../support/signers';
@@ -10,6 +11,7 @@ const KINDS = {
   waha: { hmacKey: 'w' },
   bitrix24: { applicationToken: 'b' },
   standard: {},
+  json: { auth: 'header', headerName: 'X-Token', token: 'j', eventType: 'fuzz.received' },
 };
 
 /** Malformed, oversized, deeply nested, wrong-typed and unicode-heavy bodies. */
@@ -139,6 +141,13 @@ describe('fuzz: signed webhooks with text PostgreSQL refuses', () => {
     waha: { hmacKey: 'waha-key' },
     bitrix24: { applicationToken: 'bitrix-token' },
     standard: { secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' },
+    json: {
+      auth: 'hmac',
+      headerName: 'X-Signature',
+      secret: 'json-key',
+      eventTypeExpression: 'type',
+      idExpression: 'id',
+    },
   };
   const HOSTILE: Array<[string, string]> = [
     ['NUL', 'a\u0000b'],
@@ -259,6 +268,15 @@ describe('fuzz: signed webhooks with text PostgreSQL refuses', () => {
         return {
           path: '/webhooks/signed-standard',
           headers: { 'content-type': json, ...sign.standard(SECRETS.standard.secret, body) },
+          body,
+        };
+      }
+      case 'json': {
+        const body = JSON.stringify({ type: `lead.${text}`, id: `${n}${text}`, data: { [text]: text } });
+        const signature = createHmac('sha256', SECRETS.json.secret).update(body).digest('hex');
+        return {
+          path: '/webhooks/signed-json',
+          headers: { 'content-type': json, 'x-signature': signature },
           body,
         };
       }

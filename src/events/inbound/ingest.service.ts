@@ -4,6 +4,7 @@ import { Clock } from '../../platform/clock';
 import { ProblemException } from '../../platform/http/problem';
 import { toStorableValue } from '../../platform/http/storable-text';
 import { MetricsService } from '../../platform/metrics/metrics.service';
+import type { NormaliseInput } from '../normalisers/canonical-event';
 import { normalise } from '../normalisers/normalise';
 import { SourceKinds } from '../sources/source-kind';
 import { SourcesService } from '../sources/sources.service';
@@ -61,10 +62,15 @@ export class IngestService {
     }
     if (verification.learned) await this.sources.learnConfig(source, verification.learned);
 
-    const events = normalise(
-      { kind: source.kind, body, rawBody: req.rawBody, headers: req.headers, receivedAt },
-      kind,
-    );
+    const input: NormaliseInput = {
+      kind: source.kind,
+      body,
+      rawBody: req.rawBody,
+      headers: req.headers,
+      receivedAt,
+    };
+    if (kind?.prepare) input.prepared = await kind.prepare(source.config, input).catch(() => undefined);
+    const events = normalise(input, kind);
     const written = await this.writer.write(
       events.map((e) => {
         // PostgreSQL refuses NUL and unpaired surrogates, which providers do send: the stored

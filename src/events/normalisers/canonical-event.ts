@@ -25,6 +25,8 @@ export type NormaliseInput = {
   /** Lower-case header names (standard needs webhook-id). */
   headers: Record<string, string | string[] | undefined>;
   receivedAt: Date;
+  /** What the kind's `prepare` answered (json: the computed type and id), if it has one. */
+  prepared?: unknown;
 };
 
 /** The canonical types the normalisers produce besides Standard types and '<provider>.unknown'. */

@@ -17,15 +17,24 @@ export function sourceConfigSchema(kind: SourceKind, fields: ConfigFields): ApiP
   return configSchema(fields, `The ${kind} source's verification settings${note}`);
 }
 
-/** Field errors (`config.appSecret`) for a config of `kind`; unknown keys are refused. */
+/**
+ * Field errors (`config.appSecret`) for a config of `kind`; unknown keys are refused. The kind's
+ * own rules (`checkConfig`) run on a whole, well-formed config: an update's changes are checked
+ * here with `partial`, then merged and checked whole with `checkWholeSourceConfig`.
+ */
 export function validateSourceConfig(
   kind: DeclaredSourceKind,
   config: unknown,
   partial = false,
 ): FieldError[] {
   const errors = validateConfig(kind.config, config, `${kind.kind} sources`, partial);
-  if (errors.some((e) => e.field === 'config')) return errors;
-  return [...errors, ...(kind.handler.checkConfig?.(config as SourceConfig) ?? [])];
+  if (errors.length || partial) return errors;
+  return checkWholeSourceConfig(kind, config as SourceConfig);
+}
+
+/** The kind's own rules on a whole config (may throw the kind's 422 problem). */
+export function checkWholeSourceConfig(kind: DeclaredSourceKind, config: SourceConfig): FieldError[] {
+  return kind.handler.checkConfig?.(config) ?? [];
 }
 
 /** Fills a generated secret; returns the config and the secret to show once, if one was generated. */

@@ -19,7 +19,15 @@ export type SourceConfig = Record<string, string>;
  * that it names exactly the declared kinds (a kind declared but not listed, or listed but not
  * declared, stops the start). Adding a kind is an API change: add it here and run `npm run openapi`.
  */
-export const SOURCE_KINDS: readonly SourceKind[] = ['meta', 'twilio', 'zapi', 'waha', 'bitrix24', 'standard'];
+export const SOURCE_KINDS: readonly SourceKind[] = [
+  'meta',
+  'twilio',
+  'zapi',
+  'waha',
+  'bitrix24',
+  'standard',
+  'json',
+];
 
 /**
  * What one kind of source does with an inbound webhook. Implemented by a provider class in the
@@ -31,13 +39,21 @@ export interface SourceKindHandler {
    * partial (fail closed); a throw counts as a rejection.
    */
   verify(config: SourceConfig, req: InboundRequest, ctx: VerificationContext): Verification;
+  /**
+   * Async work on a verified payload that needs the source's config (the json kind's JSONata
+   * expressions); its answer reaches `normalise` as `input.prepared`. A throw counts as no answer.
+   */
+  prepare?(config: SourceConfig, input: NormaliseInput): Promise<unknown>;
   /** The payload's canonical events; yields UNRECOGNISED for parts it cannot read. Lazy. */
   normalise(input: NormaliseInput): Iterable<Normalised>;
   /** A GET subscription handshake (Meta): the challenge to echo, or undefined to refuse. */
   handshake?(config: SourceConfig, query: InboundRequest['query']): string | undefined;
   /** What to store of a payload no normaliser reads (Bitrix24's carry credentials to leave out). */
   unknownPayload?(input: NormaliseInput): unknown;
-  /** Rules beyond the field spec, on a config or on an update's changes. */
+  /**
+   * Rules beyond the field spec, on the whole config (an update's: merged with the stored one).
+   * May throw a ProblemException for a well-formed config that cannot work (json: 422).
+   */
   checkConfig?(config: SourceConfig): FieldError[];
   /** The URL shown once on create, when the URL itself carries the secret (Z-API's token). */
   urlOnCreate?(url: string, config: SourceConfig): string;

@@ -12,7 +12,12 @@ import { Page, PageQuery, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
 import { OnJob } from '../../platform/queue/on-job.decorator';
 import { SealedConfig } from '../../platform/sealed-config/sealed-config';
-import { completeSourceConfig, maskSourceConfig, validateSourceConfig } from './source-config';
+import {
+  checkWholeSourceConfig,
+  completeSourceConfig,
+  maskSourceConfig,
+  validateSourceConfig,
+} from './source-config';
 import { DeclaredSourceKind, SourceConfig, SourceKind, SourceKinds } from './source-kind';
 import { SourceRejection } from './source-rejection.entity';
 import { Source } from './source.entity';
@@ -100,8 +105,11 @@ export class SourcesService {
   async update(caller: Principal, id: string, dto: UpdateSourceDto): Promise<SourceView> {
     const source = await this.find(caller, id);
     if (dto.config) {
-      this.assertConfig(this.declared(source.kind, 'config'), dto.config, true);
+      const kind = this.declared(source.kind, 'config');
+      this.assertConfig(kind, dto.config, true);
       source.configSealed = this.configs.merge(source, dto.config);
+      const errors = checkWholeSourceConfig(kind, this.configs.open(source));
+      if (errors.length) throw new ProblemException('VALIDATION_FAILED', 'Invalid source config', { errors });
     }
     if (dto.name !== undefined) source.name = dto.name;
     if (dto.enabled !== undefined) source.enabled = dto.enabled;

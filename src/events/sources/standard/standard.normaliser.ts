@@ -5,8 +5,8 @@ import { asRecord, asText } from '../../normalisers/payload-fields';
 /** Standard Webhooks payload `{type, timestamp, data}` from the business's own systems (webhooks.md §1.4). */
 
 // Lower-case dotted segments ('lead.created', 'payment.received'): what our workflows subscribe to.
-const EVENT_TYPE = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
-const MAX_TYPE_LENGTH = 100;
+export const EVENT_TYPE = /^[a-z0-9_]+(\.[a-z0-9_]+)+$/;
+export const MAX_TYPE_LENGTH = 100;
 
 export function* normaliseStandard(input: NormaliseInput): Generator<Normalised> {
   const body = asRecord(input.body);
