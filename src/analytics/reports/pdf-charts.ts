@@ -58,12 +58,10 @@ export function columnChart(
       .fillColor(color)
       .fill();
     if (i % every === 0)
-      doc
-        .fillColor(AXIS)
-        .text(shortDay(d.day), plot.x + i * slot - 15 + slot / 2, plot.y + plot.h + 4, {
-          width: 30,
-          align: 'center',
-        });
+      doc.fillColor(AXIS).text(shortDay(d.day), plot.x + i * slot - 15 + slot / 2, plot.y + plot.h + 4, {
+        width: 30,
+        align: 'center',
+      });
   });
   doc
     .moveTo(plot.x, plot.y + plot.h)

@@ -1,5 +1,12 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { GatewayModule } from '../../gateway/gateway.module';
+import { NotificationsModule } from '../../notifications/notifications.module';
+import { ReportMailer } from './report-mailer';
+import { ReportSchedule } from './report-schedule.entity';
+import { ReportSchedulesController } from './report-schedules.controller';
+import { ReportSchedules } from './report-schedules.service';
+import { ReportsProcessor } from './reports.processor';
 import { ReportsController } from './reports.controller';
 import { reportsConfig } from './reports.config';
 import { AnalyticsReports } from './reports.service';
@@ -15,9 +22,9 @@ export class AnalyticsReportsModule {
   static forRoot(queries: Type | DynamicModule): DynamicModule {
     return {
       module: AnalyticsReportsModule,
-      imports: [GatewayModule, queries],
-      controllers: [ReportsController],
-      providers: [reportsConfig.provider, AnalyticsReports],
+      imports: [GatewayModule, NotificationsModule, TypeOrmModule.forFeature([ReportSchedule]), queries],
+      controllers: [ReportsController, ReportSchedulesController],
+      providers: [reportsConfig.provider, AnalyticsReports, ReportMailer, ReportSchedules, ReportsProcessor],
       exports: [AnalyticsReports],
     };
   }
