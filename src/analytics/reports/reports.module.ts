@@ -2,6 +2,9 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { GatewayModule } from '../../gateway/gateway.module';
 import { NotificationsModule } from '../../notifications/notifications.module';
+import { DashboardController } from '../dashboard/dashboard.controller';
+import { DashboardGuard } from '../dashboard/dashboard.guard';
+import { DashboardService } from '../dashboard/dashboard.service';
 import { ReportMailer } from './report-mailer';
 import { ReportSchedule } from './report-schedule.entity';
 import { ReportSchedulesController } from './report-schedules.controller';
@@ -23,8 +26,16 @@ export class AnalyticsReportsModule {
     return {
       module: AnalyticsReportsModule,
       imports: [GatewayModule, NotificationsModule, TypeOrmModule.forFeature([ReportSchedule]), queries],
-      controllers: [ReportsController, ReportSchedulesController],
-      providers: [reportsConfig.provider, AnalyticsReports, ReportMailer, ReportSchedules, ReportsProcessor],
+      controllers: [ReportsController, ReportSchedulesController, DashboardController],
+      providers: [
+        reportsConfig.provider,
+        AnalyticsReports,
+        ReportMailer,
+        ReportSchedules,
+        ReportsProcessor,
+        DashboardService,
+        DashboardGuard,
+      ],
       exports: [AnalyticsReports],
     };
   }
