@@ -14,6 +14,14 @@ export interface OutgoingMessage {
   buttons?: Array<{ id: string; title: string }>;
   /** Where the provider should post this message's statuses (Twilio takes it per message). */
   statusCallbackUrl?: string;
+  /** E-mail only: files sent with the message (analytics' scheduled reports). */
+  attachments?: MailAttachment[];
+}
+
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  content: Buffer;
 }
 
 export interface SendReceipt {

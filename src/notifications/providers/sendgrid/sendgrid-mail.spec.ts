@@ -25,6 +25,20 @@ describe('sendGridBody', () => {
     expect(plain.content).toEqual([{ type: 'text/plain', value: 'Olá, Maria' }]);
   });
 
+  it('carries attachments base64-encoded (scheduled reports)', () => {
+    const body = sendGridBody(
+      {
+        ...base,
+        attachments: [{ filename: 'r.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-') }],
+      },
+      'a@b.co',
+    );
+    expect(body.attachments).toEqual([
+      { content: 'JVBERi0=', filename: 'r.pdf', type: 'application/pdf', disposition: 'attachment' },
+    ]);
+    expect(sendGridBody(base, 'a@b.co')).not.toHaveProperty('attachments');
+  });
+
   it('reads a bare address, a named one, a quoted name', () => {
     expect(mailbox('a@b.co')).toEqual({ email: 'a@b.co' });
     expect(mailbox('"Clínica X" <a@b.co>')).toEqual({ email: 'a@b.co', name: 'Clínica X' });

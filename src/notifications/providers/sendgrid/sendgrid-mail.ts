@@ -31,6 +31,14 @@ export function sendGridBody(message: OutgoingMessage, from: string): Record<str
     content,
     custom_args: { ponte_notification_id: message.notificationId },
     headers: { 'X-Ponte-Notification': message.notificationId },
+    ...(message.attachments?.length && {
+      attachments: message.attachments.map((a) => ({
+        content: a.content.toString('base64'),
+        filename: a.filename,
+        type: a.contentType,
+        disposition: 'attachment',
+      })),
+    }),
   };
 }
 

@@ -67,6 +67,7 @@ export class SmtpAdapter extends ProviderAdapter<SmtpConfig> implements OnApplic
         text: message.content.text,
         html: message.content.html ?? undefined,
         headers: { 'X-Ponte-Notification': message.notificationId },
+        attachments: message.attachments,
       })) as { messageId: string; rejected?: unknown[] };
       if (info.rejected?.length)
         throw new SendFailure('permanent', '550', 'the server refused the recipient');
