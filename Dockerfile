@@ -21,10 +21,11 @@ FROM node:20-trixie-slim AS runtime
 # postgresql-client-17 installs /usr/lib/postgresql/17/bin, where Ponte looks (the newest
 # /usr/lib/postgresql/<major>/bin, or PG_BIN_DIR). It must be at least the server's major: with a
 # PostgreSQL newer than 17, install that client instead (README, "Backups").
+# fonts-dejavu-core: the analytics PDF reports embed DejaVu Sans (ANALYTICS_REPORT_FONT_DIR).
 ARG PG_CLIENT_MAJOR=17
 RUN set -eux; \
     apt-get update; \
-    apt-get install -y --no-install-recommends tini "postgresql-client-${PG_CLIENT_MAJOR}"; \
+    apt-get install -y --no-install-recommends tini "postgresql-client-${PG_CLIENT_MAJOR}" fonts-dejavu-core; \
     rm -rf /var/lib/apt/lists/*; \
     /usr/lib/postgresql/${PG_CLIENT_MAJOR}/bin/pg_dump --version
 
