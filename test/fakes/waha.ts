@@ -102,6 +102,7 @@ export class FakeWaha extends FakeServer {
   /** The session leaves WORKING: sends and lookups get 422 until connect(). */
   disconnect(status: Exclude<WahaSessionStatus, 'WORKING'> = 'SCAN_QR_CODE'): void {
     this.status = status;
+    this.qrReadyAt = Number.POSITIVE_INFINITY; // STARTING stays so
   }
 
   connect(): void {
@@ -158,6 +159,7 @@ export class FakeWaha extends FakeServer {
     this.empty = false;
     this.chats.clear();
     this.hookUrl = undefined;
+    this.qrReadyAt = 0;
   }
 
   /** A `message.ack` webhook (§4.4) for a sent message id; returns Ponte's HTTP status. */

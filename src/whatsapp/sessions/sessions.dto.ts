@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { SESSION_STATUSES, type SessionStatus } from '../../notifications/providers/session-control';
 
 export class SessionView {
-  @ApiProperty({ format: 'uuid' })
+  @ApiProperty({ description: 'The provider whose session this is', format: 'uuid' })
   providerId: string;
 
   @ApiProperty({ description: 'The provider kind', example: 'waha' })
