@@ -121,9 +121,11 @@ describe('WhatsApp Web sessions: WAHA and Z-API', () => {
     expect(drops).toHaveLength(2);
     expect(drops.find((e) => e.data.reportedBy === 'check')?.data).toMatchObject({ status: 'FAILED' });
 
-    // A stop is no drop.
-    await waha.scan().catch(() => undefined);
-    await s.ws.post(`${s.base}/start`, {});
+    // Started again and paired; starting a running session answers its status. A stop is no drop.
+    expect((await s.ws.post(`${s.base}/start`, {})).body.status).toBe('STARTING');
+    await waitFor(async () => (await s.session()).status === 'SCAN_QR_CODE', 10_000, 'SCAN_QR_CODE again');
+    await waha.scan();
+    expect((await s.ws.post(`${s.base}/start`, {})).body).toMatchObject({ status: 'WORKING' });
     const stopped = await s.ws.post(`${s.base}/stop`, {});
     expect(stopped.status).toBe(200);
     expect(stopped.body).toMatchObject({ status: 'STOPPED', kind: 'waha' });

@@ -276,6 +276,7 @@ describe('FakeWaha sessions and the adapter’s session control', () => {
     expect((await call('GET', '/api/default/auth/qr?format=image', undefined, 'wrong')).status).toBe(401);
     await fake.scan();
     expect((await call('GET', '/api/default/auth/qr?format=image')).status).toBe(422);
+    expect((await call('POST', '/api/sessions/default/start')).status).toBe(422);
     await expect(fake.scan()).rejects.toThrow(/no QR/);
   });
 
@@ -313,6 +314,8 @@ describe('FakeWaha sessions and the adapter’s session control', () => {
       me: '5531933330000@c.us',
     });
     expect(await control.qr(account())).toBeNull();
+    // starting a running session is no error: its status
+    expect(await control.start(account())).toMatchObject({ status: 'WORKING' });
     expect(await control.stop(account())).toMatchObject({ status: 'STOPPED' });
     expect(await control.status(account({ session: 'nope' }))).toMatchObject({
       status: 'STOPPED',

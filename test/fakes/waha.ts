@@ -241,14 +241,21 @@ export class FakeWaha extends FakeServer {
     );
   }
 
-  /** WAHA starts the session: STARTING, then SCAN_QR_CODE (or WORKING again if it was paired). */
+  /** WAHA starts a stopped (or failed) session: STARTING, then SCAN_QR_CODE; a running one is 422. */
   private startSession(): FakeResponse {
-    if (this.sessionStatus === 'STOPPED' || this.status === 'FAILED') {
-      this.status = 'STARTING';
-      this.qrReadyAt = Date.now() + 50;
-      this.qrRef = randomUUID();
-      void this.postStatus();
-    }
+    if (this.sessionStatus !== 'STOPPED' && this.status !== 'FAILED')
+      return reply.json(
+        {
+          message: `Session '${this.sessionName}' is already started.`,
+          error: 'Unprocessable Entity',
+          statusCode: 422,
+        },
+        422,
+      );
+    this.status = 'STARTING';
+    this.qrReadyAt = Date.now() + 50;
+    this.qrRef = randomUUID();
+    void this.postStatus();
     return reply.json(this.sessionInfo(), 201);
   }
 

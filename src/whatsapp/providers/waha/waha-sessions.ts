@@ -47,6 +47,8 @@ export class WahaSessions implements SessionControl<WahaConfig> {
     // A session WAHA does not know yet is created, started at once.
     if (res.status === 404)
       res = await this.call<SessionAnswer>(account, 'POST', '/api/sessions', { name, start: true });
+    // 422: it runs already (STARTING, SCAN_QR_CODE or WORKING): starting it is done.
+    if (res.status === 422) return this.status(account);
     if (!ok(res.status)) throw wahaFailure(res.status, res.data);
     return wahaSessionState(res.data);
   }
