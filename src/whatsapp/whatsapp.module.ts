@@ -15,13 +15,15 @@ import { META_KIND } from './providers/meta/meta.kind';
 import { TWILIO_KIND } from './providers/twilio/twilio.kind';
 import { WAHA_KIND } from './providers/waha/waha.kind';
 import { ZAPI_KIND } from './providers/zapi/zapi.kind';
+import { SESSION_CONTROLLERS, SESSION_ENTITIES, SESSION_PROVIDERS } from './sessions/sessions.providers';
 
 /**
  * Everything WhatsApp: its providers (`providers/<kind>/`: client adapter, inbound verifier and
  * normaliser, declared as a source kind and a provider kind), conversations (one per contact and
- * business number, every message in and out), the 24-hour window of the official APIs, and
- * consent given or withdrawn by message. Adding a provider: a folder in `providers/` whose
- * `<kind>.kind.ts` lists its plug-ins, and one line below.
+ * business number, every message in and out), the 24-hour window of the official APIs,
+ * consent given or withdrawn by message, and the WhatsApp Web sessions of WAHA and Z-API
+ * (`sessions/`). Adding a provider: a folder in `providers/` whose `<kind>.kind.ts` lists its
+ * plug-ins, and one line below.
  */
 @Module({
   imports: [
@@ -29,9 +31,9 @@ import { ZAPI_KIND } from './providers/zapi/zapi.kind';
     GatewayModule,
     DeliveriesModule,
     NotificationsModule,
-    TypeOrmModule.forFeature([Conversation, Message]),
+    TypeOrmModule.forFeature([Conversation, Message, ...SESSION_ENTITIES]),
   ],
-  controllers: [ConversationsController],
+  controllers: [ConversationsController, ...SESSION_CONTROLLERS],
   providers: [
     ...META_KIND,
     ...TWILIO_KIND,
@@ -41,6 +43,7 @@ import { ZAPI_KIND } from './providers/zapi/zapi.kind';
     ConversationsService,
     ConsentByMessage,
     ConversationsPersonalData,
+    ...SESSION_PROVIDERS,
   ],
 })
 export class WhatsAppModule {}

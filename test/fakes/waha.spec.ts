@@ -4,6 +4,7 @@ import { OutboundHttp } from '../../src/platform/outbound/outbound-http';
 import { WahaAdapter, type WahaConfig } from '../../src/whatsapp/providers/waha/waha.adapter';
 import type { OutgoingMessage, ProviderAccount } from '../../src/notifications/providers/provider-adapter';
 import { FakeServer } from './fake-server';
+import { decodePng } from './png';
 import { FakeWaha, without9th } from './waha';
 
 const API_KEY = 'waha-api-key';
@@ -249,5 +250,77 @@ describe('WahaAdapter against the fake', () => {
       detail: 'session default is SCAN_QR_CODE, engine WEBJS',
     });
     expect((await adapter.check(account({ session: 'nope' }))).detail).toMatch(/didn't find a session/);
+  });
+});
+
+describe('FakeWaha sessions and the adapter’s session control', () => {
+  const sessions = () => new WahaAdapter(http, new SystemClock()).sessions;
+
+  it('start: STARTING, then SCAN_QR_CODE; the QR as PNG bytes or base64 JSON; scan(): WORKING', async () => {
+    fake.disconnect('STOPPED');
+    expect((await call('POST', '/api/sessions/default/start', undefined, 'wrong')).status).toBe(401);
+    const started = await call('POST', '/api/sessions/default/start');
+    expect(started).toMatchObject({ status: 201, json: { name: 'default', status: 'STARTING' } });
+    await new Promise((r) => setTimeout(r, 60));
+    expect((await call('GET', '/api/sessions/default')).json.status).toBe('SCAN_QR_CODE');
+    const png = await fetch(`${fake.url}/api/default/auth/qr?format=image`, {
+      headers: { 'x-api-key': API_KEY, accept: 'image/png' },
+    });
+    expect(png.headers.get('content-type')).toBe('image/png');
+    const bytes = Buffer.from(await png.arrayBuffer());
+    expect(decodePng(bytes)).toMatchObject({ width: 232, height: 232 });
+    const json = await fetch(`${fake.url}/api/default/auth/qr?format=image`, {
+      headers: { 'x-api-key': API_KEY, accept: 'application/json' },
+    });
+    expect(await json.json()).toEqual({ mimetype: 'image/png', data: bytes.toString('base64') });
+    expect((await call('GET', '/api/default/auth/qr?format=image', undefined, 'wrong')).status).toBe(401);
+    await fake.scan();
+    expect((await call('GET', '/api/default/auth/qr?format=image')).status).toBe(422);
+    expect((await call('POST', '/api/sessions/default/start')).status).toBe(422);
+    await expect(fake.scan()).rejects.toThrow(/no QR/);
+  });
+
+  it('posts session.status, signed, to the session webhook on scan and drop', async () => {
+    fake.disconnect('SCAN_QR_CODE');
+    fake.sessionWebhook(`${sink.url}/webhooks/waha`);
+    await fake.scan();
+    await fake.dropSession('FAILED');
+    const [scanned, dropped] = sink.requests();
+    expect([scanned.body.event, scanned.body.payload, dropped.body.payload]).toEqual([
+      'session.status',
+      { status: 'WORKING' },
+      { status: 'FAILED' },
+    ]);
+    expect(scanned.headers['x-webhook-hmac']).toBe(
+      createHmac('sha512', HMAC).update(scanned.rawBody).digest('hex'),
+    );
+  });
+
+  it('WahaSessions: start, status, QR (null once WORKING), stop; a wrong key throws', async () => {
+    const control = sessions();
+    fake.disconnect('STOPPED');
+    expect(await control.start(account())).toMatchObject({ status: 'STARTING', raw: 'STARTING' });
+    await new Promise((r) => setTimeout(r, 60));
+    expect(await control.status(account())).toEqual({
+      status: 'SCAN_QR_CODE',
+      raw: 'SCAN_QR_CODE',
+      me: null,
+    });
+    expect((await control.qr(account()))!.equals(fake.qrPng())).toBe(true);
+    await fake.scan();
+    expect(await control.status(account())).toEqual({
+      status: 'WORKING',
+      raw: 'WORKING',
+      me: '5531933330000@c.us',
+    });
+    expect(await control.qr(account())).toBeNull();
+    // starting a running session is no error: its status
+    expect(await control.start(account())).toMatchObject({ status: 'WORKING' });
+    expect(await control.stop(account())).toMatchObject({ status: 'STOPPED' });
+    expect(await control.status(account({ session: 'nope' }))).toMatchObject({
+      status: 'STOPPED',
+      raw: 'NOT_FOUND',
+    });
+    await expect(control.status(account({ apiKey: 'x' }))).rejects.toMatchObject({ code: 'http_401' });
   });
 });

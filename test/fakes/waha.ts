@@ -1,8 +1,11 @@
 // Fake of a self-hosted WAHA (providers.md §4): sendText/sendImage/sendFile, sessions, the contacts
 // check-exists lookup that resolves Brazil's 9th digit, and `message.ack` webhooks signed with
 // X-Webhook-Hmac. Each engine answers a send in its own shape (WAHA issue #760), switchable here.
+// Sessions (§4.3): start/stop, STARTING → SCAN_QR_CODE, the QR as PNG (binary, or base64 JSON when
+// asked for JSON), scan() and dropSession() posting `session.status` to sessionWebhook(url).
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { FakeServer, reply, type FakeResponse, type RecordedRequest } from './fake-server';
+import { qrLikePng } from './png';
 
 export type WahaEngine = 'WEBJS' | 'NOWEB' | 'GOWS';
 export type WahaSessionStatus = 'STOPPED' | 'STARTING' | 'SCAN_QR_CODE' | 'WORKING' | 'FAILED';
@@ -52,6 +55,10 @@ export class FakeWaha extends FakeServer {
   private engine: WahaEngine;
   private empty = false;
   private chats = new Map<string, string | null>();
+  /** While STARTING: when the QR is ready (SCAN_QR_CODE). */
+  private qrReadyAt = 0;
+  private qrRef = randomUUID();
+  private hookUrl: string | undefined;
 
   constructor(private readonly options: FakeWahaOptions) {
     super();
@@ -62,6 +69,14 @@ export class FakeWaha extends FakeServer {
     this.route('GET', '/api/sessions/:session', (req) =>
       this.guard(req, () => this.session(req.params.session) ?? reply.json(this.sessionInfo())),
     );
+    this.route('POST', '/api/sessions', (req) => this.guard(req, () => this.create(req)));
+    this.route('POST', '/api/sessions/:session/start', (req) =>
+      this.guard(req, () => this.session(req.params.session) ?? this.startSession()),
+    );
+    this.route('POST', '/api/sessions/:session/stop', (req) =>
+      this.guard(req, () => this.session(req.params.session) ?? this.stopSession()),
+    );
+    this.route('GET', '/api/:session/auth/qr', (req) => this.guard(req, () => this.qr(req)));
     this.route('GET', '/api/contacts/check-exists', (req) => this.guard(req, () => this.checkExists(req)));
   }
 
@@ -87,10 +102,43 @@ export class FakeWaha extends FakeServer {
   /** The session leaves WORKING: sends and lookups get 422 until connect(). */
   disconnect(status: Exclude<WahaSessionStatus, 'WORKING'> = 'SCAN_QR_CODE'): void {
     this.status = status;
+    this.qrReadyAt = Number.POSITIVE_INFINITY; // STARTING stays so
   }
 
   connect(): void {
     this.status = 'WORKING';
+  }
+
+  /** Where `session.status` webhooks go (the session's `config.webhooks`); none when unset. */
+  sessionWebhook(url: string | undefined): void {
+    this.hookUrl = url;
+  }
+
+  /** The session's status now (STARTING turns SCAN_QR_CODE once its QR is ready). */
+  get sessionStatus(): WahaSessionStatus {
+    if (this.status === 'STARTING' && Date.now() >= this.qrReadyAt) this.status = 'SCAN_QR_CODE';
+    return this.status;
+  }
+
+  /** The phone scanned the QR: WORKING, and `session.status` posted. Throws when no QR is shown. */
+  async scan(): Promise<number | undefined> {
+    if (this.sessionStatus !== 'SCAN_QR_CODE') throw new Error(`FakeWaha: no QR to scan (${this.status})`);
+    this.status = 'WORKING';
+    return this.postStatus();
+  }
+
+  /** The phone logged out or lost the session: `status` (SCAN_QR_CODE by default), posted as session.status. */
+  async dropSession(
+    status: Exclude<WahaSessionStatus, 'WORKING'> = 'SCAN_QR_CODE',
+  ): Promise<number | undefined> {
+    this.status = status;
+    if (status === 'SCAN_QR_CODE') this.qrRef = randomUUID();
+    return this.postStatus();
+  }
+
+  /** The PNG the QR route answers now. */
+  qrPng(): Buffer {
+    return qrLikePng(`2@${this.qrRef}`);
   }
 
   /** check-exists answers this chat id for the number (e.g. without9th(phone) for an old account). */
@@ -110,6 +158,8 @@ export class FakeWaha extends FakeServer {
     this.engine = this.options.engine ?? 'WEBJS';
     this.empty = false;
     this.chats.clear();
+    this.hookUrl = undefined;
+    this.qrReadyAt = 0;
   }
 
   /** A `message.ack` webhook (§4.4) for a sent message id; returns Ponte's HTTP status. */
@@ -179,7 +229,7 @@ export class FakeWaha extends FakeServer {
       const message = `We didn't find a session with name '${String(name)}'.\nPlease start it first by using POST /api/sessions/${String(name)}/start request`;
       return reply.json({ message, error: 'Not Found', statusCode: 404 }, 404);
     }
-    if (!working || this.status === 'WORKING') return undefined;
+    if (!working || this.sessionStatus === 'WORKING') return undefined;
     return reply.json(
       {
         error: 'Session status is not as expected. Try again later or restart the session',
@@ -191,9 +241,71 @@ export class FakeWaha extends FakeServer {
     );
   }
 
+  /** WAHA starts a stopped (or failed) session: STARTING, then SCAN_QR_CODE; a running one is 422. */
+  private startSession(): FakeResponse {
+    if (this.sessionStatus !== 'STOPPED' && this.status !== 'FAILED')
+      return reply.json(
+        {
+          message: `Session '${this.sessionName}' is already started.`,
+          error: 'Unprocessable Entity',
+          statusCode: 422,
+        },
+        422,
+      );
+    this.status = 'STARTING';
+    this.qrReadyAt = Date.now() + 50;
+    this.qrRef = randomUUID();
+    void this.postStatus();
+    return reply.json(this.sessionInfo(), 201);
+  }
+
+  private create(req: RecordedRequest): FakeResponse {
+    const name = req.body?.name ?? 'default';
+    if (name !== this.sessionName) return badRequest(`this fake has one session, ${this.sessionName}`);
+    return reply.json({ message: `Session '${name}' already exists`, statusCode: 422 }, 422);
+  }
+
+  private stopSession(): FakeResponse {
+    this.status = 'STOPPED';
+    void this.postStatus();
+    return reply.json(this.sessionInfo(), 201);
+  }
+
+  /** `?format=image`: PNG bytes, or `{mimetype, data}` (base64) when JSON is asked for; raw: the string. */
+  private qr(req: RecordedRequest): FakeResponse {
+    const refused = this.session(req.params.session);
+    if (refused) return refused;
+    if (this.sessionStatus !== 'SCAN_QR_CODE')
+      return reply.json(
+        {
+          error: 'Session status is not as expected. Try again later or restart the session',
+          session: this.sessionName,
+          status: this.status,
+          expected: ['SCAN_QR_CODE'],
+        },
+        422,
+      );
+    if (req.query.format === 'raw') return reply.json({ value: `2@${this.qrRef}` });
+    const png = this.qrPng();
+    if (/application\/json/i.test(req.headers.accept ?? ''))
+      return reply.json({ mimetype: 'image/png', data: png.toString('base64') });
+    return { status: 200, headers: { 'content-type': 'image/png' }, body: png };
+  }
+
+  private async postStatus(): Promise<number | undefined> {
+    if (!this.hookUrl) return undefined;
+    return this.sendWebhook(this.hookUrl, 'session.status', { status: this.status });
+  }
+
   private sessionInfo(): Record<string, unknown> {
-    const me = this.status === 'WORKING' ? { id: this.meId, pushName: 'Ponte Test' } : null;
-    return { name: this.sessionName, status: this.status, config: {}, me, engine: { engine: this.engine } };
+    const me = this.sessionStatus === 'WORKING' ? { id: this.meId, pushName: 'Ponte Test' } : null;
+    return {
+      name: this.sessionName,
+      status: this.sessionStatus,
+      config: {},
+      me,
+      engine: { engine: this.engine },
+    };
   }
 
   private checkExists(req: RecordedRequest): FakeResponse {

@@ -2,6 +2,7 @@ import { OutboundHttp } from '../../src/platform/outbound/outbound-http';
 import { ZapiAdapter, type ZapiConfig } from '../../src/whatsapp/providers/zapi/zapi.adapter';
 import type { OutgoingMessage, ProviderAccount } from '../../src/notifications/providers/provider-adapter';
 import { FakeServer } from './fake-server';
+import { decodePng } from './png';
 import { FakeZapi } from './zapi';
 
 const OPTS = {
@@ -238,5 +239,57 @@ describe('ZapiAdapter against the fake', () => {
       detail: `instance ${OPTS.instanceId} is not connected: You are not connected., phone offline`,
     });
     expect((await adapter.check(account({ token: 'x' }))).detail).toBe('Instance not found');
+  });
+});
+
+describe('FakeZapi sessions and the adapter’s session control', () => {
+  const get = async (method: string, clientToken = OPTS.clientToken) => {
+    const res = await fetch(`${root()}/${method}`, { headers: { 'client-token': clientToken } });
+    return { status: res.status, json: (await res.json()) as any };
+  };
+
+  it('qr-code/image answers a base64 PNG while not connected; restart, disconnect; Client-Token checked', async () => {
+    expect(await get('qr-code/image')).toEqual({
+      status: 200,
+      json: { connected: true, error: 'You are already connected.' },
+    });
+    expect(await get('disconnect')).toEqual({ status: 200, json: { value: true } });
+    const { json } = await get('qr-code/image');
+    expect(json.value).toMatch(/^data:image\/png;base64,/);
+    const png = Buffer.from(json.value.split(',')[1], 'base64');
+    expect(decodePng(png)).toMatchObject({ width: 232, height: 232 });
+    expect((await get('qr-code/image', 'wrong')).status).toBe(401);
+    expect(await get('restart')).toEqual({ status: 200, json: { value: true } });
+  });
+
+  it('scan() posts ConnectedCallback, dropSession() the documented DisconnectedCallback', async () => {
+    fake.disconnect();
+    fake.sessionWebhook(`${sink.url}/webhooks/zapi?token=t`);
+    await fake.scan();
+    await expect(fake.scan()).rejects.toThrow(/already connected/);
+    await fake.dropSession();
+    const [connected, dropped] = sink.requests();
+    expect(connected.body).toMatchObject({ type: 'ConnectedCallback', instanceId: OPTS.instanceId });
+    expect(dropped.body).toEqual({
+      momment: expect.any(Number),
+      error: 'Device has been disconnected',
+      disconnected: true,
+      type: 'DisconnectedCallback',
+    });
+    expect((await get('status')).json.connected).toBe(false);
+  });
+
+  it('ZapiSessions: restart then status, QR, disconnect; a wrong Client-Token throws', async () => {
+    const control = adapter.sessions;
+    fake.disconnect();
+    expect(await control.start(account())).toEqual({ status: 'SCAN_QR_CODE', raw: 'You are not connected.' });
+    expect(fake.requests((r) => r.path.endsWith('/restart'))).toHaveLength(1);
+    expect((await control.qr(account()))!.equals(fake.qrPng())).toBe(true);
+    await fake.scan();
+    expect(await control.status(account())).toEqual({ status: 'WORKING', raw: 'connected' });
+    expect(await control.qr(account())).toBeNull();
+    expect(await control.stop(account())).toEqual({ status: 'STOPPED', raw: 'disconnected' });
+    expect((await get('status')).json.connected).toBe(false);
+    await expect(control.status(account({ clientToken: 'x' }))).rejects.toMatchObject({ code: 'http_401' });
   });
 });

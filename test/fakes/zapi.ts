@@ -1,8 +1,11 @@
 // Fake of Z-API (providers.md §3): the send-* methods Ponte uses, the instance status, and the
 // webhooks Z-API would POST back (MessageStatusCallback, DeliveryCallback). Z-API signs nothing: the
-// webhook URL carries Ponte's `?token=`, so the fake posts to whatever URL it is given.
+// webhook URL carries Ponte's `?token=`, so the fake posts to whatever URL it is given. The
+// instance's session: `/qr-code/image` (base64 PNG while not connected), `/restart`, `/disconnect`,
+// scan() and dropSession() posting ConnectedCallback / DisconnectedCallback to sessionWebhook(url).
 import { randomBytes } from 'node:crypto';
 import { FakeServer, reply, type FakeResponse, type RecordedRequest } from './fake-server';
+import { qrLikePng } from './png';
 
 export interface FakeZapiOptions {
   instanceId: string;
@@ -62,6 +65,8 @@ export class FakeZapi extends FakeServer {
   private sent: SentZapiMessage[] = [];
   private connected = true;
   private failures = new Map<string, { status: number; error: string }>();
+  private qrRef = hex(8);
+  private hookUrl: string | undefined;
 
   constructor(private readonly options: FakeZapiOptions) {
     super();
@@ -80,6 +85,52 @@ export class FakeZapi extends FakeServer {
         }),
       ),
     );
+    this.route('GET', `${base}/qr-code/image`, (req) => this.guard(req, () => this.qr()));
+    this.route('GET', `${base}/restart`, (req) => this.guard(req, () => reply.json({ value: true })));
+    this.route('GET', `${base}/disconnect`, (req) =>
+      this.guard(req, () => {
+        this.connected = false;
+        this.qrRef = hex(8);
+        return reply.json({ value: true });
+      }),
+    );
+  }
+
+  /** Where the connected/disconnected webhooks go (`update-webhook-connected|disconnected`). */
+  sessionWebhook(url: string | undefined): void {
+    this.hookUrl = url;
+  }
+
+  /** The phone scanned the QR: connected, ConnectedCallback posted. Throws when already connected. */
+  async scan(): Promise<number | undefined> {
+    if (this.connected) throw new Error('FakeZapi: already connected, no QR to scan');
+    this.connected = true;
+    if (!this.hookUrl) return undefined;
+    return this.post(this.hookUrl, {
+      type: 'ConnectedCallback',
+      instanceId: this.options.instanceId,
+      connected: true,
+      momment: Date.now(),
+      phone: '5531933330000',
+    });
+  }
+
+  /** The phone lost the session: not connected, DisconnectedCallback (documented shape) posted. */
+  async dropSession(): Promise<number | undefined> {
+    this.connected = false;
+    this.qrRef = hex(8);
+    if (!this.hookUrl) return undefined;
+    return this.post(this.hookUrl, {
+      momment: Date.now(),
+      error: 'Device has been disconnected',
+      disconnected: true,
+      type: 'DisconnectedCallback',
+    });
+  }
+
+  /** The PNG `/qr-code/image` answers now (base64 in `value`). */
+  qrPng(): Buffer {
+    return qrLikePng(`2@${this.qrRef}`);
   }
 
   /** Accepted sends, oldest first. */
@@ -106,6 +157,7 @@ export class FakeZapi extends FakeServer {
     this.sent = [];
     this.connected = true;
     this.failures.clear();
+    this.hookUrl = undefined;
   }
 
   /** A MessageStatusCallback (§3.7) for one or more messageIds; returns Ponte's HTTP status. */
@@ -155,6 +207,11 @@ export class FakeZapi extends FakeServer {
     });
     await res.arrayBuffer();
     return res.status;
+  }
+
+  private qr(): FakeResponse {
+    if (this.connected) return reply.json({ connected: true, error: 'You are already connected.' });
+    return reply.json({ value: `data:image/png;base64,${this.qrPng().toString('base64')}` });
   }
 
   /** Instance and token in the path, then the Client-Token header (§3.1). */

@@ -39,4 +39,6 @@ export const EVENT_TYPES = {
   smsStatus: 'sms.message.status',
   crmOutbound: 'crm.message.outbound',
   bitrix24Installed: 'bitrix24.app.installed',
+  /** A WhatsApp Web session's status as its provider reported it (WAHA session.status, Z-API (Dis)ConnectedCallback). */
+  whatsappSession: 'whatsapp.session.status',
 } as const;

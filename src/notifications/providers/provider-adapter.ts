@@ -1,6 +1,7 @@
 import { OutboundError } from '../../platform/outbound/outbound-http';
 import type { Channel, RenderedContent } from '../channels';
 import type { ProviderKind } from './provider-kind';
+import type { SessionControl } from './session-control';
 
 /** What an adapter sends: one rendered message to one address on one channel. */
 export interface OutgoingMessage {
@@ -83,6 +84,9 @@ export abstract class ProviderAdapter<C = Record<string, unknown>> {
   abstract send(account: ProviderAccount<C>, message: OutgoingMessage): Promise<SendReceipt>;
   abstract check(account: ProviderAccount<C>): Promise<CheckResult>;
   abstract classify(errorCode: string | undefined): FailureKind;
+
+  /** WhatsApp Web session control (start, stop, status, QR), for the kinds that pair by QR. */
+  readonly sessions?: SessionControl<C>;
 
   /** Marks an inbound message (and those before it) read, where the provider supports it. */
   markRead(_account: ProviderAccount<C>, _messageId: string): Promise<void> {

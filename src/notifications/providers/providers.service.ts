@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../config/config';
 import { TtlCache } from '../../platform/cache/ttl-cache';
@@ -123,6 +123,21 @@ export class ProvidersService {
       result = { ok: false, detail: (err as Error).message.slice(0, 500) };
     }
     return { ...result, checkedAt: this.clock.now().toISOString() };
+  }
+
+  /** One of the workspace's providers as its adapter sees it (404 for another workspace's). */
+  async account(workspaceId: string, id: string): Promise<ProviderAccount> {
+    return this.toAccount(await this.find(workspaceId, id));
+  }
+
+  /** The enabled providers of these kinds, every workspace's unless one is given. */
+  async accountsOfKinds(kinds: string[], workspaceId?: string): Promise<ProviderAccount[]> {
+    if (!kinds.length) return [];
+    const rows = await this.providers.find({
+      where: { kind: In(kinds), enabled: true, ...(workspaceId ? { workspaceId } : {}) },
+      order: { createdAt: 'ASC' },
+    });
+    return rows.map((p) => this.toAccount(p));
   }
 
   /** The enabled providers of a channel in the order sends try them (cached for a few seconds). */

@@ -22,6 +22,8 @@ import {
 } from './waha-messages';
 import { ProviderKindPlugin } from '../../../notifications/providers/provider-kind';
 import { SHARED_FIELD_DOCS } from '../../../notifications/providers/provider-config';
+import type { SessionControl } from '../../../notifications/providers/session-control';
+import { WahaSessions } from './waha-sessions';
 
 export interface WahaConfig {
   baseUrl: string;
@@ -45,7 +47,7 @@ interface SessionAnswer extends WahaError {
 const CHAT_TTL_MS = 24 * 3600_000;
 const CHAT_CACHE_MAX = 10_000;
 
-/** WhatsApp through a self-hosted WAHA: text, image, file; session status; 9th-digit resolution. */
+/** WhatsApp through a self-hosted WAHA: text, image, file; its session (QR); 9th-digit resolution. */
 @Injectable()
 @ProviderKindPlugin('waha', {
   channels: ['whatsapp'],
@@ -59,6 +61,7 @@ const CHAT_CACHE_MAX = 10_000;
 export class WahaAdapter extends ProviderAdapter<WahaConfig> {
   /** `<config version>|<phone>` → chat id, oldest first (insertion order) for eviction. */
   private readonly chats = new Map<string, { chatId: string; expires: number }>();
+  override readonly sessions: SessionControl<WahaConfig> = new WahaSessions(this.call.bind(this));
 
   constructor(
     private readonly http: OutboundHttp,

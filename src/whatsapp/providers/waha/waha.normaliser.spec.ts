@@ -161,9 +161,21 @@ describe('normalise waha', () => {
     });
   });
 
-  it('stores session.status, status broadcasts and wrong shapes as waha.unknown', () => {
+  it('reads session.status as whatsapp.session.status, keyed by the envelope id', () => {
+    const body = { ...envelope('session.status', { status: 'SCAN_QR_CODE' }), id: 'evt_01abc' };
+    expect(normalise(wahaInput(body))).toEqual([
+      {
+        type: 'whatsapp.session.status',
+        occurredAt: expect.any(Date),
+        dedupeKey: 'session:evt_01abc',
+        data: { provider: 'waha', session: body.session, status: 'SCAN_QR_CODE' },
+      },
+    ]);
+  });
+
+  it('stores session.status without a status, status broadcasts and wrong shapes as waha.unknown', () => {
     for (const body of [
-      envelope('session.status', { status: 'WORKING' }),
+      envelope('session.status', { state: 'WORKING' }),
       envelope('message', { ...message, from: 'status@broadcast' }),
       envelope('message', 'not an object'),
       envelope('message.ack', { id: 'x', ack: 9 }),

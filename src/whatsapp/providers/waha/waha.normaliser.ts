@@ -60,10 +60,27 @@ export function* normaliseWaha(input: NormaliseInput): Generator<Normalised> {
     yield messageOf(body, payload, input) ?? UNRECOGNISED;
   } else if (body && payload && event === 'message.ack') {
     yield ackOf(body, payload, input) ?? UNRECOGNISED;
+  } else if (body && payload && event === 'session.status') {
+    yield sessionOf(body, payload, input) ?? UNRECOGNISED;
   } else {
-    // session.status, message.reaction, presence.update, group.*, call.*... are kept raw.
+    // message.reaction, presence.update, group.*, call.*... are kept raw.
     yield UNRECOGNISED;
   }
+}
+
+/** `session.status`: the session's new status (STARTING, SCAN_QR_CODE, WORKING, FAILED, STOPPED). */
+function sessionOf(body: Fields, p: Fields, input: NormaliseInput): CanonicalEvent | undefined {
+  const session = asText(body.session);
+  const status = asText(p.status);
+  if (!session || !status) return undefined;
+  const at = occurredAt(body.timestamp, input);
+  const id = asText(body.id) ?? `${session}:${status}:${at.getTime()}`;
+  return {
+    type: EVENT_TYPES.whatsappSession,
+    occurredAt: at,
+    dedupeKey: `session:${id}`,
+    data: { provider: 'waha', session, status },
+  };
 }
 
 /** WEBJS ids are strings; some engines have sent `{_serialized}` objects. */

@@ -13,6 +13,8 @@ import {
 import { ZapiError, zapiFailure, zapiRequest } from './zapi-messages';
 import { ProviderKindPlugin } from '../../../notifications/providers/provider-kind';
 import { SHARED_FIELD_DOCS } from '../../../notifications/providers/provider-config';
+import type { SessionControl } from '../../../notifications/providers/session-control';
+import { ZapiSessions } from './zapi-sessions';
 
 export interface ZapiConfig {
   instanceId: string;
@@ -36,7 +38,7 @@ interface ZapiStatusAnswer extends ZapiError {
   smartphoneConnected?: boolean;
 }
 
-/** WhatsApp through Z-API: text, reply buttons, image, document, link preview; instance status. */
+/** WhatsApp through Z-API: text, reply buttons, image, document, link preview; its session (QR). */
 @Injectable()
 @ProviderKindPlugin('zapi', {
   channels: ['whatsapp'],
@@ -53,8 +55,11 @@ interface ZapiStatusAnswer extends ZapiError {
   },
 })
 export class ZapiAdapter extends ProviderAdapter<ZapiConfig> {
+  override readonly sessions: SessionControl<ZapiConfig>;
+
   constructor(private readonly http: OutboundHttp) {
     super();
+    this.sessions = new ZapiSessions(http, (config) => this.root(config));
   }
 
   async send(account: ProviderAccount<ZapiConfig>, message: OutgoingMessage): Promise<SendReceipt> {

@@ -183,15 +183,40 @@ describe('normalise zapi', () => {
     });
   });
 
-  it('stores presence, disconnects, newsletters and wrong shapes as zapi.unknown', () => {
+  it('reads DisconnectedCallback and ConnectedCallback as whatsapp.session.status', () => {
+    const drop = {
+      momment: 1580163342,
+      error: 'Device has been disconnected',
+      disconnected: true,
+      type: 'DisconnectedCallback',
+    };
+    expect(normalise(zapiInput(drop))).toEqual([
+      {
+        type: 'whatsapp.session.status',
+        occurredAt: new Date(1580163342000),
+        dedupeKey: 'session:-:DisconnectedCallback:1580163342000',
+        data: {
+          provider: 'zapi',
+          session: null,
+          status: 'SCAN_QR_CODE',
+          rawStatus: 'Device has been disconnected',
+        },
+      },
+    ]);
+    const [back] = normalise(
+      zapiInput({ type: 'ConnectedCallback', instanceId: 'I1', momment: 1580163400000 }),
+    );
+    expect(back.data).toEqual({
+      provider: 'zapi',
+      session: 'I1',
+      status: 'WORKING',
+      rawStatus: 'ConnectedCallback',
+    });
+  });
+
+  it('stores presence, newsletters and wrong shapes as zapi.unknown', () => {
     for (const body of [
       { type: 'PresenceChatCallback', phone: '5544999999999', status: 'COMPOSING', lastSeen: null },
-      {
-        momment: 1580163342,
-        error: 'Device has been disconnected',
-        disconnected: true,
-        type: 'DisconnectedCallback',
-      },
       { ...received, isNewsletter: true },
       { ...received, messageId: { not: 'a string' } },
       { type: 'MessageStatusCallback', status: 'SENT', ids: 'not-an-array' },

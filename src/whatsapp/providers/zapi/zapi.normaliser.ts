@@ -44,8 +44,31 @@ export function* normaliseZapi(input: NormaliseInput): Generator<Normalised> {
   if (body && type === 'ReceivedCallback') yield receivedOf(body, input) ?? UNRECOGNISED;
   else if (body && type === 'MessageStatusCallback') yield* statusesOf(body, input);
   else if (body && type === 'DeliveryCallback') yield deliveryOf(body, input) ?? UNRECOGNISED;
-  // PresenceChatCallback, ConnectedCallback, DisconnectedCallback... are kept raw.
+  else if (body && (type === 'ConnectedCallback' || type === 'DisconnectedCallback'))
+    yield sessionOf(body, type, input);
+  // PresenceChatCallback... are kept raw.
   else yield UNRECOGNISED;
+}
+
+/**
+ * The instance connected or lost its phone: WORKING, or waiting for its QR again. The documented
+ * DisconnectedCallback has no instanceId: the session is then the workspace's Z-API instance.
+ */
+function sessionOf(b: Fields, type: string, input: NormaliseInput): CanonicalEvent {
+  const session = asText(b.instanceId) ?? null;
+  const connected = type === 'ConnectedCallback';
+  const at = occurredAt(b.momment, input);
+  return {
+    type: EVENT_TYPES.whatsappSession,
+    occurredAt: at,
+    dedupeKey: `session:${session ?? '-'}:${type}:${at.getTime()}`,
+    data: compact({
+      provider: 'zapi',
+      session,
+      status: connected ? 'WORKING' : 'SCAN_QR_CODE',
+      rawStatus: asText(b.error) ?? type,
+    }),
+  };
 }
 
 function receivedOf(b: Fields, input: NormaliseInput): CanonicalEvent | undefined {
