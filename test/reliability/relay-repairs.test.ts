@@ -155,11 +155,13 @@ describe('the relay repairs what BullMQ holds wrongly', () => {
     const maintenance = api.app.get(JobQueue).queue(QueueName.Maintenance);
     const schedulers = async () => (await maintenance.getJobSchedulers(0, -1)).map((s) => s.key).sort();
     const expected = [
+      'analytics.report-due',
       'audit.purge',
       'calendar.sync-due',
       'events.anonymise',
       'idempotency.purge',
       'sources.purge-rejections',
+      'whatsapp.session-check',
     ];
     await waitFor(async () => (await schedulers()).length === expected.length, 15_000, 'the schedulers');
     expect(await schedulers()).toEqual(expected);
