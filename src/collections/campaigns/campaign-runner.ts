@@ -1,15 +1,15 @@
-import { HttpException, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { v5 as uuidv5 } from 'uuid';
 import { InjectConfig, type ConfigOf } from '../../config/area-config';
 import { Clock } from '../../platform/clock';
-import { ProblemException } from '../../platform/http/problem';
 import { OnJob } from '../../platform/queue/on-job.decorator';
 import { NotificationsService } from '../../notifications/sending/notifications.service';
 import { ContactsService } from '../../notifications/contacts/contacts.service';
 import { parseDuration } from '../../workflows/iso-duration';
 import { formatBRL } from '../br/amounts';
 import { collectionsConfig } from '../collections.config';
+import { refusalStatus } from '../refusal';
 import { DebtsService } from '../debts/debts.service';
 import type { Campaign } from './campaign.entity';
 import { insideWindow } from './send-window';
@@ -213,11 +213,4 @@ export class CampaignRunner {
     });
     return true;
   }
-}
-
-/** The status of a refusal (a 4xx the caller would get from the API), undefined for anything else. */
-function refusalStatus(err: unknown): number | undefined {
-  const status =
-    err instanceof ProblemException ? err.status : err instanceof HttpException ? err.getStatus() : undefined;
-  return status !== undefined && status < 500 ? status : undefined;
 }
