@@ -16,6 +16,10 @@ import { insideWindow } from './send-window';
 
 /** Namespace of campaign notification ids: uuid v5 of `<campaign>/<debt>/<step>`. */
 const SEND_NAMESPACE = '0b8f3a52-4c1e-4d7a-9f62-7e5d1c3b2a90';
+
+/** The notification id of a campaign's step to a debt: whoever sends it, whenever, the same. */
+export const campaignNotificationId = (campaignId: string, debtId: string, step: number): string =>
+  uuidv5(`${campaignId}/${debtId}/${step}`, SEND_NAMESPACE);
 /** A claimed send not finished after this long (its worker died) is claimed again: same id, sent once. */
 const RECLAIM_MS = 2 * 60_000;
 /** Sends in flight per tick: each uses a pool connection at a time, none holds a transaction. */
@@ -170,7 +174,7 @@ export class CampaignRunner {
     }
     const template = s.step === 0 ? c.template : c.followUps[s.step - 1]?.template;
     if (!template) return skip('no such follow-up');
-    const notificationId = uuidv5(`${c.id}/${debt.id}/${s.step}`, SEND_NAMESPACE);
+    const notificationId = campaignNotificationId(c.id, debt.id, s.step);
     await this.notifications.sendFor(
       c.workspaceId,
       {
