@@ -1,4 +1,5 @@
 import { backup } from './backup';
+import { collectionsImport } from './collections-import';
 import { e2e } from './e2e';
 import { ingest } from './ingest';
 import { memory } from './memory';
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'rate-limit': rateLimit,
   memory,
   backup,
+  'collections-import': collectionsImport,
 };
 
 async function main(): Promise<void> {

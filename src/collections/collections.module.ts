@@ -25,6 +25,10 @@ import { ImportChunk } from './imports/import-chunk.entity';
 import { ImportProcessor } from './imports/import-processor';
 import { ImportRejection } from './imports/import-rejection.entity';
 import { ImportsService } from './imports/imports.service';
+import { CollectionPayment } from './payments/collection-payment.entity';
+import { CollectionsPayments } from './payments/collections-payments';
+import { PromiseReminders } from './promises/promise-reminders';
+import { PromiseReminder } from './promises/promise-reminder.entity';
 
 acceptStreamedUploads(/^\/v1\/collections\/debtors\/import\/?$/);
 
@@ -46,6 +50,8 @@ acceptStreamedUploads(/^\/v1\/collections\/debtors\/import\/?$/);
       CollectionMessage,
       Campaign,
       CampaignSend,
+      CollectionPayment,
+      PromiseReminder,
     ]),
   ],
   controllers: [DebtsController, AssistantController, CampaignsController],
@@ -59,6 +65,8 @@ acceptStreamedUploads(/^\/v1\/collections\/debtors\/import\/?$/);
     CampaignsService,
     CampaignRunner,
     CollectionsAssistant,
+    CollectionsPayments,
+    PromiseReminders,
   ],
   exports: [DebtsService],
 })

@@ -7,6 +7,7 @@ export const COLLECTIONS_PROBLEMS = defineProblems('collections', {
   DEBT_EXTERNAL_ID_TAKEN: { status: 409, title: 'Another debt has this external id' },
   CAMPAIGN_STATE: { status: 409, title: 'The campaign cannot do that in its current state' },
   CAMPAIGN_INVALID: { status: 422, title: 'The campaign is invalid' },
+  DEBT_NOT_HANDED_OVER: { status: 409, title: 'The debt is not handed over to a person' },
   LABEL_INVALID: { status: 422, title: 'Not an intent the classifier knows' },
 });
 

@@ -8,6 +8,7 @@ declare module '../platform/queue/queue.registry' {
   interface JobNames {
     'collections.import': true;
     'collections.tick': true;
+    'collections.reminders': true;
   }
 }
 
@@ -16,6 +17,8 @@ export const COLLECTIONS_QUEUE = defineQueue('collections');
 defineJobs({
   /** One import's rows, committed 1,000 at a time with the counters. */
   'collections.import': { queue: COLLECTIONS_QUEUE },
-  /** Every running campaign's due sends and promise reminders. */
+  /** Every running campaign's due sends. */
   'collections.tick': { queue: COLLECTIONS_QUEUE, schedule: { every: 10_000 } },
+  /** Promise reminders due (the allowed day before the promised date). */
+  'collections.reminders': { queue: COLLECTIONS_QUEUE, schedule: { every: 60_000 } },
 });

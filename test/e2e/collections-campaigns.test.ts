@@ -144,6 +144,80 @@ describe('collections campaigns: window, rate, holidays and one message per debt
     });
   });
 
+  it('a transient failure of the send (a deadlock in the notifications insert) puts the step back: sent later, once', async () => {
+    const ws = await workspaceHarness(t);
+    const phone = (i: number) => `+553197${String(7000000 + i).slice(-7)}`;
+    const rows = Array.from({ length: 12 }, (_, i) => ({
+      externalId: `T-${i}`,
+      name: `Cliente ${i}`,
+      document: cpf(5000 + i),
+      phone: phone(i),
+      amountCents: 5000,
+      dueDate: '2026-11-10',
+    }));
+    const imp = await ws.post('/v1/collections/debtors/import', rows);
+    await waitFor(
+      async () => (await ws.get(`/v1/collections/imports/${imp.body.id}`)).body.status === 'completed',
+      60_000,
+      'import',
+    );
+    // PostgreSQL refuses the notifications of four phones with a deadlock while the flag is up
+    await db.query(`CREATE TABLE IF NOT EXISTS test_failing_phones (phone text PRIMARY KEY)`);
+    await db.query(`CREATE OR REPLACE FUNCTION test_fail_notification() RETURNS trigger AS $$
+      BEGIN
+        IF EXISTS (SELECT 1 FROM test_failing_phones WHERE phone = NEW.to_phone) THEN
+          RAISE EXCEPTION 'deadlock detected (test)' USING ERRCODE = '40P01';
+        END IF;
+        RETURN NEW;
+      END $$ LANGUAGE plpgsql`);
+    await db.query(`DROP TRIGGER IF EXISTS test_fail_notification ON notifications`);
+    await db.query(
+      `CREATE TRIGGER test_fail_notification BEFORE INSERT ON notifications FOR EACH ROW EXECUTE FUNCTION test_fail_notification()`,
+    );
+    await db.query(`INSERT INTO test_failing_phones SELECT unnest($1::text[])`, [[0, 1, 2, 3].map(phone)]);
+    try {
+      t.clock.freeze(sp('2026-12-01T10:00:00')); // a Tuesday
+      const created = await ws.post('/v1/collections/campaigns', {
+        name: 'Transient',
+        template: 'Olá {{ name }}',
+        ratePerMinute: 600,
+      });
+      const id = created.body.id as string;
+      await ws.post(`/v1/collections/campaigns/${id}/start`, {});
+      const runner = t.app.get(CampaignRunner);
+      for (let s = 10; s <= 60; s += 10) {
+        t.clock.freeze(new Date(sp('2026-12-01T10:00:00').getTime() + s * 1000));
+        await runner.tick();
+      }
+      const byStatus = async () =>
+        Object.fromEntries(
+          (
+            await db.query(
+              `SELECT status, count(*)::int AS n FROM collection_campaign_sends WHERE campaign_id = $1 GROUP BY status`,
+              [id],
+            )
+          ).rows.map((r) => [r.status, r.n]),
+        );
+      // the eight others were sent; the four failing ones wait, none skipped
+      expect(await byStatus()).toEqual({ sent: 8, pending: 4 });
+
+      await db.query(`DELETE FROM test_failing_phones`);
+      for (let s = 70; s <= 120; s += 10) {
+        t.clock.freeze(new Date(sp('2026-12-01T10:00:00').getTime() + s * 1000));
+        await Promise.all([runner.tick(), runner.tick()]);
+      }
+      expect(await byStatus()).toEqual({ sent: 12 });
+      const notes = await db.query(
+        `SELECT to_phone, count(*)::int AS n FROM notifications WHERE workspace_id = (SELECT workspace_id FROM collection_campaigns WHERE id = $1) GROUP BY to_phone`,
+        [id],
+      );
+      expect(notes.rows).toHaveLength(12);
+      expect(notes.rows.every((r) => r.n === 1)).toBe(true);
+    } finally {
+      await db.query(`DROP TRIGGER IF EXISTS test_fail_notification ON notifications`);
+    }
+  });
+
   it('invalid campaigns are 4xx: bad filter, unknown zone, bad follow-up duration', async () => {
     const ws = await workspaceHarness(t);
     const base = { name: 'x', template: 'oi', ratePerMinute: 10 };

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { waitFor } from '../support/private-redis';
 import { rawRequest } from '../support/raw-http';
 import { startTestApp, TestApp } from '../support/test-app';
@@ -18,10 +19,16 @@ function cpf(n: number): string {
 
 describe('collections: debtor imports (CSV, multipart, JSON) with a row-level report', () => {
   let t: TestApp;
+  let db: Client;
   beforeAll(async () => {
     t = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    db = new Client({ connectionString: t.databaseUrl });
+    await db.connect();
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await db.end();
+    await t.close();
+  });
 
   const finished = (ws: Awaited<ReturnType<typeof workspaceHarness>>, id: string) =>
     waitFor(
@@ -70,6 +77,18 @@ describe('collections: debtor imports (CSV, multipart, JSON) with a row-level re
       [...bad].map(([row, field]) => [row, field]),
     );
     expect(report.rejectedRows[0].reason).toMatch(/./);
+    // the raw upload is gone once completed; the rejections name the field, never the value
+    const raw = await db.query(
+      `SELECT count(*)::int AS n FROM collection_import_chunks WHERE import_id = $1`,
+      [res.body.id],
+    );
+    expect(raw.rows[0].n).toBe(0);
+    const leaked = await db.query(
+      `SELECT count(*)::int AS n FROM collection_import_rejections WHERE import_id = $1
+         AND (reason ILIKE '%muito%' OR reason ILIKE '%Devedor%' OR reason ~ '\\d{6}' OR field ~ '\\d')`,
+      [res.body.id],
+    );
+    expect(leaked.rows[0].n).toBe(0);
 
     const one = (await ws.get('/v1/collections/debts?externalId=D-7')).body.data[0];
     expect(one).toMatchObject({ status: 'open', amountCents: 750, dueDate: '2026-11-30' });
@@ -80,6 +99,15 @@ describe('collections: debtor imports (CSV, multipart, JSON) with a row-level re
       taxIdKind: 'cpf',
     });
     expect(full.debtor.taxId).toMatch(/^•••\.•••\.•••-\d\d$/);
+
+    // LGPD: the contact with a debtor's phone (never messaged, so not linked) is erased: so is the debtor
+    const contact = await ws.post('/v1/contacts', { phone: '+5531991000008', name: 'Devedor 8' });
+    expect((await t.http().delete(`/v1/contacts/${contact.body.id}`).set(t.auth(ws.key))).status).toBe(204);
+    const eight = (await ws.get('/v1/collections/debts?externalId=D-8')).body.data[0];
+    expect((await ws.get(`/v1/collections/debts/${eight.id}`)).body.debtor).toMatchObject({
+      name: 'erased',
+      phone: '',
+    });
 
     // the same rows again (multipart this time): every good row is an update
     const boundary = '----ponte-test-boundary';

@@ -12,7 +12,10 @@ import { Clock } from '../../platform/clock';
 import { formatBRL } from '../br/amounts';
 import { formatBoletoLine } from '../br/boleto';
 import { buildStaticPix } from '../br/pix';
+import type { InstalmentPlan } from '../campaigns/campaign.entity';
+import { CampaignsService, DEFAULT_PLANS } from '../campaigns/campaigns.service';
 import { collectionsConfig } from '../collections.config';
+import { PromiseReminders } from '../promises/promise-reminders';
 import type { Debt, DialogueState } from '../debts/debt.entity';
 import type { Debtor } from '../debts/debtor.entity';
 import { DebtsService } from '../debts/debts.service';
@@ -20,7 +23,6 @@ import { CollectionMessage } from './collection-message.entity';
 import { IntentClassifier } from './intent-classifier';
 
 const REPLY_NAMESPACE = '7d1e9c0a-2b3f-4e5d-8a6b-9c0d1e2f3a4b';
-const DEFAULT_PLANS = [2, 3, 6];
 
 /**
  * The assistant: every inbound WhatsApp reply of a debtor with an active debt is classified and
@@ -39,6 +41,8 @@ export class CollectionsAssistant {
     private readonly classifier: IntentClassifier,
     private readonly contacts: ContactsService,
     private readonly notifications: NotificationsService,
+    private readonly campaigns: CampaignsService,
+    private readonly reminders: PromiseReminders,
     private readonly clock: Clock,
   ) {}
 
@@ -84,23 +88,29 @@ export class CollectionsAssistant {
       await this.debts.changeStatus(debt, 'paid_claimed', { messageId: data.messageId });
       return say('Recebemos o seu comprovante, obrigado! Vamos conferir e confirmamos a baixa em breve.');
     }
-    const offered = state.offered ?? [];
+    const offered = (state.offered ?? []).map((p) => (typeof p === 'number' ? { instalments: p } : p));
+    const asked = c.entities.installments;
     const pick =
       c.entities.choice ??
-      (c.entities.installments && offered.includes(c.entities.installments)
-        ? offered.indexOf(c.entities.installments) + 1
+      (asked && offered.some((p) => p.instalments === asked)
+        ? offered.findIndex((p) => p.instalments === asked) + 1
         : undefined);
     if (state.awaiting === 'plan' && pick && offered[pick - 1]) {
-      const installments = offered[pick - 1];
-      const each = Math.ceil((debt.amountCents - debt.paidCents) / installments);
+      const chosen = offered[pick - 1];
+      const each = instalmentCents(debt, chosen);
       await this.debts.saveDialogue(debt, {
         ...state,
         awaiting: null,
-        plan: { installments, amountCents: each, paidInstallments: 0 },
+        plan: {
+          installments: chosen.instalments,
+          amountCents: each,
+          paidInstallments: 0,
+          ...(chosen.discountPercent ? { discountPercent: chosen.discountPercent } : {}),
+        },
       });
-      const pix = this.pix(debt, each, 1);
+      const pix = await this.pix(debt, each, 1);
       return say(
-        `Combinado: ${installments}x de ${formatBRL(each)}. Segue o Pix da 1ª parcela (copia e cola):\n${pix ?? 'nossa equipe enviará os dados de pagamento.'}`,
+        `Combinado: ${describePlan(chosen, each)}. Segue o Pix da 1ª parcela (copia e cola):\n${pix ?? 'nossa equipe enviará os dados de pagamento.'}`,
       );
     }
     const confident = c.confidence >= this.config.minConfidence;
@@ -109,9 +119,9 @@ export class CollectionsAssistant {
         await this.debts.saveDialogue(debt, { ...state, awaiting: 'receipt', lastIntent: 'paid' });
         return say('Que bom! Pode me enviar o comprovante (foto ou PDF) por aqui?');
       case 'negotiate': {
-        const plans = await this.plansFor(debt);
+        const plans = (await this.campaigns.termsOfDebt(debt.id))?.plans ?? DEFAULT_PLANS;
         const remaining = debt.amountCents - debt.paidCents;
-        const lines = plans.map((n, i) => `${i + 1}) ${n}x de ${formatBRL(Math.ceil(remaining / n))}`);
+        const lines = plans.map((p, i) => `${i + 1}) ${describePlan(p, instalmentCents(debt, p))}`);
         await this.debts.saveDialogue(debt, {
           ...state,
           awaiting: 'plan',
@@ -125,7 +135,7 @@ export class CollectionsAssistant {
         await this.debts.saveDialogue(debt, { ...state, lastIntent: 'second_copy' });
         if (debt.boletoLine)
           return say(`Segue a linha digitável do boleto:\n${formatBoletoLine(debt.boletoLine)}`);
-        const pix = this.pix(debt, debt.amountCents - debt.paidCents, 0);
+        const pix = await this.pix(debt, debt.amountCents - debt.paidCents, 0);
         return say(
           pix
             ? `Segue o Pix copia e cola de ${formatBRL(debt.amountCents - debt.paidCents)}:\n${pix}`
@@ -143,6 +153,7 @@ export class CollectionsAssistant {
           { promisedFor: c.entities.date },
         );
         await this.debts.changeStatus(debt, 'promised', { promisedFor: c.entities.date });
+        await this.reminders.schedule(debt, c.entities.date);
         return say(
           `Anotado: pagamento em ${c.entities.date.split('-').reverse().join('/')}. Lembraremos você um dia antes.`,
         );
@@ -186,13 +197,12 @@ export class CollectionsAssistant {
     }
   }
 
-  private async plansFor(_debt: Debt): Promise<number[]> {
-    return Promise.resolve(DEFAULT_PLANS);
-  }
-
-  /** A static Pix BR Code for `amountCents`, txid naming the debt and instalment; null without a receiver. */
-  private pix(debt: Debt, amountCents: number, installment: number): string | null {
-    const receiver = this.config.pix;
+  /**
+   * A static Pix BR Code for `amountCents`, txid naming the debt and instalment, paid to the debt's
+   * campaign receiver, else COLLECTIONS_PIX_KEY's; null without either.
+   */
+  private async pix(debt: Debt, amountCents: number, installment: number): Promise<string | null> {
+    const receiver = (await this.campaigns.termsOfDebt(debt.id))?.pix ?? this.config.pix;
     if (!receiver) return null;
     const txid = `${debt.id.replace(/-/g, '').slice(-20)}P${installment}`.slice(0, 25);
     return buildStaticPix({
@@ -221,4 +231,18 @@ export class CollectionsAssistant {
       this.logger.warn(`collections reply not sent: ${(err as Error).message}`);
     }
   }
+}
+
+/** Each instalment of the plan: the balance less the plan's discount, split, rounded up. */
+function instalmentCents(debt: Debt, plan: InstalmentPlan): number {
+  const balance = debt.amountCents - debt.paidCents;
+  const discounted = Math.round((balance * (100 - (plan.discountPercent ?? 0))) / 100);
+  return Math.ceil(discounted / plan.instalments);
+}
+
+/** "3x de R$ 300,00", "à vista R$ 810,00 (10% de desconto)". */
+function describePlan(plan: InstalmentPlan, each: number): string {
+  const what =
+    plan.instalments === 1 ? `à vista ${formatBRL(each)}` : `${plan.instalments}x de ${formatBRL(each)}`;
+  return plan.discountPercent ? `${what} (${plan.discountPercent}% de desconto)` : what;
 }

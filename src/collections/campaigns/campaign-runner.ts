@@ -9,14 +9,21 @@ import { ContactsService } from '../../notifications/contacts/contacts.service';
 import { parseDuration } from '../../workflows/iso-duration';
 import { formatBRL } from '../br/amounts';
 import { collectionsConfig } from '../collections.config';
+import { refusalStatus } from '../refusal';
 import { DebtsService } from '../debts/debts.service';
 import type { Campaign } from './campaign.entity';
 import { insideWindow } from './send-window';
 
 /** Namespace of campaign notification ids: uuid v5 of `<campaign>/<debt>/<step>`. */
 const SEND_NAMESPACE = '0b8f3a52-4c1e-4d7a-9f62-7e5d1c3b2a90';
+
+/** The notification id of a campaign's step to a debt: whoever sends it, whenever, the same. */
+export const campaignNotificationId = (campaignId: string, debtId: string, step: number): string =>
+  uuidv5(`${campaignId}/${debtId}/${step}`, SEND_NAMESPACE);
 /** A claimed send not finished after this long (its worker died) is claimed again: same id, sent once. */
 const RECLAIM_MS = 2 * 60_000;
+/** Sends in flight per tick: each uses a pool connection at a time, none holds a transaction. */
+const SEND_CONCURRENCY = 8;
 
 interface ClaimedSend {
   campaign_id: string;
@@ -52,24 +59,33 @@ export class CampaignRunner {
     );
     let sent = 0;
     for (const c of running) {
-      // one runner per campaign at a time (the credit is read and spent under the row lock)
-      sent += await this.dataSource.transaction(async (tx) => {
+      // the credit is read and spent and the sends claimed under the campaign's row lock, one
+      // connection, committed before anything is sent: the sends hold no transaction open
+      const claimed = await this.dataSource.transaction(async (tx) => {
         const [mine]: Array<{ credit_from: Date | null }> = await tx.query(
           `SELECT credit_from FROM collection_campaigns WHERE id = $1 AND status = 'running' FOR UPDATE SKIP LOCKED`,
           [c.id],
         );
-        if (!mine) return 0;
-        return this.runCampaign({ ...c, creditFrom: mine.credit_from }, tx);
+        if (!mine) return [];
+        return this.claim({ ...c, creditFrom: mine.credit_from }, tx);
       });
+      // a few at a time: the provider's own pace is kept by the notifications module
+      for (let i = 0; i < claimed.length; i += SEND_CONCURRENCY) {
+        const done = await Promise.all(
+          claimed.slice(i, i + SEND_CONCURRENCY).map((s) => this.sendOrRelease(c, s)),
+        );
+        sent += done.filter(Boolean).length;
+      }
     }
     return sent;
   }
 
-  private async runCampaign(c: Campaign, tx: EntityManager): Promise<number> {
+  /** Claims the sends the campaign's window and credit allow now, and spends that credit. */
+  private async claim(c: Campaign, tx: EntityManager): Promise<ClaimedSend[]> {
     const now = this.clock.now();
     if (!insideWindow(now, c.schedule, this.config.extraHolidays)) {
       await tx.query(`UPDATE collection_campaigns SET credit_from = $2 WHERE id = $1`, [c.id, now]);
-      return 0;
+      return [];
     }
     const minuteAgo = now.getTime() - 60_000;
     const from = Math.max(c.creditFrom ? new Date(c.creditFrom).getTime() : now.getTime(), minuteAgo);
@@ -77,9 +93,9 @@ export class CampaignRunner {
     if (allowed <= 0) {
       if (!c.creditFrom)
         await tx.query(`UPDATE collection_campaigns SET credit_from = $2 WHERE id = $1`, [c.id, now]);
-      return 0;
+      return [];
     }
-    const [claimed]: [ClaimedSend[]] = await this.dataSource.query(
+    const [claimed]: [ClaimedSend[]] = await tx.query(
       `UPDATE collection_campaign_sends s SET status = 'sending', claimed_at = $2
        FROM (SELECT campaign_id, debt_id, step FROM collection_campaign_sends
              WHERE campaign_id = $1 AND ((status = 'pending' AND due_at <= $2) OR (status = 'sending' AND claimed_at < $3))
@@ -88,28 +104,51 @@ export class CampaignRunner {
        RETURNING s.campaign_id, s.debt_id, s.step`,
       [c.id, now, new Date(now.getTime() - RECLAIM_MS), allowed],
     );
-    let sent = 0;
-    // a few at a time: the provider's own pace is kept by the notifications module
-    for (let i = 0; i < claimed.length; i += 16) {
-      const done = await Promise.all(claimed.slice(i, i + 16).map((s) => this.send(c, s, now)));
-      sent += done.filter(Boolean).length;
-    }
-    // credit spent: what was claimed (sent or skipped) at the campaign's pace
+    // credit spent: what was claimed (sent, skipped or released) at the campaign's pace
     const spent = from + (claimed.length * 60_000) / c.ratePerMinute;
     await tx.query(`UPDATE collection_campaigns SET credit_from = $2 WHERE id = $1`, [
       c.id,
       new Date(Math.min(spent, now.getTime())),
     ]);
-    return sent;
+    return claimed;
+  }
+
+  /**
+   * Sends one claimed step. A refusal (a 4xx problem: consent, opt-out, validation) skips it for
+   * good; anything else (a lost connection, a deadlock, a 5xx) puts it back to `pending`, so a
+   * later tick sends it with the same notification id: once.
+   */
+  private async sendOrRelease(c: Campaign, s: ClaimedSend): Promise<boolean> {
+    try {
+      return await this.send(c, s, this.clock.now());
+    } catch (err) {
+      const refusal = refusalStatus(err);
+      if (refusal !== undefined) {
+        this.logger.warn(`campaign ${c.id} step ${s.step} of a debt refused (${refusal})`);
+        await this.mark(s, 'skipped', `refused: ${(err as Error).message.slice(0, 200)}`);
+        return false;
+      }
+      this.logger.warn(
+        `campaign ${c.id} step ${s.step} of a debt not sent, retried later: ${(err as Error).message}`,
+      );
+      // if even this fails, the claim is taken again after RECLAIM_MS
+      await this.mark(s, 'pending', null).catch(() => undefined);
+      return false;
+    }
+  }
+
+  private async mark(s: ClaimedSend, status: 'pending' | 'skipped', reason: string | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE collection_campaign_sends SET status = $4, skip_reason = $5, claimed_at = NULL
+       WHERE campaign_id = $1 AND debt_id = $2 AND step = $3 AND status = 'sending'`,
+      [s.campaign_id, s.debt_id, s.step, status, reason],
+    );
   }
 
   private async send(c: Campaign, s: ClaimedSend, now: Date): Promise<boolean> {
     const debt = await this.debts.find(c.workspaceId, s.debt_id);
     const skip = async (reason: string) => {
-      await this.dataSource.query(
-        `UPDATE collection_campaign_sends SET status = 'skipped', skip_reason = $4 WHERE campaign_id = $1 AND debt_id = $2 AND step = $3`,
-        [s.campaign_id, s.debt_id, s.step, reason],
-      );
+      await this.mark(s, 'skipped', reason);
       return false;
     };
     if (!debt) return skip('debt deleted');
@@ -135,31 +174,26 @@ export class CampaignRunner {
     }
     const template = s.step === 0 ? c.template : c.followUps[s.step - 1]?.template;
     if (!template) return skip('no such follow-up');
-    const notificationId = uuidv5(`${c.id}/${debt.id}/${s.step}`, SEND_NAMESPACE);
-    try {
-      await this.notifications.sendFor(
-        c.workspaceId,
-        {
-          to: { contactId: debtor.contactId! },
-          channels: ['whatsapp'],
-          content: { body: template },
-          data: {
-            name: debtor.name,
-            amount: formatBRL(debt.amountCents - debt.paidCents),
-            amountCents: debt.amountCents - debt.paidCents,
-            dueDate: debt.dueDate.split('-').reverse().join('/'),
-            externalId: debt.externalId,
-            description: debt.description ?? '',
-          },
-          // outreach nobody asked for: the contact's marketing opt-out and quiet hours apply
-          category: 'marketing',
+    const notificationId = campaignNotificationId(c.id, debt.id, s.step);
+    await this.notifications.sendFor(
+      c.workspaceId,
+      {
+        to: { contactId: debtor.contactId! },
+        channels: ['whatsapp'],
+        content: { body: template },
+        data: {
+          name: debtor.name,
+          amount: formatBRL(debt.amountCents - debt.paidCents),
+          amountCents: debt.amountCents - debt.paidCents,
+          dueDate: debt.dueDate.split('-').reverse().join('/'),
+          externalId: debt.externalId,
+          description: debt.description ?? '',
         },
-        { id: notificationId },
-      );
-    } catch (err) {
-      this.logger.warn(`campaign ${c.id} could not send step ${s.step} of a debt: ${(err as Error).message}`);
-      return skip(`refused: ${(err as Error).message.slice(0, 200)}`);
-    }
+        // outreach nobody asked for: the contact's marketing opt-out and quiet hours apply
+        category: 'marketing',
+      },
+      { id: notificationId },
+    );
     await this.dataSource.transaction(async (tx) => {
       await tx.query(
         `UPDATE collection_campaign_sends SET status = 'sent', sent_at = $4, notification_id = $5

@@ -26,6 +26,13 @@ export interface PixReceiver {
   merchantCity: string;
 }
 
+/** `instalments` payments of the (discounted) balance. */
+export interface InstalmentPlan {
+  instalments: number;
+  /** Off the balance when the plan is chosen (0–90). */
+  discountPercent?: number;
+}
+
 @Entity('collection_campaigns')
 @Index(['workspaceId', 'id'])
 @Index(['status'])
@@ -40,8 +47,8 @@ export class Campaign {
   @Column('jsonb') schedule: CampaignSchedule;
   @Column('int') ratePerMinute: number;
   @Column('jsonb', { default: [] }) followUps: FollowUp[];
-  /** Instalment counts the assistant offers (`[2, 3, 6]`). */
-  @Column('int', { array: true, default: '{}' }) installmentPlans: number[];
+  /** The instalment plans the assistant offers, in this order ("a segunda" is the second). */
+  @Column('jsonb', { default: [] }) plans: InstalmentPlan[];
   @Column('jsonb', { nullable: true }) pix: PixReceiver | null;
   @Column('text') status: CampaignStatus;
   /** Send credit accrues from here at ratePerMinute while the window is open. */

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsInt,
+  IsNumber,
   IsOptional,
   IsString,
   Length,
@@ -72,6 +73,26 @@ export class PixReceiverDto {
   merchantCity: string;
 }
 
+export class InstalmentPlanDto {
+  @ApiProperty({ description: 'Number of monthly instalments', example: 3, minimum: 1, maximum: 24 })
+  @IsInt()
+  @Min(1)
+  @Max(24)
+  instalments: number;
+
+  @ApiPropertyOptional({
+    description: 'Discount off the balance, in percent',
+    example: 10,
+    minimum: 0,
+    maximum: 90,
+  })
+  @IsOptional()
+  @IsNumber({ maxDecimalPlaces: 2 })
+  @Min(0)
+  @Max(90)
+  discountPercent?: number;
+}
+
 export class CreateCampaignDto {
   @ApiProperty({ description: 'Name', example: 'Mensalidades de novembro' })
   @IsString()
@@ -122,16 +143,16 @@ export class CreateCampaignDto {
   followUps?: FollowUpDto[];
 
   @ApiPropertyOptional({
-    description: 'Instalment counts the assistant offers',
-    example: [2, 3, 6],
-    default: [2, 3, 6],
+    description: 'Instalment plans the assistant offers, in this order (default 2x, 3x and 6x)',
+    type: [InstalmentPlanDto],
+    example: [{ instalments: 1, discountPercent: 10 }, { instalments: 3 }, { instalments: 6 }],
   })
   @IsOptional()
+  @ArrayMinSize(1)
   @ArrayMaxSize(6)
-  @IsInt({ each: true })
-  @Min(2, { each: true })
-  @Max(24, { each: true })
-  installmentPlans?: number[];
+  @ValidateNested({ each: true })
+  @Type(() => InstalmentPlanDto)
+  plans?: InstalmentPlanDto[];
 
   @ApiPropertyOptional({ description: 'Pix receiver (else COLLECTIONS_PIX_KEY)', type: PixReceiverDto })
   @IsOptional()
@@ -149,7 +170,10 @@ export class CampaignView {
   @ApiProperty({ description: 'Send window', type: ScheduleDto }) schedule: ScheduleDto;
   @ApiProperty({ description: 'Messages per minute' }) ratePerMinute: number;
   @ApiProperty({ description: 'Follow-ups', type: [FollowUpDto] }) followUps: FollowUpDto[];
-  @ApiProperty({ description: 'Instalment counts offered', type: [Number] }) installmentPlans: number[];
+  @ApiProperty({ description: 'Instalment plans offered', type: [InstalmentPlanDto] })
+  plans: InstalmentPlanDto[];
+  @ApiProperty({ description: 'Pix receiver of this campaign', nullable: true, type: PixReceiverDto })
+  pix: PixReceiverDto | null;
   @ApiProperty({ description: 'Started (ISO 8601)', nullable: true, type: String }) startedAt: string | null;
   @ApiProperty({ description: 'Created (ISO 8601)' }) createdAt: string;
 }

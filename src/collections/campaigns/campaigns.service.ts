@@ -16,6 +16,9 @@ import { Campaign, type CampaignStatus } from './campaign.entity';
 import { CampaignStatsView, CampaignView, CreateCampaignDto } from './campaigns.dto';
 import { DEFAULT_SCHEDULE } from './send-window';
 
+/** What the assistant offers when the campaign names no plans. */
+export const DEFAULT_PLANS = [{ instalments: 2 }, { instalments: 3 }, { instalments: 6 }];
+
 const view = (c: Campaign): CampaignView => ({
   id: c.id,
   name: c.name,
@@ -25,7 +28,8 @@ const view = (c: Campaign): CampaignView => ({
   schedule: c.schedule,
   ratePerMinute: c.ratePerMinute,
   followUps: c.followUps,
-  installmentPlans: c.installmentPlans,
+  plans: c.plans,
+  pix: c.pix,
   startedAt: c.startedAt?.toISOString() ?? null,
   createdAt: c.createdAt.toISOString(),
 });
@@ -68,7 +72,7 @@ export class CampaignsService {
       schedule,
       ratePerMinute: dto.ratePerMinute,
       followUps: dto.followUps ?? [],
-      installmentPlans: dto.installmentPlans ?? [2, 3, 6],
+      plans: dto.plans ?? DEFAULT_PLANS,
       pix: dto.pix ?? null,
       status: 'draft',
       creditFrom: null,
@@ -78,6 +82,16 @@ export class CampaignsService {
     };
     await this.campaigns.insert(c);
     return view(c);
+  }
+
+  /** The plans and Pix receiver of the campaign that last wrote to the debt (null: none did). */
+  async termsOfDebt(debtId: string): Promise<Pick<Campaign, 'plans' | 'pix'> | null> {
+    const [row]: Array<Pick<Campaign, 'plans' | 'pix'>> = await this.dataSource.query(
+      `SELECT c.plans, c.pix FROM collection_campaign_sends s JOIN collection_campaigns c ON c.id = s.campaign_id
+       WHERE s.debt_id = $1 ORDER BY s.sent_at DESC NULLS LAST, c.created_at DESC LIMIT 1`,
+      [debtId],
+    );
+    return row ?? null;
   }
 
   async get(caller: Principal, id: string): Promise<CampaignView> {

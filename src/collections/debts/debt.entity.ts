@@ -16,10 +16,15 @@ export type DebtStatus = (typeof DEBT_STATUSES)[number];
 export interface DialogueState {
   /** What the last message asked for: `receipt`, `plan`, `clarify`... */
   awaiting?: string | null;
-  /** Instalment plans offered (counts), for "a segunda". */
-  offered?: number[];
-  /** Chosen plan: instalments and the amount of each. */
-  plan?: { installments: number; amountCents: number; paidInstallments: number } | null;
+  /** Instalment plans offered, for "a segunda" (counts in dialogues older than discounts). */
+  offered?: Array<number | { instalments: number; discountPercent?: number }>;
+  /** Chosen plan: instalments, the amount of each and the discount taken. */
+  plan?: {
+    installments: number;
+    amountCents: number;
+    paidInstallments: number;
+    discountPercent?: number;
+  } | null;
   /** A person took over: the assistant stays silent until released. */
   handedOver?: boolean;
   clarifications?: number;

@@ -123,6 +123,19 @@ export class DebtsController {
     return this.debts.update(caller, id, dto);
   }
 
+  @Post('debts/:id/release')
+  @HttpCode(200)
+  @RequireScope('collections:write')
+  @ApiOperation({
+    summary:
+      'Give a handed-over debt back to the assistant (a disputed one reopens); publishes collections.debt.released',
+  })
+  @ApiOkResponse({ type: DebtWithDebtorView })
+  @ApiProblems(404, 409)
+  release(@Caller() caller: Principal, @Param('id', IdPipe) id: string): Promise<DebtWithDebtorView> {
+    return this.debts.release(caller, id);
+  }
+
   @Delete('debts/:id')
   @HttpCode(204)
   @RequireScope('collections:write')

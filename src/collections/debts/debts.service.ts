@@ -6,6 +6,7 @@ import { Clock } from '../../platform/clock';
 import { Page, paginate, PageQuery } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
 import { notFound, ProblemException } from '../../platform/http/problem';
+import { CollectionsProblem } from '../collections.problems';
 import { validateRow } from '../imports/import-rows';
 import { Debt, type DebtStatus, type DialogueState } from './debt.entity';
 import { upsertDebts } from './debt-writes';
@@ -135,6 +136,38 @@ export class DebtsService {
     return this.get(caller, id);
   }
 
+  /**
+   * An operator gives a handed-over debt back to the assistant: it answers again (its question
+   * budget reset), and a disputed debt is open again. 409 when nobody had it.
+   */
+  async release(caller: Principal, id: string): Promise<DebtWithDebtorView> {
+    const now = this.clock.now();
+    const pending = await this.dataSource.transaction(async (tx) => {
+      const [d]: Array<Pick<Debt, 'status' | 'dialogue'> & { external_id: string }> = await tx.query(
+        `SELECT status, dialogue, external_id FROM collection_debts WHERE id = $1 AND workspace_id = $2 FOR UPDATE`,
+        [id, caller.workspaceId],
+      );
+      if (!d) throw notFound('Debt');
+      if (!d.dialogue?.handedOver)
+        throw new CollectionsProblem('DEBT_NOT_HANDED_OVER', 'The assistant already answers this debt');
+      const to = d.status === 'disputed' ? 'open' : d.status;
+      const dialogue: DialogueState = { ...d.dialogue, handedOver: false, clarifications: 0, awaiting: null };
+      await tx.query(
+        `UPDATE collection_debts SET status = $2, dialogue = $3, updated_at = $4 WHERE id = $1`,
+        [id, to, JSON.stringify(dialogue), now],
+      );
+      return this.bus.emitIn(tx, caller.workspaceId, 'collections.debt.released', {
+        debtId: id,
+        externalId: d.external_id,
+        from: d.status,
+        to,
+        by: caller.actorId,
+      });
+    });
+    await this.bus.publish(pending);
+    return this.get(caller, id);
+  }
+
   async remove(caller: Principal, id: string): Promise<void> {
     const debt = await this.find(caller.workspaceId, id);
     if (!debt) throw notFound('Debt');
@@ -147,6 +180,10 @@ export class DebtsService {
 
   find(workspaceId: string, id: string): Promise<Debt | null> {
     return this.debts.findOneBy({ id, workspaceId });
+  }
+
+  findByExternalId(workspaceId: string, externalId: string): Promise<Debt | null> {
+    return this.debts.findOneBy({ workspaceId, externalId });
   }
 
   findMany(workspaceId: string, ids: string[]): Promise<Debt[]> {

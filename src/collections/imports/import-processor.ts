@@ -99,14 +99,21 @@ export class ImportProcessor {
     });
   }
 
+  /**
+   * Completed: the raw upload (every row's name, document and phone) is purged in the same
+   * transaction; the counters and the rejections (row, field, reason — never the values) stay.
+   */
   private async finish(data: { importId: string; workspaceId: string }, rows: number): Promise<void> {
     const now = this.clock.now();
-    const [[row]]: [[{ accepted: number; updated: number; rejected: number }]] = await this.dataSource.query(
-      `UPDATE collection_imports SET status = 'completed', finished_at = $2, updated_at = $2
-       WHERE id = $1 RETURNING accepted, updated, rejected`,
-      [data.importId, now],
-    );
-    await this.dataSource.query(`DELETE FROM collection_import_chunks WHERE import_id = $1`, [data.importId]);
+    const row = await this.dataSource.transaction(async (tx) => {
+      const [[done]]: [[{ accepted: number; updated: number; rejected: number }]] = await tx.query(
+        `UPDATE collection_imports SET status = 'completed', finished_at = $2, updated_at = $2
+         WHERE id = $1 RETURNING accepted, updated, rejected`,
+        [data.importId, now],
+      );
+      await tx.query(`DELETE FROM collection_import_chunks WHERE import_id = $1`, [data.importId]);
+      return done;
+    });
     await this.bus.emit(
       data.workspaceId,
       'collections.import.completed',
@@ -116,11 +123,13 @@ export class ImportProcessor {
   }
 
   private async fail(data: { importId: string; workspaceId: string }, error: string): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE collection_imports SET status = 'failed', error = $2, finished_at = $3, updated_at = $3 WHERE id = $1`,
-      [data.importId, error, this.clock.now()],
-    );
-    await this.dataSource.query(`DELETE FROM collection_import_chunks WHERE import_id = $1`, [data.importId]);
+    await this.dataSource.transaction(async (tx) => {
+      await tx.query(
+        `UPDATE collection_imports SET status = 'failed', error = $2, finished_at = $3, updated_at = $3 WHERE id = $1`,
+        [data.importId, error, this.clock.now()],
+      );
+      await tx.query(`DELETE FROM collection_import_chunks WHERE import_id = $1`, [data.importId]);
+    });
   }
 
   private async *chunks(importId: string): AsyncGenerator<Buffer> {
