@@ -1045,6 +1045,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/providers/{id}/session/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start the provider's WhatsApp Web session (WAHA start, Z-API restart) */
+        post: operations["SessionsController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/{id}/session/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop the provider's WhatsApp Web session (WAHA stop, Z-API disconnect) */
+        post: operations["SessionsController_stop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/{id}/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The session's status, read from the provider now */
+        get: operations["SessionsController_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/providers/{id}/session/qr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The QR code to scan with WhatsApp, as PNG (409 when there is none now) */
+        get: operations["SessionsController_qr"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflows": {
         parameters: {
             query?: never;
@@ -1804,6 +1872,23 @@ export interface paths {
         patch: operations["DebtsController_update"];
         trace?: never;
     };
+    "/v1/collections/debts/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a handed-over debt back to the assistant (a disputed one reopens); publishes collections.debt.released */
+        post: operations["DebtsController_release"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/collections/debtors": {
         parameters: {
             query?: never;
@@ -1999,7 +2084,7 @@ export interface components {
          * @description Stable upper-snake error code to switch on
          * @enum {string}
          */
-        ProblemCode: "ACCOUNTING_CONFIG_INVALID" | "ACCOUNTING_REMOTE_FAILED" | "APPOINTMENT_STATUS_INVALID" | "BACKUP_BUSY" | "BACKUP_NOT_RESTORABLE" | "BACKUP_UNAVAILABLE" | "BAD_REQUEST" | "CALENDAR_CONFLICT" | "CALENDAR_NOT_CONFIGURED" | "CALENDAR_NOT_CONNECTED" | "CALENDAR_OAUTH_FAILED" | "CALENDAR_PROVIDER_ERROR" | "CAMPAIGN_INVALID" | "CAMPAIGN_STATE" | "CONFLICT" | "CONFLICT_ALREADY_RESOLVED" | "DEBT_EXTERNAL_ID_TAKEN" | "DEPENDENCY_UNAVAILABLE" | "EXECUTION_NOT_CANCELLABLE" | "EXECUTION_NOT_RETRYABLE" | "FORBIDDEN_SCOPE" | "IDEMPOTENCY_IN_FLIGHT" | "IDEMPOTENCY_KEY_REUSED" | "IMPORT_BODY_INVALID" | "IMPORT_TOO_LARGE" | "INTERNAL" | "LABEL_INVALID" | "MAINTENANCE" | "MALFORMED_BODY" | "MAPPING_INVALID" | "METHOD_NOT_ALLOWED" | "NOTIFICATION_NOT_CANCELLABLE" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECIPIENT_UNREACHABLE" | "RESTORE_IN_PROGRESS" | "RESTORE_NOT_CONFIRMED" | "SHUTTING_DOWN" | "SIGNATURE_INVALID" | "SOURCE_NOT_FOUND" | "SYNC_JOB_INVALID" | "SYNC_NOT_RETRYABLE" | "SYNC_RUN_IN_PROGRESS" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "TIMESTAMP_OUT_OF_TOLERANCE" | "UNAUTHENTICATED" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "VERIFY_TOKEN_INVALID" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID";
+        ProblemCode: "ACCOUNTING_CONFIG_INVALID" | "ACCOUNTING_REMOTE_FAILED" | "APPOINTMENT_STATUS_INVALID" | "BACKUP_BUSY" | "BACKUP_NOT_RESTORABLE" | "BACKUP_UNAVAILABLE" | "BAD_REQUEST" | "CALENDAR_CONFLICT" | "CALENDAR_NOT_CONFIGURED" | "CALENDAR_NOT_CONNECTED" | "CALENDAR_OAUTH_FAILED" | "CALENDAR_PROVIDER_ERROR" | "CAMPAIGN_INVALID" | "CAMPAIGN_STATE" | "CONFLICT" | "CONFLICT_ALREADY_RESOLVED" | "DEBT_EXTERNAL_ID_TAKEN" | "DEBT_NOT_HANDED_OVER" | "DEPENDENCY_UNAVAILABLE" | "EXECUTION_NOT_CANCELLABLE" | "EXECUTION_NOT_RETRYABLE" | "FORBIDDEN_SCOPE" | "IDEMPOTENCY_IN_FLIGHT" | "IDEMPOTENCY_KEY_REUSED" | "IMPORT_BODY_INVALID" | "IMPORT_TOO_LARGE" | "INTERNAL" | "JSON_SOURCE_AUTH_INVALID" | "JSON_SOURCE_EVENT_TYPE_INVALID" | "JSON_SOURCE_EXPRESSION_INVALID" | "LABEL_INVALID" | "MAINTENANCE" | "MALFORMED_BODY" | "MAPPING_INVALID" | "METHOD_NOT_ALLOWED" | "NOTIFICATION_NOT_CANCELLABLE" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "PROVIDER_SESSIONS_UNSUPPORTED" | "PROVIDER_SESSION_FAILED" | "PROVIDER_SESSION_NO_QR" | "RATE_LIMITED" | "RECIPIENT_UNREACHABLE" | "RESTORE_IN_PROGRESS" | "RESTORE_NOT_CONFIRMED" | "SHUTTING_DOWN" | "SIGNATURE_INVALID" | "SOURCE_NOT_FOUND" | "SYNC_JOB_INVALID" | "SYNC_NOT_RETRYABLE" | "SYNC_RUN_IN_PROGRESS" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "TIMESTAMP_OUT_OF_TOLERANCE" | "UNAUTHENTICATED" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "VERIFY_TOKEN_INVALID" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID";
         FieldErrorResponse: {
             /**
              * @description Dot path of the offending field
@@ -2622,6 +2707,56 @@ export interface components {
                 secret?: string;
             };
         };
+        JsonCreateSourceDto: {
+            /**
+             * @description A name to recognise the source by
+             * @example Meta — main number
+             */
+            name: string;
+            /**
+             * @description URL slug, unique across the deployment; generated when omitted
+             * @example meta-main
+             */
+            slug?: string;
+            /**
+             * @description Disabled sources answer 404
+             * @default true
+             * @example true
+             */
+            enabled?: boolean;
+            /**
+             * @description Kind (enum property replaced by openapi-typescript)
+             * @enum {string}
+             */
+            kind: "json";
+            /** @description The json source's verification settings */
+            config: {
+                /** @description How the sender proves itself: header | basic | hmac */
+                auth: string;
+                /** @description header and hmac: the request header carrying the token or the signature (e.g. X-Api-Token) */
+                headerName?: string;
+                /** @description header: the token the header must carry, exactly */
+                token?: string;
+                /** @description basic: the HTTP Basic user */
+                username?: string;
+                /** @description basic: the HTTP Basic password */
+                password?: string;
+                /** @description hmac: the shared key of the HMAC over the raw body */
+                secret?: string;
+                /** @description hmac: sha1 | sha256 | sha512 (default sha256) */
+                algorithm?: string;
+                /** @description hmac: how the digest is written, hex | base64 (default hex) */
+                encoding?: string;
+                /** @description hmac: text before the digest in the header, e.g. "sha256=" */
+                prefix?: string;
+                /** @description The type of every event of this source, e.g. lead.created */
+                eventType?: string;
+                /** @description Instead of eventType: a JSONata expression over the body giving the type, e.g. "\"lead.\" & status" */
+                eventTypeExpression?: string;
+                /** @description JSONata over the body giving the sender's id of the event (dedupe); default: SHA-256 of the body */
+                idExpression?: string;
+            };
+        };
         CreatedSourceView: {
             /**
              * @description Source id
@@ -2643,7 +2778,7 @@ export interface components {
              * @example meta
              * @enum {string}
              */
-            kind: "meta" | "twilio" | "zapi" | "waha" | "bitrix24" | "standard";
+            kind: "meta" | "twilio" | "zapi" | "waha" | "bitrix24" | "standard" | "json";
             /**
              * @description Where the provider must post: PUBLIC_URL/webhooks/<slug>
              * @example https://ponte.example.com/webhooks/meta-main
@@ -2696,7 +2831,7 @@ export interface components {
              * @example meta
              * @enum {string}
              */
-            kind: "meta" | "twilio" | "zapi" | "waha" | "bitrix24" | "standard";
+            kind: "meta" | "twilio" | "zapi" | "waha" | "bitrix24" | "standard" | "json";
             /**
              * @description Where the provider must post: PUBLIC_URL/webhooks/<slug>
              * @example https://ponte.example.com/webhooks/meta-main
@@ -5290,6 +5425,41 @@ export interface components {
              */
             status: string;
         };
+        SessionView: {
+            /**
+             * Format: uuid
+             * @description The provider whose session this is
+             */
+            providerId: string;
+            /**
+             * @description The provider kind
+             * @example waha
+             */
+            kind: string;
+            /**
+             * @description The same words for WAHA and Z-API (a Z-API instance not connected waits for a scan)
+             * @example SCAN_QR_CODE
+             * @enum {string}
+             */
+            status: "STOPPED" | "STARTING" | "SCAN_QR_CODE" | "WORKING" | "FAILED";
+            /**
+             * @description The provider's own status
+             * @example SCAN_QR_CODE
+             */
+            rawStatus: string;
+            /** @description The connected WhatsApp id, when the provider says */
+            me: string | null;
+            /**
+             * Format: date-time
+             * @description When the status last changed
+             */
+            changedAt: string;
+            /**
+             * Format: date-time
+             * @description When the status was last read or reported
+             */
+            checkedAt: string;
+        };
         CreateWorkflowDto: {
             /**
              * @description Unique in the workspace
@@ -6945,6 +7115,18 @@ export interface components {
              */
             template: string;
         };
+        InstalmentPlanDto: {
+            /**
+             * @description Number of monthly instalments
+             * @example 3
+             */
+            instalments: number;
+            /**
+             * @description Discount off the balance, in percent
+             * @example 10
+             */
+            discountPercent?: number;
+        };
         PixReceiverDto: {
             /**
              * @description Pix key (CPF/CNPJ, +55 phone, e-mail or EVP)
@@ -6988,19 +7170,21 @@ export interface components {
             /** @description Follow-ups; they stop when the debtor replies, pays or opts out */
             followUps?: components["schemas"]["FollowUpDto"][];
             /**
-             * @description Instalment counts the assistant offers
-             * @default [
-             *       2,
-             *       3,
-             *       6
-             *     ]
+             * @description Instalment plans the assistant offers, in this order (default 2x, 3x and 6x)
              * @example [
-             *       2,
-             *       3,
-             *       6
+             *       {
+             *         "instalments": 1,
+             *         "discountPercent": 10
+             *       },
+             *       {
+             *         "instalments": 3
+             *       },
+             *       {
+             *         "instalments": 6
+             *       }
              *     ]
              */
-            installmentPlans?: string[];
+            plans?: components["schemas"]["InstalmentPlanDto"][];
             /** @description Pix receiver (else COLLECTIONS_PIX_KEY) */
             pix?: components["schemas"]["PixReceiverDto"];
         };
@@ -7024,8 +7208,10 @@ export interface components {
             ratePerMinute: number;
             /** @description Follow-ups */
             followUps: components["schemas"]["FollowUpDto"][];
-            /** @description Instalment counts offered */
-            installmentPlans: number[];
+            /** @description Instalment plans offered */
+            plans: components["schemas"]["InstalmentPlanDto"][];
+            /** @description Pix receiver of this campaign */
+            pix: components["schemas"]["PixReceiverDto"] | null;
             /** @description Started (ISO 8601) */
             startedAt: string | null;
             /** @description Created (ISO 8601) */
@@ -8417,7 +8603,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MetaCreateSourceDto"] | components["schemas"]["TwilioCreateSourceDto"] | components["schemas"]["ZapiCreateSourceDto"] | components["schemas"]["WahaCreateSourceDto"] | components["schemas"]["Bitrix24CreateSourceDto"] | components["schemas"]["StandardCreateSourceDto"];
+                "application/json": components["schemas"]["MetaCreateSourceDto"] | components["schemas"]["TwilioCreateSourceDto"] | components["schemas"]["ZapiCreateSourceDto"] | components["schemas"]["WahaCreateSourceDto"] | components["schemas"]["Bitrix24CreateSourceDto"] | components["schemas"]["StandardCreateSourceDto"] | components["schemas"]["JsonCreateSourceDto"];
             };
         };
         responses: {
@@ -13276,6 +13462,368 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    SessionsController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The accounting system refused or failed the call (`ACCOUNTING_REMOTE_FAILED`); Google Calendar refused or failed the request (`CALENDAR_PROVIDER_ERROR`); The provider refused or failed the session call (`PROVIDER_SESSION_FAILED`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    SessionsController_stop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The accounting system refused or failed the call (`ACCOUNTING_REMOTE_FAILED`); Google Calendar refused or failed the request (`CALENDAR_PROVIDER_ERROR`); The provider refused or failed the session call (`PROVIDER_SESSION_FAILED`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    SessionsController_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The accounting system refused or failed the call (`ACCOUNTING_REMOTE_FAILED`); Google Calendar refused or failed the request (`CALENDAR_PROVIDER_ERROR`); The provider refused or failed the session call (`PROVIDER_SESSION_FAILED`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    SessionsController_qr: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The QR code */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/png": string;
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The accounting system refused or failed the call (`ACCOUNTING_REMOTE_FAILED`); Google Calendar refused or failed the request (`CALENDAR_PROVIDER_ERROR`); The provider refused or failed the session call (`PROVIDER_SESSION_FAILED`) */
+            502: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -18256,6 +18804,85 @@ export interface operations {
             };
             /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    DebtsController_release: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DebtWithDebtorView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
