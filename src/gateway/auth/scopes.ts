@@ -7,6 +7,7 @@ export const SCOPE_AREAS = [
   'calendar',
   'collections',
   'contacts',
+  'crm',
   'deliveries',
   'dlq',
   'events',
