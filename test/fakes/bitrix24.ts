@@ -27,7 +27,8 @@ export interface FakeEntity {
 
 const b24Error = (error: string, description: string, status = 400) =>
   reply.json({ error, error_description: description }, status);
-const digits = (v: unknown) => String(v ?? '').replace(/\D/g, '');
+const digits = (v: unknown) =>
+  (typeof v === 'string' || typeof v === 'number' ? String(v) : '').replace(/\D/g, '');
 
 class MethodError extends Error {
   constructor(
