@@ -241,6 +241,44 @@ describe('crm: Bitrix24 Open Channels bridge', () => {
     }
   });
 
+  it("whatsapp-lead: a new contact's first message → a Bitrix24 lead (found again by phone, not duplicated) → crm.lead.upserted", async () => {
+    const { ws, metaHook } = await connect();
+    const wf = await ws.post('/v1/workflows/from-template', { template: 'whatsapp-lead' });
+    expect(wf.status).toBe(201);
+    // Already a lead in Bitrix24 under the old 8-digit form: updated, not added.
+    b24.leads.push({
+      ID: '501',
+      fields: { TITLE: 'Site', PHONE: [{ VALUE: '+553177776666', VALUE_TYPE: 'MOBILE' }] },
+    });
+    const known = '5531977776666';
+    const fresh = '5531966660001';
+    await meta.sendInboundText({ url: metaHook }, { from: known, text: 'Oi', name: 'Rita Alves' });
+    await meta.sendInboundText({ url: metaHook }, { from: fresh, text: 'Olá', name: 'Bruno Reis' });
+    const upserted = await waitFor(
+      async () => {
+        const e = (await ws.get('/v1/events?type=crm.lead.upserted')).body.data;
+        return e.length >= 2 && e;
+      },
+      30_000,
+      'two crm.lead.upserted',
+    );
+    const byPhone = Object.fromEntries(upserted.map((e: any) => [e.data.phone, e.data.lead]));
+    expect(byPhone[`+${known}`]).toEqual({ system: 'bitrix24', leadId: '501', created: false });
+    expect(byPhone[`+${fresh}`]).toMatchObject({ system: 'bitrix24', created: true });
+    const added = b24.callsOf('crm.lead.add').map((c) => c.fields);
+    expect(added).toContainEqual(
+      expect.objectContaining({
+        NAME: 'Bruno Reis',
+        PHONE: [{ VALUE: `+${fresh}`, VALUE_TYPE: 'MOBILE' }],
+        SOURCE_ID: 'OTHER',
+      }),
+    );
+    expect(b24.callsOf('crm.lead.update').map((c) => String(c.id))).toContain('501');
+    expect(b24.leads.find((l) => l.ID === '501')!.fields.SOURCE_DESCRIPTION).toBe(
+      `WhatsApp meta:${META.phoneNumberId}`,
+    );
+  });
+
   it('bad input is a 4xx problem', async () => {
     const { ws, connectionId } = await connect();
     const bad = await ws.post(`/v1/crm/connections/${connectionId}/lines`, {
