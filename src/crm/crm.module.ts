@@ -12,6 +12,7 @@ import { Bitrix24Contacts } from './bridge/bitrix24-contacts';
 import { CrmChat } from './bridge/crm-chat.entity';
 import { CrmChats } from './bridge/crm-chats';
 import { CrmMessage } from './bridge/crm-message.entity';
+import { CrmPersonalData } from './bridge/crm-personal-data';
 import { InboundBridge } from './bridge/inbound-bridge';
 import { CrmConnection } from './connections/crm-connection.entity';
 import { CrmConnectionsController } from './connections/crm-connections.controller';
@@ -49,6 +50,7 @@ import { CrmLeadAction } from './leads/crm-lead-action';
     InboundBridge,
     AgentReplies,
     CrmLeadAction,
+    CrmPersonalData,
   ],
 })
 export class CrmModule {}

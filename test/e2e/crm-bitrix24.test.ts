@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { FakeBitrix24 } from '../fakes/bitrix24';
 import { FakeMetaGraph } from '../fakes/meta-graph';
 import { waitFor } from '../support/private-redis';
@@ -204,6 +205,32 @@ describe('crm: Bitrix24 Open Channels bridge', () => {
     expect(reading.MESSAGES[0]).toMatchObject({ im: { message_id: '86497' }, message: { id: [out.wamid] } });
     expect(meta.sentMessages().filter((x) => x.waId === maria)).toHaveLength(1);
     expect(b24.maxPerSecond()).toBeLessThanOrEqual(2);
+
+    // LGPD: Maria's export holds her bridged chat; erasure removes the bridge's memory of her.
+    const contact = (await ws.get('/v1/contacts')).body.data.find((x: any) => x.phone === `+${maria}`);
+    const exported = (await ws.get(`/v1/contacts/${contact.id}/export`)).body;
+    expect(exported.crmChats).toEqual([
+      expect.objectContaining({
+        waId: maria,
+        bitrix24ContactId: '46',
+        bitrix24ChatId: chatId,
+        messagesCarried: 2,
+      }),
+    ]);
+    expect((await t.http().delete(`/v1/contacts/${contact.id}`).set(t.auth(ws.key))).status).toBeLessThan(
+      300,
+    );
+    const after = await waitFor(
+      async () => {
+        const r = await t.app
+          .get(DataSource)
+          .query('SELECT count(*)::int AS n FROM crm_chats WHERE wa_id = $1', [maria]);
+        return r[0].n === 0 && r;
+      },
+      10_000,
+      'Maria erased from the bridge',
+    );
+    expect(after[0].n).toBe(0);
   });
 
   it('a reply outside the 24-hour window is not sent; the agent is told in the chat, with the template offered', async () => {
