@@ -27,24 +27,33 @@ export class CrmLineView {
   providerId: string;
   @ApiProperty({ description: 'That provider’s business number, `<kind>:<id>`', example: 'meta:1234' })
   businessNumber: string;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', description: 'When the line was added' }) createdAt: string;
 }
 
 export class CrmConnectionView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'Bitrix24 comercial' }) name: string;
+  @ApiProperty({ format: 'uuid', description: 'The connection id' }) id: string;
+  @ApiProperty({ example: 'Bitrix24 comercial', description: 'A name to recognise it by' }) name: string;
   @ApiProperty({
     enum: CRM_CONNECTION_STATUSES,
     description: '`pending` until the OAuth callback; `needs_reauth` when Bitrix24 refused the refresh token',
   })
   status: CrmConnectionStatus;
-  @ApiProperty({ example: 'https://acme.bitrix24.com.br' }) portalUrl: string;
+  @ApiProperty({ example: 'https://acme.bitrix24.com.br', description: "The portal's address" })
+  portalUrl: string;
   @ApiProperty({ nullable: true, type: String, description: "The portal's member_id, once installed" })
   memberId: string | null;
-  @ApiProperty({ nullable: true, type: String }) lastError: string | null;
-  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) refreshedAt: string | null;
-  @ApiProperty({ type: [CrmLineView] }) lines: CrmLineView[];
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Why the grant stopped working, when it did' })
+  lastError: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    format: 'date-time',
+    description: 'When the grant was last obtained or refreshed',
+  })
+  refreshedAt: string | null;
+  @ApiProperty({ type: [CrmLineView], description: 'The Open Channel lines our connector is on' })
+  lines: CrmLineView[];
+  @ApiProperty({ format: 'date-time', description: 'When the connection was created' }) createdAt: string;
 }
 
 export class CreatedCrmConnectionView extends CrmConnectionView {
@@ -58,7 +67,8 @@ export class CrmConnectionPage extends PageOf(CrmConnectionView) {}
 
 export class CrmCheckView {
   @ApiProperty({ description: 'Whether the portal answered a call with the stored grant' }) ok: boolean;
-  @ApiProperty({ enum: CRM_CONNECTION_STATUSES }) status: CrmConnectionStatus;
+  @ApiProperty({ enum: CRM_CONNECTION_STATUSES, description: 'The connection status after the check' })
+  status: CrmConnectionStatus;
   @ApiPropertyOptional({ description: 'What failed, when it failed' }) error?: string;
 }
 
@@ -86,8 +96,16 @@ export class Bitrix24CallbackQuery {
   @Length(1, 100)
   member_id?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) scope?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 300) server_domain?: string;
+  @ApiPropertyOptional({ description: 'The scopes granted' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 300)
+  scope?: string;
+  @ApiPropertyOptional({ description: 'The OAuth server (oauth.bitrix.info)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 300)
+  server_domain?: string;
   @ApiPropertyOptional({ description: 'Set when the administrator refused' })
   @IsOptional()
   @IsString()
