@@ -73,6 +73,19 @@ describe('crm: Bitrix24 Open Channels bridge', () => {
     const check = await ws.get(`/v1/crm/connections/${connectionId}/check`);
     expect(check.body).toEqual({ ok: true, status: 'active' });
     expect(b24.callsOf('app.info').length).toBeGreaterThanOrEqual(1);
+    // Bitrix24 says QUERY_LIMIT_EXCEEDED twice: the call waits and is tried again.
+    const before = b24.callsOf('app.info').length;
+    b24.failNext(
+      2,
+      { status: 503, body: { error: 'QUERY_LIMIT_EXCEEDED', error_description: 'Too many requests' } },
+      { path: '/rest/:method' },
+    );
+    expect((await ws.get(`/v1/crm/connections/${connectionId}/check`)).body).toEqual({
+      ok: true,
+      status: 'active',
+    });
+    expect(b24.callsOf('app.info').length).toBe(before + 1);
+    expect(b24.requests({ path: '/rest/:method' }).length).toBeGreaterThanOrEqual(3);
     const list = await ws.get('/v1/crm/connections');
     expect(list.body.data.map((c: { id: string }) => c.id)).toEqual([connectionId]);
     const again = await t.http().get('/v1/crm/bitrix24/oauth/callback').query({ code: 'x', state: 'nope' });
