@@ -4,7 +4,7 @@ import { CalendarModule } from './calendar/calendar.module';
 import { AppConfig } from './config/config';
 import { BackupModule } from './backup/backup.module';
 import { CollectionsModule } from './collections/collections.module';
-import { FeedbackModule } from './crm/feedback/feedback.module';
+import { CrmModule } from './crm/crm.module';
 import { DeliveriesModule } from './deliveries/deliveries.module';
 import { EventsModule } from './events/events.module';
 import { GatewayModule } from './gateway/gateway.module';
@@ -36,7 +36,7 @@ export class AppModule {
         CalendarModule,
         BackupModule,
         CollectionsModule,
-        FeedbackModule,
+        CrmModule,
         ...(options.imports ?? []),
       ],
     };

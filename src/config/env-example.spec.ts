@@ -19,7 +19,7 @@ describe('.env.example', () => {
     await Promise.all(files.map((f) => import(join(src, f))));
     const documented = readFileSync(join(__dirname, '../../.env.example'), 'utf8')
       .split('\n')
-      .filter((l) => /^[A-Z_]+=/.test(l))
+      .filter((l) => /^[A-Z][A-Z0-9_]*=/.test(l))
       .map((l) => l.split('=')[0]);
     const read = new Set([
       ...settingsOf(EnvironmentVariables),

@@ -10,7 +10,6 @@ import { WebhooksController } from './inbound/webhooks.controller';
 import { EventHandlers } from './processing/event-handlers';
 import { EventProcessor } from './processing/event-processor';
 import { EventRelay } from './processing/event-relay';
-import { Bitrix24Source } from './sources/bitrix24/bitrix24.source';
 import { JsonSource } from './sources/json/json.source';
 import { SourceKinds } from './sources/source-kind';
 import { SourceRejection } from './sources/source-rejection.entity';
@@ -29,7 +28,7 @@ import { EventsService } from './store/events.service';
  * Inbound webhooks, the durable event store, processing on priority queues and the DLQ. Other
  * modules publish events through EventBus, subscribe with `@OnEvent` and dead-letter through
  * DlqService; a module that owns a kind of source declares it with `@SourceKindPlugin` (events
- * keeps Standard Webhooks, json and Bitrix24, WhatsApp's providers are declared in `whatsapp`).
+ * keeps Standard Webhooks and json; WhatsApp's providers are declared in `whatsapp`, Bitrix24 in `crm`).
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Source, SourceRejection, EventRecord, DlqEntry])],
@@ -38,7 +37,6 @@ import { EventsService } from './store/events.service';
     eventsConfig.provider,
     SourceKinds,
     StandardSource,
-    Bitrix24Source,
     JsonSource,
     SourcesService,
     IngestService,

@@ -78,6 +78,7 @@ import { TEMPLATE_CONTROLLERS, TEMPLATE_ENTITIES, TEMPLATE_PROVIDERS } from './t
   ],
   exports: [
     NotificationsService,
+    ProviderPacer,
     SentObservers,
     ProviderAdapters,
     ProvidersService,

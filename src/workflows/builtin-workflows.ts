@@ -221,6 +221,28 @@ export const BUILTIN_WORKFLOWS: readonly BuiltinWorkflow[] = [
       },
     ],
   },
+  {
+    key: 'whatsapp-lead',
+    name: 'WhatsApp → CRM lead',
+    description:
+      'A conversation opens (first message of a new contact) → crm.upsertLead (Bitrix24, or the endpoint with system crm) with its source and conversation → crm.lead.upserted tells the service desk',
+    trigger: { event: 'conversation.opened' },
+    steps: [
+      {
+        id: 'lead',
+        type: 'action',
+        name: 'crm.upsertLead',
+        input:
+          '{"name": contact.name, "phone": contact.phone, "email": contact.email, "source": "OTHER", "sourceDescription": "WhatsApp " & event.data.businessNumber, "comments": "Conversa no WhatsApp: " & event.data.conversationId}',
+      },
+      {
+        id: 'tell-desk',
+        type: 'emit',
+        event: 'crm.lead.upserted',
+        data: '{"lead": steps.lead.output, "contactId": contact.id, "name": contact.name, "phone": contact.phone, "conversationId": event.data.conversationId}',
+      },
+    ],
+  },
 ];
 
 export const findBuiltinWorkflow = (key: string) => BUILTIN_WORKFLOWS.find((w) => w.key === key);

@@ -287,7 +287,15 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
       '/v1/workspaces/{id}': { name: 'taken over' },
       '/v1/accounting/conflicts/{id}/resolve': { keep: 'remote' },
       '/v1/collections/messages/{id}/label': { intent: 'paid' },
+      '/v1/crm/connections/{id}/lines': { lineId: '1', providerId: '0190a0a0-0000-7000-8000-000000000000' },
     };
+    // CRM: a Bitrix24 connection straight into its table (no OAuth server in this app).
+    const [{ id: crmConnectionId }] = await t.app.get(DataSource).query(
+      `INSERT INTO crm_connections (id, workspace_id, name, status, portal_url, created_at, updated_at)
+       VALUES (gen_random_uuid(), $1, 'Bitrix24', 'pending', 'https://acme.bitrix24.com.br', now(), now()) RETURNING id`,
+      [workspaceA],
+    );
+    fixtures['/v1/crm/connections/{id}'] = crmConnectionId;
     // Platform-operator routes (backups hold every tenant's data) refuse a workspace key by its
     // scope, 403, before any id is looked at.
     fixtures['/v1/backups/{id}'] = (await t.http().post('/v1/backups').set(t.auth()).send({})).body.id;

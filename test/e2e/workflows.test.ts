@@ -353,6 +353,7 @@ describe('workflows: definitions, built-ins, durable executions', () => {
       'appointment-reminders',
       'appointment-booking',
       'payment-received',
+      'whatsapp-lead',
     ]);
     const unknownStep = await ws.post('/v1/workflows/from-template', {
       template: 'lead-welcome',

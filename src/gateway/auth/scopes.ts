@@ -8,6 +8,7 @@ export const SCOPE_AREAS = [
   'calendar',
   'collections',
   'contacts',
+  'crm',
   'deliveries',
   'dlq',
   'events',

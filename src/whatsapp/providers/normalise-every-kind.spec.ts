@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { NormaliseInput } from '../../events/normalisers/canonical-event';
 import { MAX_EVENTS_PER_PAYLOAD, normalise as normaliseWith } from '../../events/normalisers/normalise';
-import { Bitrix24Source } from '../../events/sources/bitrix24/bitrix24.source';
+import { Bitrix24Source } from '../../crm/bitrix24/source/bitrix24.source';
 import type { SourceKindHandler } from '../../events/sources/source-kind';
 import { StandardSource } from '../../events/sources/standard/standard.source';
 import { MetaSource } from './meta/meta.source';

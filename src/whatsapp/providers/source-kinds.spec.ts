@@ -1,7 +1,7 @@
 import { Injectable, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
-import { Bitrix24Source } from '../../events/sources/bitrix24/bitrix24.source';
+import { Bitrix24Source } from '../../crm/bitrix24/source/bitrix24.source';
 import { SOURCE_KINDS, SourceKindPlugin, SourceKinds } from '../../events/sources/source-kind';
 import { StandardSource } from '../../events/sources/standard/standard.source';
 import { rejected } from '../../events/verification/request-fields';

@@ -4,7 +4,7 @@ import {
   REJECTION_STATUS,
   verifyWebhook as verifyWith,
 } from '../../events/verification/verify';
-import { Bitrix24Source } from '../../events/sources/bitrix24/bitrix24.source';
+import { Bitrix24Source } from '../../crm/bitrix24/source/bitrix24.source';
 import type { SourceKindHandler } from '../../events/sources/source-kind';
 import { StandardSource } from '../../events/sources/standard/standard.source';
 import { MetaSource } from './meta/meta.source';

@@ -1,7 +1,7 @@
-import type { SourceConfig } from '../../sources/source-kind';
-import type { InboundRequest } from '../../verification/inbound-request';
+import type { SourceConfig } from '../../../events/sources/source-kind';
+import type { InboundRequest } from '../../../events/verification/inbound-request';
 import { Bitrix24Source } from './bitrix24.source';
-import { verifyWebhook } from '../../verification/verify';
+import { verifyWebhook } from '../../../events/verification/verify';
 import { parseBitrixForm } from './bitrix24.verifier';
 
 const TOKEN = '831c76b092f9f135d9b6b36c3a720757';

@@ -1,6 +1,6 @@
 import { parseFormBody } from '../../../platform/http/body-parsers';
-import type { NormaliseInput } from '../../normalisers/canonical-event';
-import { normalise as normaliseWith } from '../../normalisers/normalise';
+import type { NormaliseInput } from '../../../events/normalisers/canonical-event';
+import { normalise as normaliseWith } from '../../../events/normalisers/normalise';
 import { Bitrix24Source } from './bitrix24.source';
 
 const normalise = (input: NormaliseInput) => normaliseWith(input, new Bitrix24Source());

@@ -1,8 +1,13 @@
-import type { SourceConfig } from '../source-kind';
+import type { SourceConfig } from '../../../events/sources/source-kind';
 import { parse } from 'qs';
 import { safeEqual } from '../../../platform/crypto/constant-time';
-import type { InboundRequest, Verification } from '../../verification/inbound-request';
-import { accepted, FORM_MEDIA_TYPE, isNonEmptyString, rejected } from '../../verification/request-fields';
+import type { InboundRequest, Verification } from '../../../events/verification/inbound-request';
+import {
+  accepted,
+  FORM_MEDIA_TYPE,
+  isNonEmptyString,
+  rejected,
+} from '../../../events/verification/request-fields';
 
 const INSTALL_EVENT = 'ONAPPINSTALL';
 

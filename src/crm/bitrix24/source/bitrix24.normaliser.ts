@@ -1,8 +1,12 @@
 import { sha256Hex } from '../../../platform/crypto/constant-time';
 import { parse as parseForm } from 'qs';
-import { EVENT_TYPES, type CanonicalEvent, type NormaliseInput } from '../../normalisers/canonical-event';
-import { occurredAt, UNRECOGNISED, type Normalised } from '../../normalisers/event-builders';
-import { asList, asRecord, asText, compact, type Fields } from '../../normalisers/payload-fields';
+import {
+  EVENT_TYPES,
+  type CanonicalEvent,
+  type NormaliseInput,
+} from '../../../events/normalisers/canonical-event';
+import { occurredAt, UNRECOGNISED, type Normalised } from '../../../events/normalisers/event-builders';
+import { asList, asRecord, asText, compact, type Fields } from '../../../events/normalisers/payload-fields';
 
 /**
  * Bitrix24 event handlers: form-encoded with PHP bracket keys (`data[MESSAGES][0][im][chat_id]`),

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import type { NormaliseInput } from '../../normalisers/canonical-event';
-import type { InboundRequest } from '../../verification/inbound-request';
-import { SourceKindPlugin, type SourceConfig, type SourceKindHandler } from '../source-kind';
+import type { NormaliseInput } from '../../../events/normalisers/canonical-event';
+import type { InboundRequest } from '../../../events/verification/inbound-request';
+import {
+  SourceKindPlugin,
+  type SourceConfig,
+  type SourceKindHandler,
+} from '../../../events/sources/source-kind';
 import { bitrix24UnknownPayload, normaliseBitrix24 } from './bitrix24.normaliser';
 import { verifyBitrix24 } from './bitrix24.verifier';
 
