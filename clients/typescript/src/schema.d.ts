@@ -2076,6 +2076,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/crm/connections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List CRM connections (never their tokens) */
+        get: operations["CrmConnectionsController_list"];
+        put?: never;
+        /** Connect a Bitrix24 portal: answers the URL where its administrator installs the app */
+        post: operations["CrmConnectionsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/crm/connections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A CRM connection with its Open Channel lines */
+        get: operations["CrmConnectionsController_get"];
+        put?: never;
+        post?: never;
+        /** Disconnect the portal (its lines and chat mappings go too) */
+        delete: operations["CrmConnectionsController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/crm/connections/{id}/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Call the portal with the stored grant (refreshing it when due) */
+        get: operations["CrmConnectionsController_check"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/crm/connections/{id}/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put the WhatsApp connector on an Open Channel line, answered by one WhatsApp provider */
+        post: operations["CrmConnectionsController_addLine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/crm/bitrix24/oauth/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where Bitrix24 sends the administrator after consent: stores the grant (sealed) */
+        get: operations["CrmConnectionsController_callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2084,7 +2171,7 @@ export interface components {
          * @description Stable upper-snake error code to switch on
          * @enum {string}
          */
-        ProblemCode: "ACCOUNTING_CONFIG_INVALID" | "ACCOUNTING_REMOTE_FAILED" | "APPOINTMENT_STATUS_INVALID" | "BACKUP_BUSY" | "BACKUP_NOT_RESTORABLE" | "BACKUP_UNAVAILABLE" | "BAD_REQUEST" | "CALENDAR_CONFLICT" | "CALENDAR_NOT_CONFIGURED" | "CALENDAR_NOT_CONNECTED" | "CALENDAR_OAUTH_FAILED" | "CALENDAR_PROVIDER_ERROR" | "CAMPAIGN_INVALID" | "CAMPAIGN_STATE" | "CONFLICT" | "CONFLICT_ALREADY_RESOLVED" | "DEBT_EXTERNAL_ID_TAKEN" | "DEBT_NOT_HANDED_OVER" | "DEPENDENCY_UNAVAILABLE" | "EXECUTION_NOT_CANCELLABLE" | "EXECUTION_NOT_RETRYABLE" | "FORBIDDEN_SCOPE" | "IDEMPOTENCY_IN_FLIGHT" | "IDEMPOTENCY_KEY_REUSED" | "IMPORT_BODY_INVALID" | "IMPORT_TOO_LARGE" | "INTERNAL" | "JSON_SOURCE_AUTH_INVALID" | "JSON_SOURCE_EVENT_TYPE_INVALID" | "JSON_SOURCE_EXPRESSION_INVALID" | "LABEL_INVALID" | "MAINTENANCE" | "MALFORMED_BODY" | "MAPPING_INVALID" | "METHOD_NOT_ALLOWED" | "NOTIFICATION_NOT_CANCELLABLE" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "PROVIDER_SESSIONS_UNSUPPORTED" | "PROVIDER_SESSION_FAILED" | "PROVIDER_SESSION_NO_QR" | "RATE_LIMITED" | "RECIPIENT_UNREACHABLE" | "RESTORE_IN_PROGRESS" | "RESTORE_NOT_CONFIRMED" | "SHUTTING_DOWN" | "SIGNATURE_INVALID" | "SOURCE_NOT_FOUND" | "SYNC_JOB_INVALID" | "SYNC_NOT_RETRYABLE" | "SYNC_RUN_IN_PROGRESS" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "TIMESTAMP_OUT_OF_TOLERANCE" | "UNAUTHENTICATED" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "VERIFY_TOKEN_INVALID" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID";
+        ProblemCode: "ACCOUNTING_CONFIG_INVALID" | "ACCOUNTING_REMOTE_FAILED" | "APPOINTMENT_STATUS_INVALID" | "BACKUP_BUSY" | "BACKUP_NOT_RESTORABLE" | "BACKUP_UNAVAILABLE" | "BAD_REQUEST" | "CALENDAR_CONFLICT" | "CALENDAR_NOT_CONFIGURED" | "CALENDAR_NOT_CONNECTED" | "CALENDAR_OAUTH_FAILED" | "CALENDAR_PROVIDER_ERROR" | "CAMPAIGN_INVALID" | "CAMPAIGN_STATE" | "CONFLICT" | "CONFLICT_ALREADY_RESOLVED" | "CRM_CONNECTION_INACTIVE" | "CRM_NOT_CONFIGURED" | "CRM_OAUTH_FAILED" | "CRM_PROVIDER_ERROR" | "CRM_PROVIDER_INVALID" | "CRM_SOURCE_MISSING" | "DEBT_EXTERNAL_ID_TAKEN" | "DEBT_NOT_HANDED_OVER" | "DEPENDENCY_UNAVAILABLE" | "EXECUTION_NOT_CANCELLABLE" | "EXECUTION_NOT_RETRYABLE" | "FORBIDDEN_SCOPE" | "IDEMPOTENCY_IN_FLIGHT" | "IDEMPOTENCY_KEY_REUSED" | "IMPORT_BODY_INVALID" | "IMPORT_TOO_LARGE" | "INTERNAL" | "JSON_SOURCE_AUTH_INVALID" | "JSON_SOURCE_EVENT_TYPE_INVALID" | "JSON_SOURCE_EXPRESSION_INVALID" | "LABEL_INVALID" | "MAINTENANCE" | "MALFORMED_BODY" | "MAPPING_INVALID" | "METHOD_NOT_ALLOWED" | "NOTIFICATION_NOT_CANCELLABLE" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "PROVIDER_SESSIONS_UNSUPPORTED" | "PROVIDER_SESSION_FAILED" | "PROVIDER_SESSION_NO_QR" | "RATE_LIMITED" | "RECIPIENT_UNREACHABLE" | "RESTORE_IN_PROGRESS" | "RESTORE_NOT_CONFIRMED" | "SHUTTING_DOWN" | "SIGNATURE_INVALID" | "SOURCE_NOT_FOUND" | "SYNC_JOB_INVALID" | "SYNC_NOT_RETRYABLE" | "SYNC_RUN_IN_PROGRESS" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "TIMESTAMP_OUT_OF_TOLERANCE" | "UNAUTHENTICATED" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "VERIFY_TOKEN_INVALID" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID";
         FieldErrorResponse: {
             /**
              * @description Dot path of the offending field
@@ -7236,6 +7323,155 @@ export interface components {
             amountRecoveredCents: number;
             /** @description Debts opted out */
             optedOut: number;
+        };
+        CreateCrmConnectionDto: {
+            /**
+             * @description The Bitrix24 portal's address; its administrator is sent there to install the app
+             * @example https://acme.bitrix24.com.br
+             */
+            portalUrl: string;
+            /**
+             * @description A name to recognise it by
+             * @example Bitrix24 comercial
+             */
+            name?: string;
+        };
+        CrmLineView: {
+            /**
+             * @description Bitrix24's Open Channel line id
+             * @example 7
+             */
+            lineId: string;
+            /**
+             * @description The connector registered on the line
+             * @example ponte_whatsapp
+             */
+            connector: string;
+            /**
+             * Format: uuid
+             * @description The WhatsApp provider that answers the line
+             */
+            providerId: string;
+            /**
+             * @description That provider’s business number, `<kind>:<id>`
+             * @example meta:1234
+             */
+            businessNumber: string;
+            /**
+             * Format: date-time
+             * @description When the line was added
+             */
+            createdAt: string;
+        };
+        CreatedCrmConnectionView: {
+            /**
+             * Format: uuid
+             * @description The connection id
+             */
+            id: string;
+            /**
+             * @description A name to recognise it by
+             * @example Bitrix24 comercial
+             */
+            name: string;
+            /**
+             * @description `pending` until the OAuth callback; `needs_reauth` when Bitrix24 refused the refresh token
+             * @enum {string}
+             */
+            status: "pending" | "active" | "needs_reauth";
+            /**
+             * @description The portal's address
+             * @example https://acme.bitrix24.com.br
+             */
+            portalUrl: string;
+            /** @description The portal's member_id, once installed */
+            memberId: string | null;
+            /** @description Why the grant stopped working, when it did */
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @description When the grant was last obtained or refreshed
+             */
+            refreshedAt: string | null;
+            /** @description The Open Channel lines our connector is on */
+            lines: components["schemas"]["CrmLineView"][];
+            /**
+             * Format: date-time
+             * @description When the connection was created
+             */
+            createdAt: string;
+            /** @description Open in a browser as the portal's administrator to install and authorise the app */
+            authorizationUrl: string;
+        };
+        CrmConnectionView: {
+            /**
+             * Format: uuid
+             * @description The connection id
+             */
+            id: string;
+            /**
+             * @description A name to recognise it by
+             * @example Bitrix24 comercial
+             */
+            name: string;
+            /**
+             * @description `pending` until the OAuth callback; `needs_reauth` when Bitrix24 refused the refresh token
+             * @enum {string}
+             */
+            status: "pending" | "active" | "needs_reauth";
+            /**
+             * @description The portal's address
+             * @example https://acme.bitrix24.com.br
+             */
+            portalUrl: string;
+            /** @description The portal's member_id, once installed */
+            memberId: string | null;
+            /** @description Why the grant stopped working, when it did */
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @description When the grant was last obtained or refreshed
+             */
+            refreshedAt: string | null;
+            /** @description The Open Channel lines our connector is on */
+            lines: components["schemas"]["CrmLineView"][];
+            /**
+             * Format: date-time
+             * @description When the connection was created
+             */
+            createdAt: string;
+        };
+        CrmConnectionPage: {
+            /** @description Items, newest first */
+            data: components["schemas"]["CrmConnectionView"][];
+            /**
+             * @description Cursor of the next page; null on the last
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        CrmCheckView: {
+            /** @description Whether the portal answered a call with the stored grant */
+            ok: boolean;
+            /**
+             * @description The connection status after the check
+             * @enum {string}
+             */
+            status: "pending" | "active" | "needs_reauth";
+            /** @description What failed, when it failed */
+            error?: string;
+        };
+        AddLineDto: {
+            /**
+             * @description The Open Channel line's id in Bitrix24
+             * @example 7
+             */
+            lineId: string;
+            /**
+             * Format: uuid
+             * @description The WhatsApp provider (of this workspace) whose number answers the line
+             */
+            providerId: string;
         };
     };
     responses: never;
@@ -13547,7 +13783,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The accounting system refused or failed the call (`ACCOUNTING_REMOTE_FAILED`); Google Calendar refused or failed the request (`CALENDAR_PROVIDER_ERROR`); The provider refused or failed the session call (`PROVIDER_SESSION_FAILED`) */
+            /** @description The accounting system refused or failed the call (`ACCOUNTING_REMOTE_FAILED`); Google Calendar refused or failed the request (`CALENDAR_PROVIDER_ERROR`); Bitrix24 refused or failed the request (`CRM_PROVIDER_ERROR`); The provider refused or failed the session call (`PROVIDER_SESSION_FAILED`) */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -13635,7 +13871,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The accounting system refused or failed the call (`ACCOUNTING_REMOTE_FAILED`); Google Calendar refused or failed the request (`CALENDAR_PROVIDER_ERROR`); The provider refused or failed the session call (`PROVIDER_SESSION_FAILED`) */
+            /** @description The accounting system refused or failed the call (`ACCOUNTING_REMOTE_FAILED`); Google Calendar refused or failed the request (`CALENDAR_PROVIDER_ERROR`); Bitrix24 refused or failed the request (`CRM_PROVIDER_ERROR`); The provider refused or failed the session call (`PROVIDER_SESSION_FAILED`) */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -13723,7 +13959,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The accounting system refused or failed the call (`ACCOUNTING_REMOTE_FAILED`); Google Calendar refused or failed the request (`CALENDAR_PROVIDER_ERROR`); The provider refused or failed the session call (`PROVIDER_SESSION_FAILED`) */
+            /** @description The accounting system refused or failed the call (`ACCOUNTING_REMOTE_FAILED`); Google Calendar refused or failed the request (`CALENDAR_PROVIDER_ERROR`); Bitrix24 refused or failed the request (`CRM_PROVIDER_ERROR`); The provider refused or failed the session call (`PROVIDER_SESSION_FAILED`) */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -13821,7 +14057,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemResponse"];
                 };
             };
-            /** @description The accounting system refused or failed the call (`ACCOUNTING_REMOTE_FAILED`); Google Calendar refused or failed the request (`CALENDAR_PROVIDER_ERROR`); The provider refused or failed the session call (`PROVIDER_SESSION_FAILED`) */
+            /** @description The accounting system refused or failed the call (`ACCOUNTING_REMOTE_FAILED`); Google Calendar refused or failed the request (`CALENDAR_PROVIDER_ERROR`); Bitrix24 refused or failed the request (`CRM_PROVIDER_ERROR`); The provider refused or failed the session call (`PROVIDER_SESSION_FAILED`) */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -19745,6 +19981,580 @@ export interface operations {
             };
             /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CrmConnectionsController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmConnectionPage"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CrmConnectionsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCrmConnectionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedCrmConnectionView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CrmConnectionsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmConnectionView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CrmConnectionsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CrmConnectionsController_check: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmCheckView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CrmConnectionsController_addLine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddLineDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmLineView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Conflict (`CONFLICT`), or a request with the same Idempotency-Key is still in flight (`IDEMPOTENCY_IN_FLIGHT`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The body is not `application/json` (`UNSUPPORTED_MEDIA_TYPE`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The accounting system refused or failed the call (`ACCOUNTING_REMOTE_FAILED`); Google Calendar refused or failed the request (`CALENDAR_PROVIDER_ERROR`); Bitrix24 refused or failed the request (`CRM_PROVIDER_ERROR`) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    CrmConnectionsController_callback: {
+        parameters: {
+            query: {
+                /** @description Authorization code (lives 30 s) */
+                code?: string;
+                /** @description The state Ponte put in the authorization URL */
+                state: string;
+                /** @description The portal domain */
+                domain?: string;
+                /** @description The portal's member_id */
+                member_id?: string;
+                /** @description The scopes granted */
+                scope?: string;
+                /** @description The OAuth server (oauth.bitrix.info) */
+                server_domain?: string;
+                /** @description Set when the administrator refused */
+                error?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrmConnectionView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
