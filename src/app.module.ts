@@ -1,5 +1,6 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AccountingModule } from './accounting/accounting.module';
+import { AnalyticsModule } from './analytics/analytics.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { AppConfig } from './config/config';
 import { BackupModule } from './backup/backup.module';
@@ -35,6 +36,7 @@ export class AppModule {
         CalendarModule,
         BackupModule,
         CollectionsModule,
+        AnalyticsModule,
         ...(options.imports ?? []),
       ],
     };

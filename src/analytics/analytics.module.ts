@@ -1,0 +1,41 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { EventsModule } from '../events/events.module';
+import { GatewayModule } from '../gateway/gateway.module';
+import { NotificationsModule } from '../notifications/notifications.module';
+import { analyticsConfig } from './analytics.config';
+import { AnalyticsController } from './analytics.controller';
+import './analytics.problems';
+import { AnalyticsQueries } from './analytics.types';
+import { AnalyticsFact } from './facts/analytics-fact.entity';
+import { AnalyticsRollup } from './facts/analytics-rollup.entity';
+import { AwaitingReply } from './facts/awaiting-reply.entity';
+import { FactIngest } from './facts/fact-ingest';
+import { FactSources } from './facts/fact-sources';
+import { AnalyticsService } from './queries/analytics.service';
+import { TrendSql } from './queries/trend-sql';
+
+/**
+ * Analytics: facts published by the other modules (events, sends, statuses) kept in its own
+ * append-only table and hourly rollups; KPIs and trends read from those. Reports and the
+ * dashboard use `AnalyticsQueries`.
+ */
+@Module({
+  imports: [
+    EventsModule,
+    GatewayModule,
+    NotificationsModule,
+    TypeOrmModule.forFeature([AnalyticsFact, AnalyticsRollup, AwaitingReply]),
+  ],
+  controllers: [AnalyticsController],
+  providers: [
+    analyticsConfig.provider,
+    FactIngest,
+    FactSources,
+    TrendSql,
+    AnalyticsService,
+    { provide: AnalyticsQueries, useExisting: AnalyticsService },
+  ],
+  exports: [AnalyticsQueries, FactIngest],
+})
+export class AnalyticsModule {}
