@@ -6,6 +6,14 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { analyticsConfig } from './analytics.config';
 import { AnalyticsController } from './analytics.controller';
 import './analytics.problems';
+import './analytics.queue';
+import { AlertEvaluator } from './alerts/alert-evaluator';
+import { AlertEvent } from './alerts/alert-event.entity';
+import { AlertMetrics } from './alerts/alert-metrics';
+import { AlertNotifier } from './alerts/alert-notifier';
+import { AlertRule } from './alerts/alert-rule.entity';
+import { AlertRulesService } from './alerts/alert-rules.service';
+import { AlertsController } from './alerts/alerts.controller';
 import { AnalyticsQueries } from './analytics.types';
 import { AnalyticsFact } from './facts/analytics-fact.entity';
 import { AnalyticsRollup } from './facts/analytics-rollup.entity';
@@ -25,14 +33,18 @@ import { TrendSql } from './queries/trend-sql';
     EventsModule,
     GatewayModule,
     NotificationsModule,
-    TypeOrmModule.forFeature([AnalyticsFact, AnalyticsRollup, AwaitingReply]),
+    TypeOrmModule.forFeature([AnalyticsFact, AnalyticsRollup, AwaitingReply, AlertRule, AlertEvent]),
   ],
-  controllers: [AnalyticsController],
+  controllers: [AnalyticsController, AlertsController],
   providers: [
     analyticsConfig.provider,
     FactIngest,
     FactSources,
     TrendSql,
+    AlertMetrics,
+    AlertNotifier,
+    AlertEvaluator,
+    AlertRulesService,
     AnalyticsService,
     { provide: AnalyticsQueries, useExisting: AnalyticsService },
   ],

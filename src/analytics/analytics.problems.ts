@@ -9,6 +9,7 @@ export const ANALYTICS_PROBLEMS = defineProblems('analytics', {
   ANALYTICS_METRIC_UNKNOWN: { status: 422, title: 'No such metric' },
   ANALYTICS_GROUP_UNKNOWN: { status: 422, title: 'No such dimension to group by' },
   ANALYTICS_TIME_ZONE_UNKNOWN: { status: 422, title: 'No such IANA time zone' },
+  ALERT_METRIC_UNKNOWN: { status: 422, title: 'No such alert metric (see the README for the list)' },
   ALERT_WINDOW_INVALID: { status: 422, title: '`window` must be an ISO 8601 duration from PT0S to P7D' },
 });
 

@@ -7,6 +7,9 @@ declare module '../platform/queue/queue.registry' {
   }
 }
 
-// Alert rules are evaluated by one repeatable job (a BullMQ job scheduler: once per tick across
-// every worker process), every ALERTS_TICK_MS.
-defineJobs({ 'analytics.alerts-tick': { queue: QueueName.Maintenance } });
+/** Alert rules are evaluated by one job scheduler: once per tick whatever the number of workers. */
+export const ALERTS_TICK_MS = 15_000;
+
+defineJobs({
+  'analytics.alerts-tick': { queue: QueueName.Maintenance, schedule: { every: ALERTS_TICK_MS } },
+});

@@ -5,6 +5,7 @@ import { InjectConfig } from '../../config/area-config';
 import { analyticsConfig, type AnalyticsConfig } from '../analytics.config';
 import type { Fact } from './fact';
 import { rollupSelect, upsertRollups } from './rollup-sql';
+import { rebuildRollups } from './rollup-rebuild';
 
 const COLUMNS = `id, workspace_id, metric, at, channel, provider, status, event_type, source, workflow, campaign, value, duration_ms`;
 
@@ -60,17 +61,8 @@ export class FactIngest {
     );
   }
 
-  /** Rollups thrown away and counted again from every stored fact, in one transaction. */
-  async rebuild(): Promise<{ facts: number; rows: number }> {
-    return this.dataSource.transaction(async (tx) => {
-      await tx.query(`LOCK TABLE analytics_facts IN SHARE MODE`);
-      await tx.query(`TRUNCATE analytics_rollups`);
-      await tx.query(upsertRollups(rollupSelect('analytics_facts')));
-      const [{ facts }]: [{ facts: string }] = await tx.query(
-        `SELECT count(*) AS facts FROM analytics_facts`,
-      );
-      const [{ rows }]: [{ rows: string }] = await tx.query(`SELECT count(*) AS rows FROM analytics_rollups`);
-      return { facts: Number(facts), rows: Number(rows) };
-    });
+  /** See rebuildRollups (`npm run analytics:rebuild`). */
+  rebuild(): Promise<{ facts: number; rows: number }> {
+    return rebuildRollups(this.dataSource);
   }
 }
