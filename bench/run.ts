@@ -1,3 +1,4 @@
+import { analytics } from './analytics';
 import { backup } from './backup';
 import { e2e } from './e2e';
 import { ingest } from './ingest';
@@ -13,6 +14,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   'rate-limit': rateLimit,
   memory,
   backup,
+  analytics,
 };
 
 async function main(): Promise<void> {
