@@ -15,6 +15,7 @@ import { HealthService } from './health/health.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { RootController } from './openapi/root.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { Outcomes } from './outcomes/outcomes';
 import { OutboundHttp } from './outbound/outbound-http';
 import { outboxConfig } from './outbox/outbox.config';
 import { OutboxRelay } from './outbox/outbox-relay';
@@ -83,6 +84,7 @@ export class PlatformModule {
         IdempotencyInterceptor,
         RateLimiter,
         PluginRegistry,
+        Outcomes,
         PersonalDataRegistry,
         IdempotencyPersonalData,
         outboxConfig.provider,
@@ -99,6 +101,7 @@ export class PlatformModule {
         IdempotencyInterceptor,
         RateLimiter,
         PluginRegistry,
+        Outcomes,
         PersonalDataRegistry,
         outboxConfig.provider.provide,
         OutboxRelay,

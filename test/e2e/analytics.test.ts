@@ -68,6 +68,17 @@ describe('analytics: facts from the real paths, KPIs equal brute-force counts ov
     });
     for (const e of events) expect((await ws.post('/v1/events', e)).status).toBe(202);
 
+    // Webhooks a source refuses (a bad signature) count as rejections, by source.
+    const hook = await ws.source('meta', { appSecret: 'meta-app-secret', verifyToken: 'vt' });
+    for (let i = 0; i < 3; i++) {
+      const refused = await t
+        .http()
+        .post(new URL(hook).pathname)
+        .set('x-hub-signature-256', `sha256=${'0'.repeat(64)}`)
+        .send({ object: 'whatsapp_business_account', entry: [] });
+      expect(refused.status).toBe(401);
+    }
+
     for (const id of ids) await ws.until(id, 'delivered');
     const kpis = async () =>
       (await ws.get(`/v1/analytics/kpis?from=${from.toISOString()}&to=${to.toISOString()}`))
@@ -77,6 +88,7 @@ describe('analytics: facts from the real paths, KPIs equal brute-force counts ov
         const k = await kpis();
         return (
           k.events.total.value === events.length &&
+          k.events.webhookRejections.value === 3 &&
           k.messages.byStatus.find((b) => b.key === 'delivered')?.value === ids.length
         );
       },
@@ -132,6 +144,12 @@ describe('analytics: facts from the real paths, KPIs equal brute-force counts ov
       promisesKept: { value: 1 },
     });
     expect(report.timeZone).toBe('America/Sao_Paulo');
+    const [{ n: rejections }] = await db.query(
+      `SELECT count(*) AS n FROM source_rejections WHERE workspace_id = $1`,
+      [wsId],
+    );
+    expect(report.events.webhookRejections.value).toBe(Number(rejections));
+    expect(Number(rejections)).toBe(3);
 
     // A daily trend in the workspace's time zone equals a count by local day.
     const trend = (

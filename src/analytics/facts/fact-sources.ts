@@ -4,13 +4,15 @@ import { OnEvent, StoredEvent } from '../../events/processing/event-handlers';
 import { OnSent, type SentMessage } from '../../notifications/sending/sent-observers';
 import { OnNotificationStatus, type StatusChange } from '../../notifications/sending/status-observers';
 import { Clock } from '../../platform/clock';
+import { OnOutcome, type Outcome } from '../../platform/outcomes/outcomes';
 import { factsOfEvent } from './event-facts';
 import type { Fact } from './fact';
 import { FactIngest } from './fact-ingest';
 
 /**
  * Where facts come from: every event the events module processes, every message a provider
- * accepted (`@OnSent`) and every later status of a notification (`@OnNotificationStatus`).
+ * accepted (`@OnSent`), every later status of a notification (`@OnNotificationStatus`) and what
+ * other modules finished (`@OnOutcome`: webhook rejections, deliveries, workflow executions).
  * Nothing here reads another module's tables.
  */
 @Injectable()
@@ -93,5 +95,28 @@ export class FactSources {
           ? [delivered, { ...dims, id: `n:${n.id}:read`, metric: 'messages.read', status: 'read' }]
           : [{ ...dims, id: `n:${n.id}:failed`, metric: 'messages.failed', status: 'failed' }];
     await this.ingest.record(facts);
+  }
+
+  @OnOutcome()
+  async onOutcome(o: Outcome): Promise<void> {
+    const base = { workspaceId: o.workspaceId, at: o.at };
+    const fact: Fact =
+      o.kind === 'webhook.rejected'
+        ? { ...base, id: `x:${o.id}`, metric: 'webhooks.rejected', source: o.source, status: o.status }
+        : o.kind === 'workflow.execution'
+          ? {
+              ...base,
+              id: `w:${o.id}:${o.status}`,
+              metric: 'workflows.executions',
+              workflow: o.workflow,
+              status: o.status,
+            }
+          : {
+              ...base,
+              id: `d:${o.id}:${o.kind}`,
+              metric: o.kind === 'delivery.succeeded' ? 'deliveries.succeeded' : 'deliveries.failed',
+              eventType: o.eventType,
+            };
+    await this.ingest.record([fact]);
   }
 }
