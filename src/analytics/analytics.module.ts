@@ -17,6 +17,7 @@ import { AlertsController } from './alerts/alerts.controller';
 import { AnalyticsQueries } from './analytics.types';
 import { AnalyticsFact } from './facts/analytics-fact.entity';
 import { AnalyticsRollup } from './facts/analytics-rollup.entity';
+import { AnalyticsDailyRollup } from './facts/analytics-daily-rollup.entity';
 import { AwaitingReply } from './facts/awaiting-reply.entity';
 import { FactIngest } from './facts/fact-ingest';
 import { FactSources } from './facts/fact-sources';
@@ -33,7 +34,14 @@ import { TrendSql } from './queries/trend-sql';
     EventsModule,
     GatewayModule,
     NotificationsModule,
-    TypeOrmModule.forFeature([AnalyticsFact, AnalyticsRollup, AwaitingReply, AlertRule, AlertEvent]),
+    TypeOrmModule.forFeature([
+      AnalyticsFact,
+      AnalyticsRollup,
+      AnalyticsDailyRollup,
+      AwaitingReply,
+      AlertRule,
+      AlertEvent,
+    ]),
   ],
   controllers: [AnalyticsController, AlertsController],
   providers: [

@@ -41,8 +41,9 @@ export class FactIngest {
            AS t(${COLUMNS})),
        fresh AS (
          INSERT INTO analytics_facts (${COLUMNS}) SELECT * FROM input ON CONFLICT (id) DO NOTHING
-         RETURNING ${COLUMNS})
-       ${upsertRollups(rollupSelect('fresh'))}`,
+         RETURNING ${COLUMNS}),
+       hourly AS (${upsertRollups(rollupSelect('fresh'))})
+       ${upsertRollups(rollupSelect('fresh', 'day'), 'analytics_daily_rollups')}`,
       [
         col((f) => f.id),
         col((f) => f.workspaceId),

@@ -9,8 +9,9 @@ import { rollupSelect, upsertRollups } from './rollup-sql';
 export async function rebuildRollups(dataSource: DataSource): Promise<{ facts: number; rows: number }> {
   return dataSource.transaction(async (tx) => {
     await tx.query(`LOCK TABLE analytics_facts IN SHARE MODE`);
-    await tx.query(`TRUNCATE analytics_rollups`);
+    await tx.query(`TRUNCATE analytics_rollups, analytics_daily_rollups`);
     await tx.query(upsertRollups(rollupSelect('analytics_facts')));
+    await tx.query(upsertRollups(rollupSelect('analytics_facts', 'day'), 'analytics_daily_rollups'));
     const [{ facts }]: [{ facts: string }] = await tx.query(`SELECT count(*) AS facts FROM analytics_facts`);
     const [{ rows }]: [{ rows: string }] = await tx.query(`SELECT count(*) AS rows FROM analytics_rollups`);
     return { facts: Number(facts), rows: Number(rows) };

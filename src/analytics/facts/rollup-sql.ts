@@ -6,24 +6,25 @@
 const DIMS = 'channel, provider, status, event_type, source, workflow, campaign';
 export const ROLLUP_KEY = `workspace_id, metric, hour, ${DIMS}, bucket`;
 
-/** Rows (count and sum, then the duration histogram) for the facts of relation `from`. */
-export function rollupSelect(from: string): string {
-  const hour = `date_trunc('hour', at, 'UTC')`;
-  return `SELECT workspace_id, metric, ${hour} AS hour, ${DIMS}, (-1)::smallint AS bucket,
+/** Rows (count and sum, then the duration histogram) for the facts of relation `from`, per UTC hour or day. */
+export function rollupSelect(from: string, grain: 'hour' | 'day' = 'hour'): string {
+  const hour = `date_trunc('${grain}', at, 'UTC')`;
+  return `SELECT workspace_id, metric, ${hour} AS ${grain}, ${DIMS}, (-1)::smallint AS bucket,
             count(*) AS count, sum(value) AS total
           FROM ${from} GROUP BY workspace_id, metric, 3, ${DIMS}
           UNION ALL
-          SELECT workspace_id, metric, ${hour} AS hour, ${DIMS}, ${bucketOf('duration_ms')} AS bucket,
+          SELECT workspace_id, metric, ${hour} AS ${grain}, ${DIMS}, ${bucketOf('duration_ms')} AS bucket,
             count(*) AS count, sum(duration_ms) AS total
           FROM ${from} WHERE duration_ms IS NOT NULL GROUP BY workspace_id, metric, 3, ${DIMS}, 11`;
 }
 
-/** Adds the rows of `select` to the rollups (a row already there grows). */
-export function upsertRollups(select: string): string {
-  return `INSERT INTO analytics_rollups (${ROLLUP_KEY}, count, total)
-          SELECT * FROM (${select}) r ORDER BY ${ROLLUP_KEY}
-          ON CONFLICT (${ROLLUP_KEY}) DO UPDATE
-            SET count = analytics_rollups.count + excluded.count, total = analytics_rollups.total + excluded.total`;
+/** Adds the rows of `select` to the hourly (or daily) rollups (a row already there grows). */
+export function upsertRollups(select: string, table = 'analytics_rollups'): string {
+  const key = table === 'analytics_rollups' ? ROLLUP_KEY : ROLLUP_KEY.replace('hour', 'day');
+  return `INSERT INTO ${table} (${key}, count, total)
+          SELECT * FROM (${select}) r ORDER BY ${key}
+          ON CONFLICT (${key}) DO UPDATE
+            SET count = ${table}.count + excluded.count, total = ${table}.total + excluded.total`;
 }
 
 export const BUCKETS_PER_DOUBLING = 4;

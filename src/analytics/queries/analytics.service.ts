@@ -34,11 +34,26 @@ export class AnalyticsService extends AnalyticsQueries {
     const to = toHour(toAt);
     const previousFrom = new Date(from.getTime() - (to.getTime() - from.getTime()));
     const [rows, dlq, profile] = await Promise.all([
+      // Whole UTC days from the daily rollups, the hours at the edges of each period from the
+      // hourly ones: a few hundred rows per month read instead of thousands.
       this.dataSource.query<KpiRow[]>(
-        `SELECT metric, channel, provider, status, event_type, source, workflow, bucket, hour >= $2 AS current,
+        `WITH parts AS (
+           SELECT * FROM (VALUES ($3::timestamptz, $2::timestamptz, false), ($2::timestamptz, $4::timestamptz, true)) p(a, b, current)),
+         spans AS (
+           SELECT a, b, current, date_trunc('day', a + interval '1 day' - interval '1 microsecond', 'UTC') AS da,
+             date_trunc('day', b, 'UTC') AS db FROM parts),
+         picked AS (
+           SELECT r.metric, r.channel, r.provider, r.status, r.event_type, r.source, r.workflow, r.bucket, r.count, r.total, s.current
+           FROM spans s JOIN analytics_daily_rollups r
+             ON r.workspace_id = $1 AND r.day >= s.da AND r.day < s.db
+           UNION ALL
+           SELECT r.metric, r.channel, r.provider, r.status, r.event_type, r.source, r.workflow, r.bucket, r.count,
+             r.total, s.current
+           FROM spans s JOIN analytics_rollups r ON r.workspace_id = $1 AND r.hour >= s.a AND r.hour < s.b
+             AND (s.da >= s.db OR r.hour < s.da OR r.hour >= s.db))
+         SELECT metric, channel, provider, status, event_type, source, workflow, bucket, current,
            sum(count)::text AS count, sum(total)::text AS total
-         FROM analytics_rollups WHERE workspace_id = $1 AND hour >= $3 AND hour < $4
-         GROUP BY metric, channel, provider, status, event_type, source, workflow, bucket, hour >= $2`,
+         FROM picked GROUP BY metric, channel, provider, status, event_type, source, workflow, bucket, current`,
         [workspaceId, from, previousFrom, to],
       ),
       this.dlq.stats({ workspaceId, actorType: 'api_key', actorId: 'analytics', scopes: [] }),
