@@ -1,3 +1,4 @@
+import { analytics } from './analytics';
 import { backup } from './backup';
 import { collectionsImport } from './collections-import';
 import { e2e } from './e2e';
@@ -15,6 +16,7 @@ const BENCHMARKS: Record<string, () => Promise<void>> = {
   memory,
   backup,
   'collections-import': collectionsImport,
+  analytics,
 };
 
 async function main(): Promise<void> {

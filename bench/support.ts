@@ -132,9 +132,9 @@ export interface Ponte {
 }
 
 /** Ponte built for production on a fresh database; `env` adds or overrides settings. */
-export async function startPonte(env: Record<string, string> = {}): Promise<Ponte> {
+export async function startPonte(env: Record<string, string> = {}, database = 'ponte_bench'): Promise<Ponte> {
   const port = await freePort();
-  const databaseUrl = await dropDatabase('ponte_bench');
+  const databaseUrl = await dropDatabase(database);
   const settings = {
     NODE_ENV: 'production',
     HOST: '127.0.0.1',

@@ -1,5 +1,7 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { AccountingModule } from './accounting/accounting.module';
+import { AnalyticsModule } from './analytics/analytics.module';
+import { AnalyticsReportsModule } from './analytics/reports/reports.module';
 import { CalendarModule } from './calendar/calendar.module';
 import { AppConfig } from './config/config';
 import { BackupModule } from './backup/backup.module';
@@ -16,6 +18,11 @@ import { PlatformModule, PlatformOptions } from './platform/platform.module';
 export interface AppOptions extends PlatformOptions {
   /** Extra modules (tests mount probes this way). */
   imports?: Array<Type | DynamicModule>;
+  /**
+   * The module whose `AnalyticsQueries` reports and the dashboard render (default: analytics'
+   * rollups); rendering tests pass one with fixed figures.
+   */
+  analyticsQueries?: Type | DynamicModule;
 }
 
 /** The modular monolith: the platform plus one module per product area. */
@@ -37,6 +44,8 @@ export class AppModule {
         BackupModule,
         CollectionsModule,
         CrmModule,
+        AnalyticsModule,
+        AnalyticsReportsModule.forRoot(options.analyticsQueries ?? AnalyticsModule),
         ...(options.imports ?? []),
       ],
     };

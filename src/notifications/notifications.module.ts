@@ -24,6 +24,7 @@ import { NotificationsController } from './sending/notifications.controller';
 import { NotificationsService } from './sending/notifications.service';
 import { StatusTracker } from './sending/status-tracker';
 import { SentObservers } from './sending/sent-observers';
+import { StatusObservers } from './sending/status-observers';
 import { ConsentGate } from './sending/consent-gate';
 import { NotificationsPersonalData } from './sending/notifications-personal-data';
 import { CONTACT_CONTROLLERS, CONTACT_ENTITIES, CONTACT_PROVIDERS } from './contacts/contacts.providers';
@@ -71,6 +72,7 @@ import { TEMPLATE_CONTROLLERS, TEMPLATE_ENTITIES, TEMPLATE_PROVIDERS } from './t
     NotificationsService,
     StatusTracker,
     SentObservers,
+    StatusObservers,
     ConsentGate,
     NotificationsPersonalData,
     ...TEMPLATE_PROVIDERS,

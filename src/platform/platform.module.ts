@@ -16,6 +16,7 @@ import { HealthService } from './health/health.service';
 import { MetricsController } from './metrics/metrics.controller';
 import { RootController } from './openapi/root.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { Outcomes } from './outcomes/outcomes';
 import { OutboundHttp } from './outbound/outbound-http';
 import { outboxConfig } from './outbox/outbox.config';
 import { OutboxRelay } from './outbox/outbox-relay';
@@ -85,6 +86,7 @@ export class PlatformModule {
         RateLimiter,
         CacheInvalidation,
         PluginRegistry,
+        Outcomes,
         PersonalDataRegistry,
         IdempotencyPersonalData,
         outboxConfig.provider,
@@ -102,6 +104,7 @@ export class PlatformModule {
         RateLimiter,
         CacheInvalidation,
         PluginRegistry,
+        Outcomes,
         PersonalDataRegistry,
         outboxConfig.provider.provide,
         OutboxRelay,

@@ -4,6 +4,7 @@ import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { LruCache } from '../platform/cache/lru';
 import { Clock } from '../platform/clock';
+import { Outcomes } from '../platform/outcomes/outcomes';
 import { ProblemException } from '../platform/http/problem';
 import { dependencyOutage, untilReachable } from '../platform/queue/dependency-outage';
 import { EnqueueItem, JobQueue } from '../platform/queue/job-queue.service';
@@ -53,6 +54,7 @@ export class WorkflowRunner {
     private readonly scopes: WorkflowScope,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
+    private readonly outcomes: Outcomes,
   ) {}
 
   @OnJob('workflows.run')
@@ -125,6 +127,15 @@ export class WorkflowRunner {
         { status: 'succeeded', finishedAt: now, updatedAt: now, leaseUntil: null },
       );
     }
+    if (outcome === 'done' || outcome === 'failed')
+      await this.outcomes.report({
+        kind: 'workflow.execution',
+        id: exec.id,
+        workspaceId: exec.workspaceId,
+        at: this.clock.now(),
+        status: outcome === 'done' ? 'succeeded' : 'failed',
+        workflow: exec.workflowId,
+      });
   }
 
   private async walk(

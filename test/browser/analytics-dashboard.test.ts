@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import type { Browser, Page } from 'playwright-core';
-import { AnalyticsReportsModule } from '../../src/analytics/reports/reports.module';
 import { FixedAlerts, FixedAnalytics, FixedAnalyticsModule } from '../fixtures/fixed-analytics.module';
 import { ADMIN_KEY, startTestApp, TestApp } from '../support/test-app';
 import { launchChromium } from './chromium';
@@ -26,7 +25,7 @@ describe('analytics operator dashboard', () => {
 
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
-    t = await startTestApp({ imports: [AnalyticsReportsModule.forRoot(FixedAnalyticsModule)] });
+    t = await startTestApp({ analyticsQueries: FixedAnalyticsModule });
     await t.app.listen(0, '127.0.0.1');
     const address = t.app.getHttpServer().address() as AddressInfo;
     origin = `http://127.0.0.1:${address.port}`;

@@ -1,4 +1,3 @@
-import { AnalyticsReportsModule } from '../../src/analytics/reports/reports.module';
 import { ReportSchedules } from '../../src/analytics/reports/report-schedules.service';
 import { JobQueue } from '../../src/platform/queue/job-queue.service';
 import { FakeSmtp } from '../fakes/smtp';
@@ -25,7 +24,7 @@ describe('analytics weekly report by e-mail', () => {
     const at = await smtp.start();
     t = await startTestApp({
       env: { RATE_LIMIT_PER_MINUTE: '100000' },
-      imports: [AnalyticsReportsModule.forRoot(FixedAnalyticsModule)],
+      analyticsQueries: FixedAnalyticsModule,
     });
     // Thursday 3 December 2026, 10:00 in São Paulo.
     t.clock.freeze('2026-12-03T13:00:00Z');

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import type request from 'supertest';
-import { AnalyticsReportsModule } from '../../src/analytics/reports/reports.module';
 import { FixedAnalytics, FixedAnalyticsModule } from '../fixtures/fixed-analytics.module';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -43,7 +42,7 @@ describe('analytics reports (xlsx, pdf, csv)', () => {
     mkdirSync(OUT, { recursive: true });
     t = await startTestApp({
       env: { RATE_LIMIT_PER_MINUTE: '100000' },
-      imports: [AnalyticsReportsModule.forRoot(FixedAnalyticsModule)],
+      analyticsQueries: FixedAnalyticsModule,
     });
     fixed = t.app.get(FixedAnalytics);
     const own = await t.http().get('/v1/workspace').set(t.auth());

@@ -279,6 +279,13 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
       [workspaceA, debt.body.id],
     );
     fixtures['/v1/collections/messages/{id}'] = messageId;
+    fixtures['/v1/alerts/rules/{id}'] = (
+      await t
+        .http()
+        .post('/v1/alerts/rules')
+        .set(t.auth())
+        .send({ preset: 'backup-failed', channels: [{ type: 'webhook', url: 'https://example.com/alerts' }] })
+    ).body.id;
     // A body each route accepts, so that the answer is about the id, not the body.
     const bodies: Record<string, object> = {
       '/v1/endpoints/{id}/recover': { since: new Date().toISOString() },

@@ -30,6 +30,8 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   jobRegistry?: JobRegistry;
   imports?: Array<Type | DynamicModule>;
+  /** What reports and the dashboard render (AppOptions.analyticsQueries). */
+  analyticsQueries?: Type | DynamicModule;
   /** Use this database instead of a fresh clone (a second instance on the same data). */
   databaseUrl?: string;
 }
@@ -60,7 +62,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const databaseUrl = options.databaseUrl ?? db!.url;
   const config = loadConfig(testEnv(databaseUrl, options.env));
   const clock = new TestClock();
-  const app = await createApp(config, { jobRegistry: options.jobRegistry, imports: options.imports, clock });
+  const app = await createApp(config, {
+    jobRegistry: options.jobRegistry,
+    imports: options.imports,
+    analyticsQueries: options.analyticsQueries,
+    clock,
+  });
   try {
     await app.init();
     await app.getHttpAdapter().getInstance().ready();

@@ -10,6 +10,7 @@ import { RateLimiter } from '../../platform/rate-limit/rate-limiter';
 import { Clock } from '../../platform/clock';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { OutboundError, OutboundHttp } from '../../platform/outbound/outbound-http';
+import { Outcomes } from '../../platform/outcomes/outcomes';
 import { dependencyOutage, untilReachable } from '../../platform/queue/dependency-outage';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { OnJob } from '../../platform/queue/on-job.decorator';
@@ -45,6 +46,7 @@ export class DeliverySender {
     private readonly dlq: DlqService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
+    private readonly outcomes: Outcomes,
     @InjectConfig(deliveriesConfig) own: ConfigOf<typeof deliveriesConfig>,
     metrics: MetricsService,
   ) {
@@ -227,6 +229,13 @@ export class DeliverySender {
          delivered_at = CASE WHEN $2 = 'succeeded' THEN now() ELSE delivered_at END WHERE id = $1`,
       [delivery.id, status, info.statusCode ?? null, info.error ?? null],
     );
+    await this.outcomes.report({
+      kind: status === 'succeeded' ? 'delivery.succeeded' : 'delivery.dead',
+      id: delivery.id,
+      workspaceId: delivery.workspaceId,
+      at: this.clock.now(),
+      eventType: delivery.eventType,
+    });
     if (status === 'dead') {
       this.logger.warn(`delivery ${delivery.id} to endpoint ${delivery.endpointId} is dead: ${info.error}`);
       await this.dlq.add({

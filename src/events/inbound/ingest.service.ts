@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
 import { Clock } from '../../platform/clock';
+import { Outcomes } from '../../platform/outcomes/outcomes';
 import { ProblemException } from '../../platform/http/problem';
 import { toStorableValue } from '../../platform/http/storable-text';
 import { MetricsService } from '../../platform/metrics/metrics.service';
@@ -33,6 +35,7 @@ export class IngestService {
     private readonly writer: EventWriter,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly outcomes: Outcomes,
     metrics: MetricsService,
   ) {
     this.webhooks = metrics.counter({
@@ -57,6 +60,14 @@ export class IngestService {
     if (!verification.ok) {
       this.webhooks.inc({ kind: source.kind, outcome: 'rejected', reason: verification.reason });
       this.sources.recordRejection(source, verification.reason);
+      await this.outcomes.report({
+        kind: 'webhook.rejected',
+        id: randomUUID(),
+        workspaceId: source.workspaceId,
+        at: receivedAt,
+        status: verification.reason,
+        source: source.id,
+      });
       const { code } = REJECTION_STATUS[verification.reason];
       throw new ProblemException(code, rejectionDetail(verification.reason));
     }

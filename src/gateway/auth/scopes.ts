@@ -3,6 +3,7 @@ import type { Role } from '../operators/user.entity';
 /** The areas routes ask scopes of (`@RequireScope` of `<area>:read`...); a new module adds its own. */
 export const SCOPE_AREAS = [
   'accounting',
+  'alerts',
   'analytics',
   'appointments',
   'calendar',

@@ -6,6 +6,7 @@ import type { ProviderKind } from '../providers/provider-kind';
 import type { AttemptStatus } from './notification-attempt.entity';
 import { Notification, type NotificationStatus, type TimelineEntry } from './notification.entity';
 import type { Route } from './notification-routes';
+import { StatusObservers } from './status-observers';
 
 /** Statuses of an attempt in their only direction; `failed` may follow `sending` or `sent`. */
 const FORWARD: AttemptStatus[] = ['sending', 'sent', 'delivered', 'read'];
@@ -19,6 +20,7 @@ export class NotificationLedger {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly observers: StatusObservers,
   ) {}
 
   async load(id: string): Promise<Notification | null> {
@@ -117,6 +119,7 @@ export class NotificationLedger {
        WHERE id = $1 AND current_attempt_id = $5 AND status = ANY($6::text[])`,
       [n.id, status, now, entry(status, now, moved[0].attempt), attemptId, lower],
     );
+    if (status !== 'sent') await this.observers.notify({ notification: n, status, at: now });
     return n;
   }
 
@@ -200,6 +203,7 @@ export class NotificationLedger {
        WHERE id = $1 AND status IN ('queued', 'scheduled', 'sending', 'sent') RETURNING id`,
       [n.id, code, detail.slice(0, 1000), now, entry('failed', now, n.attempts || undefined, detail)],
     );
+    if (rows.length > 0) await this.observers.notify({ notification: n, status: 'failed', at: now });
     return rows.length > 0;
   }
 
