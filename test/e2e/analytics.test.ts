@@ -97,6 +97,16 @@ describe('analytics: facts from the real paths, KPIs equal brute-force counts ov
     );
     const report = await kpis();
 
+    // The report a person downloads carries the same figures as the KPIs (the real rollups, not fixed ones).
+    const csv = await ws.get(
+      `/v1/analytics/report?format=csv&from=${from.toISOString()}&to=${to.toISOString()}`,
+    );
+    expect(csv.status).toBe(200);
+    const sentLine = (csv.text as string)
+      .split('\r\n')
+      .find((l) => l.startsWith('Mensagens;Mensagens enviadas;'));
+    expect(sentLine?.split(';')[3]).toBe(String(report.messages.total.value));
+
     // Brute force over the raw tables (the product never reads them; the test may).
     const sentBy = async (col: string) =>
       countMap(

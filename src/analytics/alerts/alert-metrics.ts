@@ -53,7 +53,7 @@ export class AlertMetrics {
     const since = new Date(now.getTime() - windowMs);
     switch (metric) {
       case 'queue.retrying':
-        return this.queueCount('delayed');
+        return this.retrying();
       case 'queue.waiting':
         return this.queueCount('waiting', 'prioritized');
       case 'dlq.size':
@@ -95,6 +95,21 @@ export class AlertMetrics {
   private async queueCount(...states: Array<'delayed' | 'waiting' | 'prioritized'>): Promise<number> {
     const counts = await Promise.all(ALL_QUEUES.map((q) => this.jobs.queue(q).getJobCounts(...states)));
     return counts.reduce((s, c) => s + Object.values(c).reduce((a, b) => a + b, 0), 0);
+  }
+
+  /** Delayed jobs but the job schedulers' next runs (one delayed job each): retries and timers. */
+  private async retrying(): Promise<number> {
+    const counts = await Promise.all(
+      ALL_QUEUES.map(async (q) => {
+        const queue = this.jobs.queue(q);
+        const [{ delayed }, schedulers] = await Promise.all([
+          queue.getJobCounts('delayed'),
+          queue.getJobSchedulersCount(),
+        ]);
+        return Math.max(0, delayed - schedulers);
+      }),
+    );
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   private async dlqSize(workspaceId: string): Promise<number> {
