@@ -2163,6 +2163,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/kpis": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** KPIs of a period, each with the period of the same length just before it */
+        get: operations["AnalyticsController_kpis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A metric per hour, day, week or month in a time zone, maybe one series per dimension */
+        get: operations["AnalyticsController_trends"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List rules with their state */
+        get: operations["AlertsController_list"];
+        put?: never;
+        /** Create a rule, maybe from a built-in preset */
+        post: operations["AlertsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A rule */
+        get: operations["AlertsController_get"];
+        put?: never;
+        post?: never;
+        /** Delete a rule (its history stays) */
+        delete: operations["AlertsController_remove"];
+        options?: never;
+        head?: never;
+        /** Change a rule (switching it off or on starts it again from ok) */
+        patch: operations["AlertsController_update"];
+        trace?: never;
+    };
+    "/v1/alerts/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Firing and resolved news, newest first */
+        get: operations["AlertsController_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The workspace’s report for a period: cover, KPI tables with the previous period, charts (volume by day, delivery funnel, channel mix); pt-BR formats */
+        get: operations["ReportsController_report"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/report-schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The weekly report schedule, with when it runs next and how the last run went */
+        get: operations["ReportSchedulesController_get"];
+        /** Sets the weekly report: the previous 7 days as an attachment, e-mailed on weekday at hour (time zone) through the workspace’s e-mail provider */
+        put: operations["ReportSchedulesController_put"];
+        post?: never;
+        /** Stops the weekly report */
+        delete: operations["ReportSchedulesController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2171,7 +2295,7 @@ export interface components {
          * @description Stable upper-snake error code to switch on
          * @enum {string}
          */
-        ProblemCode: "ACCOUNTING_CONFIG_INVALID" | "ACCOUNTING_REMOTE_FAILED" | "APPOINTMENT_STATUS_INVALID" | "BACKUP_BUSY" | "BACKUP_NOT_RESTORABLE" | "BACKUP_UNAVAILABLE" | "BAD_REQUEST" | "CALENDAR_CONFLICT" | "CALENDAR_NOT_CONFIGURED" | "CALENDAR_NOT_CONNECTED" | "CALENDAR_OAUTH_FAILED" | "CALENDAR_PROVIDER_ERROR" | "CAMPAIGN_INVALID" | "CAMPAIGN_STATE" | "CONFLICT" | "CONFLICT_ALREADY_RESOLVED" | "CRM_CONNECTION_INACTIVE" | "CRM_NOT_CONFIGURED" | "CRM_OAUTH_FAILED" | "CRM_PROVIDER_ERROR" | "CRM_PROVIDER_INVALID" | "CRM_SOURCE_MISSING" | "DEBT_EXTERNAL_ID_TAKEN" | "DEBT_NOT_HANDED_OVER" | "DEPENDENCY_UNAVAILABLE" | "EXECUTION_NOT_CANCELLABLE" | "EXECUTION_NOT_RETRYABLE" | "FORBIDDEN_SCOPE" | "IDEMPOTENCY_IN_FLIGHT" | "IDEMPOTENCY_KEY_REUSED" | "IMPORT_BODY_INVALID" | "IMPORT_TOO_LARGE" | "INTERNAL" | "JSON_SOURCE_AUTH_INVALID" | "JSON_SOURCE_EVENT_TYPE_INVALID" | "JSON_SOURCE_EXPRESSION_INVALID" | "LABEL_INVALID" | "MAINTENANCE" | "MALFORMED_BODY" | "MAPPING_INVALID" | "METHOD_NOT_ALLOWED" | "NOTIFICATION_NOT_CANCELLABLE" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "PROVIDER_SESSIONS_UNSUPPORTED" | "PROVIDER_SESSION_FAILED" | "PROVIDER_SESSION_NO_QR" | "RATE_LIMITED" | "RECIPIENT_UNREACHABLE" | "RESTORE_IN_PROGRESS" | "RESTORE_NOT_CONFIRMED" | "SHUTTING_DOWN" | "SIGNATURE_INVALID" | "SOURCE_NOT_FOUND" | "SYNC_JOB_INVALID" | "SYNC_NOT_RETRYABLE" | "SYNC_RUN_IN_PROGRESS" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "TIMESTAMP_OUT_OF_TOLERANCE" | "UNAUTHENTICATED" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "VERIFY_TOKEN_INVALID" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID";
+        ProblemCode: "ACCOUNTING_CONFIG_INVALID" | "ACCOUNTING_REMOTE_FAILED" | "ALERT_METRIC_UNKNOWN" | "ALERT_WINDOW_INVALID" | "ANALYTICS_GROUP_UNKNOWN" | "ANALYTICS_METRIC_UNKNOWN" | "ANALYTICS_PERIOD_INVALID" | "ANALYTICS_TIME_ZONE_UNKNOWN" | "APPOINTMENT_STATUS_INVALID" | "BACKUP_BUSY" | "BACKUP_NOT_RESTORABLE" | "BACKUP_UNAVAILABLE" | "BAD_REQUEST" | "CALENDAR_CONFLICT" | "CALENDAR_NOT_CONFIGURED" | "CALENDAR_NOT_CONNECTED" | "CALENDAR_OAUTH_FAILED" | "CALENDAR_PROVIDER_ERROR" | "CAMPAIGN_INVALID" | "CAMPAIGN_STATE" | "CONFLICT" | "CONFLICT_ALREADY_RESOLVED" | "CRM_CONNECTION_INACTIVE" | "CRM_NOT_CONFIGURED" | "CRM_OAUTH_FAILED" | "CRM_PROVIDER_ERROR" | "CRM_PROVIDER_INVALID" | "CRM_SOURCE_MISSING" | "DEBT_EXTERNAL_ID_TAKEN" | "DEBT_NOT_HANDED_OVER" | "DEPENDENCY_UNAVAILABLE" | "EXECUTION_NOT_CANCELLABLE" | "EXECUTION_NOT_RETRYABLE" | "FORBIDDEN_SCOPE" | "IDEMPOTENCY_IN_FLIGHT" | "IDEMPOTENCY_KEY_REUSED" | "IMPORT_BODY_INVALID" | "IMPORT_TOO_LARGE" | "INTERNAL" | "JSON_SOURCE_AUTH_INVALID" | "JSON_SOURCE_EVENT_TYPE_INVALID" | "JSON_SOURCE_EXPRESSION_INVALID" | "LABEL_INVALID" | "MAINTENANCE" | "MALFORMED_BODY" | "MAPPING_INVALID" | "METHOD_NOT_ALLOWED" | "NOTIFICATION_NOT_CANCELLABLE" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "PROVIDER_SESSIONS_UNSUPPORTED" | "PROVIDER_SESSION_FAILED" | "PROVIDER_SESSION_NO_QR" | "RATE_LIMITED" | "RECIPIENT_UNREACHABLE" | "RESTORE_IN_PROGRESS" | "RESTORE_NOT_CONFIRMED" | "SHUTTING_DOWN" | "SIGNATURE_INVALID" | "SOURCE_NOT_FOUND" | "SYNC_JOB_INVALID" | "SYNC_NOT_RETRYABLE" | "SYNC_RUN_IN_PROGRESS" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "TIMESTAMP_OUT_OF_TOLERANCE" | "UNAUTHENTICATED" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "VERIFY_TOKEN_INVALID" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID";
         FieldErrorResponse: {
             /**
              * @description Dot path of the offending field
@@ -7472,6 +7596,179 @@ export interface components {
              * @description The WhatsApp provider (of this workspace) whose number answers the line
              */
             providerId: string;
+        };
+        AlertChannelDto: {
+            /**
+             * @description Where the news goes
+             * @enum {string}
+             */
+            type: "email" | "slack" | "discord" | "webhook";
+            /** @description Slack or Discord incoming-webhook URL, or the webhook URL (https) */
+            url?: string;
+            /**
+             * @description E-mail recipients
+             * @example [
+             *       "ops@clinica.com.br"
+             *     ]
+             */
+            to?: string[];
+        };
+        CreateAlertRuleDto: {
+            /**
+             * @description A name to recognise it by
+             * @example Fila de reenvio
+             */
+            name?: string;
+            /**
+             * @description queue.retrying, queue.waiting, dlq.size, dlq.growth, messages.error_rate (0..1), http.slow_requests, system.memory_percent, system.disk_percent, or event:<type> (`*` wildcards)
+             * @example queue.retrying
+             */
+            metric?: string;
+            /** @enum {string} */
+            condition?: "gt" | "gte" | "lt" | "lte";
+            /** @example 100 */
+            threshold?: number;
+            /**
+             * @description ISO 8601 duration the condition must hold (and be clear) for
+             * @example PT1M
+             */
+            window?: string;
+            channels?: components["schemas"]["AlertChannelDto"][];
+            /** @default true */
+            enabled?: boolean;
+            /**
+             * @description A built-in rule to start from (its fields can be overridden)
+             * @enum {string}
+             */
+            preset?: "retry-queue-over-100" | "dlq-growing" | "error-rate-over-5-percent" | "slow-requests" | "sync-failing" | "backup-failed" | "whatsapp-session-disconnected" | "crm-needs-reauth" | "memory-over-90-percent" | "disk-over-90-percent";
+        };
+        AlertRuleView: {
+            /** Format: uuid */
+            id: string;
+            name: string;
+            metric: string;
+            /** @enum {string} */
+            condition: "gt" | "gte" | "lt" | "lte";
+            threshold: number;
+            /** @example PT1M */
+            window: string;
+            channels: components["schemas"]["AlertChannelDto"][];
+            enabled: boolean;
+            preset: string | null;
+            /** @enum {string} */
+            state: "ok" | "pending" | "firing" | "resolving";
+            lastValue: number | null;
+            /** Format: date-time */
+            createdAt: string;
+        };
+        AlertRulePage: {
+            /** @description Items, newest first */
+            data: components["schemas"]["AlertRuleView"][];
+            /**
+             * @description Cursor of the next page; null on the last
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        UpdateAlertRuleDto: {
+            /**
+             * @description A name to recognise it by
+             * @example Fila de reenvio
+             */
+            name?: string;
+            /**
+             * @description queue.retrying, queue.waiting, dlq.size, dlq.growth, messages.error_rate (0..1), http.slow_requests, system.memory_percent, system.disk_percent, or event:<type> (`*` wildcards)
+             * @example queue.retrying
+             */
+            metric?: string;
+            /** @enum {string} */
+            condition?: "gt" | "gte" | "lt" | "lte";
+            /** @example 100 */
+            threshold?: number;
+            /**
+             * @description ISO 8601 duration the condition must hold (and be clear) for
+             * @example PT1M
+             */
+            window?: string;
+            channels?: components["schemas"]["AlertChannelDto"][];
+            /** @default true */
+            enabled?: boolean;
+        };
+        AlertEventView: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            ruleId: string;
+            /** @enum {string} */
+            kind: "firing" | "resolved";
+            metric: string;
+            value: number | null;
+            threshold: number;
+            /** @description What each channel answered */
+            notified: string[];
+            /** Format: date-time */
+            at: string;
+        };
+        AlertEventPage: {
+            /** @description Items, newest first */
+            data: components["schemas"]["AlertEventView"][];
+            /**
+             * @description Cursor of the next page; null on the last
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        ReportScheduleView: {
+            recipients: string[];
+            /** @enum {string} */
+            format: "xlsx" | "pdf" | "csv";
+            /** @enum {string} */
+            weekday: "sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat";
+            hour: number;
+            timeZone: string;
+            enabled: boolean;
+            /** @description When it is sent next (ISO instant) */
+            nextRunAt: string;
+            /** @description When it was last sent */
+            lastSentAt: string | null;
+            /** @description Why the last run sent nothing */
+            lastError: string | null;
+        };
+        PutReportScheduleDto: {
+            /**
+             * @description Who receives the report (1–20 addresses)
+             * @example [
+             *       "gestao@clinica.com.br"
+             *     ]
+             */
+            recipients: string[];
+            /**
+             * @description Attachment format
+             * @example pdf
+             * @enum {string}
+             */
+            format: "xlsx" | "pdf" | "csv";
+            /**
+             * @description Day of the week it is sent
+             * @example mon
+             * @enum {string}
+             */
+            weekday: "sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat";
+            /**
+             * @description Hour it is sent (0–23, local time)
+             * @example 8
+             */
+            hour: number;
+            /**
+             * @description IANA time zone of weekday, hour and the report’s days
+             * @example America/Sao_Paulo
+             */
+            timeZone: string;
+            /**
+             * @description False pauses the schedule (kept); default true
+             * @example true
+             */
+            enabled?: boolean;
         };
     };
     responses: never;
@@ -20575,6 +20872,782 @@ export interface operations {
             };
             /** @description PostgreSQL or Redis is unavailable (`DEPENDENCY_UNAVAILABLE`) or the instance is shutting down (`SHUTTING_DOWN`); retry after `Retry-After` seconds */
             503: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    AnalyticsController_kpis: {
+        parameters: {
+            query?: {
+                /** @description Start (ISO 8601 instant), taken down to the hour; default 7 days before `to` */
+                from?: string;
+                /** @description End, exclusive (ISO 8601 instant), taken down to the hour; default now */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The KPI report (`KpiReport`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    AnalyticsController_trends: {
+        parameters: {
+            query: {
+                /** @description Start (ISO 8601 instant), taken down to the hour; default 7 days before `to` */
+                from?: string;
+                /** @description End, exclusive (ISO 8601 instant), taken down to the hour; default now */
+                to?: string;
+                /** @description What to count */
+                metric: "messages.sent" | "messages.delivered" | "messages.read" | "messages.failed" | "messages.inbound" | "events.received" | "webhooks.rejected" | "deliveries.succeeded" | "deliveries.failed" | "workflows.executions" | "appointments.scheduled" | "collections.recoveredCents";
+                /** @description Bucket size (default day) */
+                interval?: "hour" | "day" | "week" | "month";
+                /** @description One series per value of this dimension */
+                groupBy?: "channel" | "provider" | "status" | "eventType" | "source" | "workflow" | "campaign";
+                /** @description IANA time zone buckets start in (default: the workspace’s, see GET /v1/workspace) */
+                timeZone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The series (`TrendSeries`) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    AlertsController_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRulePage"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    AlertsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAlertRuleDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    AlertsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    AlertsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    AlertsController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAlertRuleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRuleView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The Idempotency-Key was used with another body (`IDEMPOTENCY_KEY_REUSED`), or the request cannot be processed (`UNPROCESSABLE`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    AlertsController_events: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Opaque cursor from the previous page’s `nextCursor` */
+                cursor?: string;
+                ruleId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertEventPage"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    ReportsController_report: {
+        parameters: {
+            query?: {
+                /** @description File format */
+                format?: "xlsx" | "pdf" | "csv";
+                /** @description Start: a date (`2026-11-01`, local midnight in the workspace time zone) or an ISO instant; default 7 days before `to` */
+                from?: string;
+                /** @description End: a date (that whole day included) or an ISO instant (excluded); default today’s local midnight. At most 366 days after `from` */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file, with Content-Disposition naming the period */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    ReportSchedulesController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportScheduleView"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    ReportSchedulesController_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutReportScheduleDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportScheduleView"];
+                };
+            };
+            /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before retrying */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+        };
+    };
+    ReportSchedulesController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description The credentials lack the required scope (`FORBIDDEN_SCOPE`) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Not found, or it belongs to another workspace (`NOT_FOUND`) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemResponse"];
+                };
+            };
+            /** @description Rate limit exceeded (`RATE_LIMITED`); wait `Retry-After` seconds */
+            429: {
                 headers: {
                     /** @description Seconds to wait before retrying */
                     "Retry-After"?: number;
