@@ -102,7 +102,7 @@ describe('analytics: facts from the real paths, KPIs equal brute-force counts ov
       `/v1/analytics/report?format=csv&from=${from.toISOString()}&to=${to.toISOString()}`,
     );
     expect(csv.status).toBe(200);
-    const sentLine = (csv.text as string)
+    const sentLine = (csv.text)
       .split('\r\n')
       .find((l) => l.startsWith('Mensagens;Mensagens enviadas;'));
     expect(sentLine?.split(';')[3]).toBe(String(report.messages.total.value));
