@@ -102,9 +102,7 @@ describe('analytics: facts from the real paths, KPIs equal brute-force counts ov
       `/v1/analytics/report?format=csv&from=${from.toISOString()}&to=${to.toISOString()}`,
     );
     expect(csv.status).toBe(200);
-    const sentLine = (csv.text)
-      .split('\r\n')
-      .find((l) => l.startsWith('Mensagens;Mensagens enviadas;'));
+    const sentLine = csv.text.split('\r\n').find((l) => l.startsWith('Mensagens;Mensagens enviadas;'));
     expect(sentLine?.split(';')[3]).toBe(String(report.messages.total.value));
 
     // Brute force over the raw tables (the product never reads them; the test may).
