@@ -155,6 +155,7 @@ describe('the relay repairs what BullMQ holds wrongly', () => {
     const maintenance = api.app.get(JobQueue).queue(QueueName.Maintenance);
     const schedulers = async () => (await maintenance.getJobSchedulers(0, -1)).map((s) => s.key).sort();
     const expected = [
+      'analytics.alerts-tick',
       'analytics.report-due',
       'audit.purge',
       'calendar.sync-due',

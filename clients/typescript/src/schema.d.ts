@@ -7624,17 +7624,27 @@ export interface components {
              * @example queue.retrying
              */
             metric?: string;
-            /** @enum {string} */
+            /**
+             * @description How the metric is compared with the threshold
+             * @enum {string}
+             */
             condition?: "gt" | "gte" | "lt" | "lte";
-            /** @example 100 */
+            /**
+             * @description The value the metric is compared with
+             * @example 100
+             */
             threshold?: number;
             /**
              * @description ISO 8601 duration the condition must hold (and be clear) for
              * @example PT1M
              */
             window?: string;
+            /** @description Where firing and resolved alerts are sent */
             channels?: components["schemas"]["AlertChannelDto"][];
-            /** @default true */
+            /**
+             * @description A disabled rule is not evaluated
+             * @default true
+             */
             enabled?: boolean;
             /**
              * @description A built-in rule to start from (its fields can be overridden)
@@ -7643,22 +7653,44 @@ export interface components {
             preset?: "retry-queue-over-100" | "dlq-growing" | "error-rate-over-5-percent" | "slow-requests" | "sync-failing" | "backup-failed" | "whatsapp-session-disconnected" | "crm-needs-reauth" | "memory-over-90-percent" | "disk-over-90-percent";
         };
         AlertRuleView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The rule id
+             */
             id: string;
+            /** @description Its name, as alerts show it */
             name: string;
+            /** @description What is measured (queue.retrying, messages.error_rate, event:<type>…) */
             metric: string;
-            /** @enum {string} */
+            /**
+             * @description How the metric is compared with the threshold
+             * @enum {string}
+             */
             condition: "gt" | "gte" | "lt" | "lte";
+            /** @description The value the metric is compared with */
             threshold: number;
-            /** @example PT1M */
+            /**
+             * @description ISO 8601 duration the condition must hold (and be clear) for
+             * @example PT1M
+             */
             window: string;
+            /** @description Where firing and resolved alerts are sent */
             channels: components["schemas"]["AlertChannelDto"][];
+            /** @description A disabled rule is not evaluated */
             enabled: boolean;
+            /** @description The built-in rule it was made from, if any */
             preset: string | null;
-            /** @enum {string} */
+            /**
+             * @description ok; pending (above, not yet for the window); firing; resolving (clear, not yet for the window)
+             * @enum {string}
+             */
             state: "ok" | "pending" | "firing" | "resolving";
+            /** @description The metric at the last evaluation */
             lastValue: number | null;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When the rule was made
+             */
             createdAt: string;
         };
         AlertRulePage: {
@@ -7681,32 +7713,57 @@ export interface components {
              * @example queue.retrying
              */
             metric?: string;
-            /** @enum {string} */
+            /**
+             * @description How the metric is compared with the threshold
+             * @enum {string}
+             */
             condition?: "gt" | "gte" | "lt" | "lte";
-            /** @example 100 */
+            /**
+             * @description The value the metric is compared with
+             * @example 100
+             */
             threshold?: number;
             /**
              * @description ISO 8601 duration the condition must hold (and be clear) for
              * @example PT1M
              */
             window?: string;
+            /** @description Where firing and resolved alerts are sent */
             channels?: components["schemas"]["AlertChannelDto"][];
-            /** @default true */
+            /**
+             * @description A disabled rule is not evaluated
+             * @default true
+             */
             enabled?: boolean;
         };
         AlertEventView: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The alert event id
+             */
             id: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description The rule that fired or resolved
+             */
             ruleId: string;
-            /** @enum {string} */
+            /**
+             * @description Fired or resolved
+             * @enum {string}
+             */
             kind: "firing" | "resolved";
+            /** @description The rule's metric */
             metric: string;
+            /** @description The metric at that moment */
             value: number | null;
+            /** @description The rule's threshold */
             threshold: number;
             /** @description What each channel answered */
             notified: string[];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it fired or resolved
+             */
             at: string;
         };
         AlertEventPage: {
@@ -7719,13 +7776,23 @@ export interface components {
             nextCursor: string | null;
         };
         ReportScheduleView: {
+            /** @description E-mail addresses the report is sent to */
             recipients: string[];
-            /** @enum {string} */
+            /**
+             * @description Attachment format
+             * @enum {string}
+             */
             format: "xlsx" | "pdf" | "csv";
-            /** @enum {string} */
+            /**
+             * @description Day of the week it is sent
+             * @enum {string}
+             */
             weekday: "sun" | "mon" | "tue" | "wed" | "thu" | "fri" | "sat";
+            /** @description Hour it is sent (0–23, local time) */
             hour: number;
+            /** @description IANA time zone of the weekday and hour */
             timeZone: string;
+            /** @description A disabled schedule sends nothing */
             enabled: boolean;
             /** @description When it is sent next (ISO instant) */
             nextRunAt: string;

@@ -59,12 +59,15 @@ export class UpdateAlertRuleDto {
   @Length(1, 120)
   metric?: string;
 
-  @ApiPropertyOptional({ enum: ALERT_CONDITIONS })
+  @ApiPropertyOptional({
+    description: 'How the metric is compared with the threshold',
+    enum: ALERT_CONDITIONS,
+  })
   @IsOptional()
   @IsIn(ALERT_CONDITIONS)
   condition?: AlertCondition;
 
-  @ApiPropertyOptional({ example: 100 })
+  @ApiPropertyOptional({ description: 'The value the metric is compared with', example: 100 })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   threshold?: number;
@@ -78,7 +81,7 @@ export class UpdateAlertRuleDto {
   @Length(1, 40)
   window?: string;
 
-  @ApiPropertyOptional({ type: [AlertChannelDto] })
+  @ApiPropertyOptional({ description: 'Where firing and resolved alerts are sent', type: [AlertChannelDto] })
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -87,7 +90,7 @@ export class UpdateAlertRuleDto {
   @Type(() => AlertChannelDto)
   channels?: AlertChannelDto[];
 
-  @ApiPropertyOptional({ default: true })
+  @ApiPropertyOptional({ description: 'A disabled rule is not evaluated', default: true })
   @IsOptional()
   @IsBoolean()
   enabled?: boolean;
@@ -104,34 +107,49 @@ export class CreateAlertRuleDto extends UpdateAlertRuleDto {
 }
 
 export class AlertRuleView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() name: string;
-  @ApiProperty() metric: string;
-  @ApiProperty({ enum: ALERT_CONDITIONS }) condition: AlertCondition;
-  @ApiProperty() threshold: number;
-  @ApiProperty({ example: 'PT1M' }) window: string;
-  @ApiProperty({ type: [AlertChannelDto] }) channels: AlertChannel[];
-  @ApiProperty() enabled: boolean;
-  @ApiProperty({ nullable: true, type: String }) preset: string | null;
-  @ApiProperty({ enum: ['ok', 'pending', 'firing', 'resolving'] }) state: string;
-  @ApiProperty({ nullable: true, type: Number }) lastValue: number | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ description: 'The rule id', format: 'uuid' }) id: string;
+  @ApiProperty({ description: 'Its name, as alerts show it' }) name: string;
+  @ApiProperty({ description: 'What is measured (queue.retrying, messages.error_rate, event:<type>…)' })
+  metric: string;
+  @ApiProperty({ description: 'How the metric is compared with the threshold', enum: ALERT_CONDITIONS })
+  condition: AlertCondition;
+  @ApiProperty({ description: 'The value the metric is compared with' }) threshold: number;
+  @ApiProperty({
+    description: 'ISO 8601 duration the condition must hold (and be clear) for',
+    example: 'PT1M',
+  })
+  window: string;
+  @ApiProperty({ description: 'Where firing and resolved alerts are sent', type: [AlertChannelDto] })
+  channels: AlertChannel[];
+  @ApiProperty({ description: 'A disabled rule is not evaluated' }) enabled: boolean;
+  @ApiProperty({ description: 'The built-in rule it was made from, if any', nullable: true, type: String })
+  preset: string | null;
+  @ApiProperty({
+    description:
+      'ok; pending (above, not yet for the window); firing; resolving (clear, not yet for the window)',
+    enum: ['ok', 'pending', 'firing', 'resolving'],
+  })
+  state: string;
+  @ApiProperty({ description: 'The metric at the last evaluation', nullable: true, type: Number })
+  lastValue: number | null;
+  @ApiProperty({ description: 'When the rule was made', format: 'date-time' }) createdAt: string;
 }
 export class AlertRulePage extends PageOf(AlertRuleView) {}
 
 export class AlertEventView {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ format: 'uuid' }) ruleId: string;
-  @ApiProperty({ enum: ['firing', 'resolved'] }) kind: string;
-  @ApiProperty() metric: string;
-  @ApiProperty({ nullable: true, type: Number }) value: number | null;
-  @ApiProperty() threshold: number;
+  @ApiProperty({ description: 'The alert event id', format: 'uuid' }) id: string;
+  @ApiProperty({ description: 'The rule that fired or resolved', format: 'uuid' }) ruleId: string;
+  @ApiProperty({ description: 'Fired or resolved', enum: ['firing', 'resolved'] }) kind: string;
+  @ApiProperty({ description: "The rule's metric" }) metric: string;
+  @ApiProperty({ description: 'The metric at that moment', nullable: true, type: Number }) value:
+    number | null;
+  @ApiProperty({ description: "The rule's threshold" }) threshold: number;
   @ApiProperty({ description: 'What each channel answered' }) notified: Array<{
     type: string;
     ok: boolean;
     error?: string;
   }>;
-  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiProperty({ description: 'When it fired or resolved', format: 'date-time' }) at: string;
 }
 export class AlertEventPage extends PageOf(AlertEventView) {}
 

@@ -57,12 +57,13 @@ export class PutReportScheduleDto {
 }
 
 export class ReportScheduleView {
-  @ApiProperty({ type: [String] }) recipients: string[];
-  @ApiProperty({ enum: REPORT_FORMATS }) format: ReportFormat;
-  @ApiProperty({ enum: WEEKDAYS }) weekday: Weekday;
-  @ApiProperty() hour: number;
-  @ApiProperty() timeZone: string;
-  @ApiProperty() enabled: boolean;
+  @ApiProperty({ description: 'E-mail addresses the report is sent to', type: [String] })
+  recipients: string[];
+  @ApiProperty({ description: 'Attachment format', enum: REPORT_FORMATS }) format: ReportFormat;
+  @ApiProperty({ description: 'Day of the week it is sent', enum: WEEKDAYS }) weekday: Weekday;
+  @ApiProperty({ description: 'Hour it is sent (0–23, local time)' }) hour: number;
+  @ApiProperty({ description: 'IANA time zone of the weekday and hour' }) timeZone: string;
+  @ApiProperty({ description: 'A disabled schedule sends nothing' }) enabled: boolean;
   @ApiProperty({ description: 'When it is sent next (ISO instant)' }) nextRunAt: string;
   @ApiProperty({ type: String, nullable: true, description: 'When it was last sent' }) lastSentAt:
     string | null;

@@ -3,6 +3,7 @@ import { DiscoveryModule } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { Bitrix24Source } from '../../crm/bitrix24/source/bitrix24.source';
 import { SOURCE_KINDS, SourceKindPlugin, SourceKinds } from '../../events/sources/source-kind';
+import { JsonSource } from '../../events/sources/json/json.source';
 import { StandardSource } from '../../events/sources/standard/standard.source';
 import { rejected } from '../../events/verification/request-fields';
 import { PluginRegistry } from '../../platform/plugins/plugin-registry';
@@ -12,7 +13,15 @@ import { WahaSource } from './waha/waha.source';
 import { ZapiSource } from './zapi/zapi.source';
 
 /** What the app declares: WhatsApp's four from here, Standard and Bitrix24 from events. */
-const DECLARED = [MetaSource, TwilioSource, ZapiSource, WahaSource, Bitrix24Source, StandardSource];
+const DECLARED = [
+  MetaSource,
+  TwilioSource,
+  ZapiSource,
+  WahaSource,
+  Bitrix24Source,
+  StandardSource,
+  JsonSource,
+];
 
 const stub = { verify: () => rejected('signature_invalid'), normalise: () => [] };
 
