@@ -14,6 +14,8 @@ import { CrmChats } from './bridge/crm-chats';
 import { CrmMessage } from './bridge/crm-message.entity';
 import { CrmPersonalData } from './bridge/crm-personal-data';
 import { InboundBridge } from './bridge/inbound-bridge';
+import { Bitrix24Install } from './connections/bitrix24-install';
+import { Bitrix24InstallController } from './connections/bitrix24-install.controller';
 import { CrmConnection } from './connections/crm-connection.entity';
 import { CrmConnectionsController } from './connections/crm-connections.controller';
 import { CrmConnections } from './connections/crm-connections.service';
@@ -39,7 +41,7 @@ import { CrmLeadAction } from './leads/crm-lead-action';
     FeedbackModule,
     TypeOrmModule.forFeature([CrmConnection, CrmLine, CrmChat, CrmMessage]),
   ],
-  controllers: [CrmConnectionsController],
+  controllers: [CrmConnectionsController, Bitrix24InstallController],
   providers: [
     crmConfig.provider,
     Bitrix24Source,
@@ -47,6 +49,7 @@ import { CrmLeadAction } from './leads/crm-lead-action';
     Bitrix24Rest,
     PortalGrants,
     CrmConnections,
+    Bitrix24Install,
     CrmLines,
     CrmChats,
     Bitrix24Contacts,

@@ -16,6 +16,15 @@ export const CRM_PROBLEMS = defineProblems('crm', {
     status: 422,
     title: 'The provider is not one of the workspace’s WhatsApp providers',
   },
+  CRM_INSTALL_INVALID: {
+    status: 400,
+    title: 'Not a Bitrix24 install call: ONAPPINSTALL, ONAPPUNINSTALL or the install placement form',
+  },
+  CRM_INSTALL_FORBIDDEN: {
+    status: 401,
+    title: 'The application_token or member_id is not the one this connection was installed with',
+  },
+  CRM_PORTAL_TAKEN: { status: 409, title: 'Another connection of the workspace has this portal' },
   CRM_PROVIDER_ERROR: { status: 502, title: 'Bitrix24 refused or failed the request' },
 });
 

@@ -131,6 +131,82 @@ export class FakeBitrix24 extends FakeServer {
     return res.status;
   }
 
+  /**
+   * The app installed on the portal: Bitrix24 posts ONAPPINSTALL to the app's handler with a fresh
+   * grant in `auth[...]` (the tokens work on /rest/ like any others). Answers the handler's reply.
+   */
+  async install(handlerUrl: string, auth: Fields = {}): Promise<{ status: number; body: string }> {
+    const g = this.grant();
+    const res = await this.form(handlerUrl, {
+      event: 'ONAPPINSTALL',
+      data: { VERSION: '1', ACTIVE: 'Y', INSTALLED: 'Y', LANGUAGE_ID: 'br' },
+      ts: String(Math.floor(Date.now() / 1000)),
+      auth: {
+        access_token: g.access_token,
+        expires: String(g.expires),
+        expires_in: String(g.expires_in),
+        scope: g.scope,
+        domain: new URL(this.url).host,
+        server_endpoint: g.server_endpoint,
+        status: 'L',
+        client_endpoint: g.client_endpoint,
+        member_id: this.memberId,
+        user_id: '1',
+        refresh_token: g.refresh_token,
+        application_token: this.applicationToken,
+        ...auth,
+      },
+    });
+    return res;
+  }
+
+  /** A local app's install placement: the handler opened in the portal's frame, the grant as form fields. */
+  openInstallPlacement(handlerUrl: string): Promise<{ status: number; body: string }> {
+    const g = this.grant();
+    return this.form(handlerUrl, {
+      DOMAIN: new URL(this.url).host,
+      PROTOCOL: this.url.startsWith('https:') ? '1' : '0',
+      LANG: 'br',
+      APP_SID: randomBytes(16).toString('hex'),
+      AUTH_ID: g.access_token,
+      AUTH_EXPIRES: String(g.expires_in),
+      REFRESH_ID: g.refresh_token,
+      member_id: this.memberId,
+      status: 'L',
+      PLACEMENT: 'DEFAULT',
+      PLACEMENT_OPTIONS: '{}',
+    });
+  }
+
+  /** The app removed from the portal: ONAPPUNINSTALL, no OAuth tokens, only application_token. */
+  async uninstall(handlerUrl: string, auth: Fields = {}): Promise<{ status: number; body: string }> {
+    this.revokeRefreshTokens();
+    this.accessTokens.clear();
+    return this.form(handlerUrl, {
+      event: 'ONAPPUNINSTALL',
+      data: { CLEAN: '0', LANGUAGE_ID: 'br' },
+      ts: String(Math.floor(Date.now() / 1000)),
+      auth: {
+        domain: new URL(this.url).host,
+        server_endpoint: `${this.url}/oauth/`,
+        status: 'L',
+        client_endpoint: `${this.url}/rest/`,
+        member_id: this.memberId,
+        application_token: this.applicationToken,
+        ...auth,
+      },
+    });
+  }
+
+  private async form(url: string, fields: Fields): Promise<{ status: number; body: string }> {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: stringify(fields, { encodeValuesOnly: true }),
+    });
+    return { status: res.status, body: await res.text() };
+  }
+
   postInstall(url: string): Promise<number> {
     return this.postEvent(url, 'ONAPPINSTALL', { VERSION: '1', LANGUAGE_ID: 'br' });
   }
@@ -187,12 +263,17 @@ export class FakeBitrix24 extends FakeServer {
   }
 
   private issue(): FakeResponse {
+    return reply.json(this.grant());
+  }
+
+  /** A new access and refresh token pair, as the OAuth server answers it. */
+  private grant() {
     const access = randomBytes(16).toString('hex');
     const refresh = randomBytes(16).toString('hex');
     const ttl = this.options.accessTokenTtlSeconds ?? 3600;
     this.accessTokens.set(access, Date.now() + ttl * 1000);
     this.refreshTokens.add(refresh);
-    return reply.json({
+    return {
       access_token: access,
       expires: Math.floor(Date.now() / 1000) + ttl,
       expires_in: ttl,
@@ -204,7 +285,7 @@ export class FakeBitrix24 extends FakeServer {
       member_id: this.memberId,
       user_id: 1,
       refresh_token: refresh,
-    });
+    };
   }
 
   private rest(req: RecordedRequest): FakeResponse {

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export const CRM_CONNECTION_STATUSES = ['pending', 'active', 'needs_reauth'] as const;
+export const CRM_CONNECTION_STATUSES = ['pending', 'active', 'needs_reauth', 'uninstalled'] as const;
 export type CrmConnectionStatus = (typeof CRM_CONNECTION_STATUSES)[number];
 
 /** The OAuth grant of one Bitrix24 portal, sealed (`configSealed`, SealedConfig). */
@@ -9,6 +9,8 @@ export interface PortalTokens {
   refreshToken: string;
   /** Epoch ms when the access token stops working. */
   expiresAt: number;
+  /** `auth[application_token]` of ONAPPINSTALL: later events of the install must carry it. */
+  applicationToken?: string;
 }
 
 /**
@@ -19,6 +21,7 @@ export interface PortalTokens {
 @Index(['workspaceId', 'id'])
 @Index(['workspaceId', 'memberId'], { unique: true, where: 'member_id IS NOT NULL' })
 @Index(['oauthState'], { unique: true, where: 'oauth_state IS NOT NULL' })
+@Index(['installToken'], { unique: true, where: 'install_token IS NOT NULL' })
 export class CrmConnection {
   @PrimaryColumn('uuid') id: string;
   @Column('uuid') workspaceId: string;
@@ -33,6 +36,8 @@ export class CrmConnection {
   @Column('text', { default: '' }) configSealed: string;
   /** SHA-256 of the OAuth `state` while consent is pending. */
   @Column('text', { nullable: true }) oauthState: string | null;
+  /** SHA-256 of the token in the install handler URL (`mode: install`); kept for ONAPPUNINSTALL. */
+  @Column('text', { nullable: true }) installToken: string | null;
   @Column('text', { nullable: true }) lastError: string | null;
   @Column('timestamptz', { nullable: true }) refreshedAt: Date | null;
   @Column('timestamptz') createdAt: Date;

@@ -1,16 +1,28 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUrl, IsUUID, Length, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUrl, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
 import { PageOf } from '../../platform/http/pagination';
 import { CRM_CONNECTION_STATUSES, type CrmConnectionStatus } from './crm-connection.entity';
 
 export class CreateCrmConnectionDto {
-  @ApiProperty({
-    description: "The Bitrix24 portal's address; its administrator is sent there to install the app",
+  @ApiPropertyOptional({
+    enum: ['oauth', 'install'],
+    default: 'oauth',
+    description:
+      '`oauth`: the OAuth code flow (`authorizationUrl`); `install`: Bitrix24 posts its install event to `installUrl`',
+  })
+  @IsOptional()
+  @IsIn(['oauth', 'install'])
+  mode?: 'oauth' | 'install';
+
+  @ApiPropertyOptional({
+    description:
+      "The Bitrix24 portal's address (required for `oauth`; with `install` the install event names it)",
     example: 'https://acme.bitrix24.com.br',
   })
+  @ValidateIf((o: CreateCrmConnectionDto) => o.mode !== 'install' || o.portalUrl !== undefined)
   @IsUrl({ require_protocol: true, require_tld: false, protocols: ['https', 'http'] })
   @Length(8, 300)
-  portalUrl: string;
+  portalUrl?: string;
 
   @ApiPropertyOptional({ description: 'A name to recognise it by', example: 'Bitrix24 comercial' })
   @IsOptional()
@@ -35,7 +47,8 @@ export class CrmConnectionView {
   @ApiProperty({ example: 'Bitrix24 comercial', description: 'A name to recognise it by' }) name: string;
   @ApiProperty({
     enum: CRM_CONNECTION_STATUSES,
-    description: '`pending` until the OAuth callback; `needs_reauth` when Bitrix24 refused the refresh token',
+    description:
+      '`pending` until the OAuth callback or install event; `needs_reauth` when Bitrix24 refused the refresh token; `uninstalled` after ONAPPUNINSTALL',
   })
   status: CrmConnectionStatus;
   @ApiProperty({ example: 'https://acme.bitrix24.com.br', description: "The portal's address" })
@@ -57,10 +70,15 @@ export class CrmConnectionView {
 }
 
 export class CreatedCrmConnectionView extends CrmConnectionView {
-  @ApiProperty({
-    description: "Open in a browser as the portal's administrator to install and authorise the app",
+  @ApiPropertyOptional({
+    description: "`oauth`: open in a browser as the portal's administrator to install and authorise the app",
   })
-  authorizationUrl: string;
+  authorizationUrl?: string;
+  @ApiPropertyOptional({
+    description:
+      "`install`: the handler (and install) URL to paste in the Bitrix24 application's settings; shown once",
+  })
+  installUrl?: string;
 }
 
 export class CrmConnectionPage extends PageOf(CrmConnectionView) {}

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
+import { InjectConfig, type ConfigOf } from '../../config/area-config';
 import { Clock } from '../../platform/clock';
 import { Page, PageQuery, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
@@ -12,6 +13,7 @@ import { Bitrix24OAuth, type Grant } from '../bitrix24/bitrix24-oauth';
 import { Bitrix24Rest } from '../bitrix24/bitrix24-rest';
 import { CrmChat } from '../bridge/crm-chat.entity';
 import { CrmMessage } from '../bridge/crm-message.entity';
+import { crmConfig } from '../crm.config';
 import { CrmProblem } from '../crm.problems';
 import { CrmConnection } from './crm-connection.entity';
 import type {
@@ -25,7 +27,7 @@ import type {
 import { CrmLine } from './crm-line.entity';
 import { PortalGrants } from './portal-grants';
 
-const hashState = (state: string) => createHash('sha256').update(state).digest('hex');
+export const hashState = (state: string) => createHash('sha256').update(state).digest('hex');
 
 export function toLineView(l: CrmLine): CrmLineView {
   return {
@@ -37,7 +39,7 @@ export function toLineView(l: CrmLine): CrmLineView {
   };
 }
 
-function toView(c: CrmConnection, lines: CrmLine[] = []): CrmConnectionView {
+export function toView(c: CrmConnection, lines: CrmLine[] = []): CrmConnectionView {
   return {
     id: c.id,
     name: c.name,
@@ -64,29 +66,34 @@ export class CrmConnections {
     private readonly grants: PortalGrants,
     private readonly rest: Bitrix24Rest,
     private readonly clock: Clock,
+    @InjectConfig(crmConfig) private readonly config: ConfigOf<typeof crmConfig>,
   ) {}
 
   async create(caller: Principal, dto: CreateCrmConnectionDto): Promise<CreatedCrmConnectionView> {
     if (!this.oauth.configured) throw new CrmProblem('CRM_NOT_CONFIGURED');
     const state = randomBytes(24).toString('base64url');
     const now = this.clock.now();
-    const portalUrl = new URL(dto.portalUrl).origin;
+    const install = dto.mode === 'install';
+    // `install` without portalUrl: the install event names the portal ('' until then).
+    const portalUrl = dto.portalUrl ? new URL(dto.portalUrl).origin : '';
     const row = this.repo.create({
       id: uuidv7(),
       workspaceId: caller.workspaceId,
-      name: dto.name ?? new URL(portalUrl).hostname,
+      name: dto.name ?? (portalUrl ? new URL(portalUrl).hostname : 'Bitrix24'),
       status: 'pending',
       portalUrl,
       memberId: null,
       clientEndpoint: null,
       configSealed: '',
-      oauthState: hashState(state),
+      oauthState: install ? null : hashState(state),
+      installToken: install ? hashState(state) : null,
       lastError: null,
       refreshedAt: null,
       createdAt: now,
       updatedAt: now,
     });
     await this.repo.insert(row);
+    if (install) return { ...toView(row), installUrl: `${this.config.publicUrl}/bitrix24/install/${state}` };
     return { ...toView(row), authorizationUrl: this.oauth.consentUrl(portalUrl, state) };
   }
 

@@ -87,7 +87,11 @@ export class PortalGrants {
         CrmConnection,
         { id: row.id },
         {
-          configSealed: this.sealed.seal(row.id, grant.tokens),
+          // The install's application_token outlives every refresh.
+          configSealed: this.sealed.seal(row.id, {
+            ...grant.tokens,
+            applicationToken: tokens.applicationToken,
+          }),
           clientEndpoint: grant.clientEndpoint ?? row.clientEndpoint,
           refreshedAt: now,
           lastError: null,
