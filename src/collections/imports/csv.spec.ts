@@ -25,6 +25,19 @@ describe('streamed CSV', () => {
     },
   );
 
+  it.each([1, 2, 5, 1000])(
+    'quotes: escapes, text after a closing quote, a quote inside an unquoted field, CR kept inside quotes (%i-byte chunks)',
+    async (size) => {
+      const csv = 'a,b,c\r\n"x""y","ab"c,d"e\r\n"",""z,"p\rq"\n"""",\'\',last\r\n';
+      expect(await collect(csvRows(chunks(csv, size)))).toEqual([
+        ['a', 'b', 'c'],
+        ['x"y', 'abc', 'd"e'],
+        ['', 'z', 'p\rq'],
+        ['"', "''", 'last'],
+      ]);
+    },
+  );
+
   it('semicolon-separated (spreadsheet export) records by header', async () => {
     const records = await collect(csvRecords(chunks('externalId;valor\nA1;1.234,56\n', 4)));
     expect(records).toEqual([{ externalId: 'A1', valor: '1.234,56' }]);

@@ -16,36 +16,50 @@ export async function* csvRows(chunks: AsyncIterable<Buffer>): AsyncGenerator<st
   let first = true;
   let pending = '';
 
+  // Fields are slices of the decoded text (one string each), never built a character at a time:
+  // `field += c` per character made a chain of cons strings per field, which outlived the young
+  // generation while a batch was being committed and grew the old one with every row.
   const consume = function* (text: string): Generator<string[]> {
+    /** Start of the literal characters not yet added to `field`. */
+    let run = 0;
+    const take = (end: number) => {
+      if (end > run) field += text.slice(run, end);
+    };
     for (let i = 0; i < text.length; i++) {
       const c = text[i];
       if (quoted) {
         if (quotePending) {
           quotePending = false;
           if (c === '"') {
-            field += '"';
+            run = i; // an escaped quote: this `"` starts the next literal run
             continue;
           }
           quoted = false;
         } else if (c === '"') {
+          take(i);
+          run = i + 1;
           quotePending = true;
           continue;
-        } else {
-          field += c;
-          continue;
-        }
+        } else continue;
       }
-      if (c === '"' && field === '') quoted = true;
-      else if (c === delimiter) {
+      if (c === '"' && field === '' && i === run) {
+        quoted = true;
+        run = i + 1;
+      } else if (c === delimiter) {
+        take(i);
         row.push(field);
         field = '';
+        run = i + 1;
       } else if (c === '\n') {
+        take(i);
         row.push(field.endsWith('\r') ? field.slice(0, -1) : field);
         field = '';
+        run = i + 1;
         if (!(row.length === 1 && row[0] === '')) yield row;
         row = [];
-      } else field += c;
+      }
     }
+    take(text.length);
   };
 
   for await (const chunk of chunks) {
