@@ -142,7 +142,7 @@ describe('collections campaigns: window, rate, holidays and one message per debt
       status: 409,
       code: 'CAMPAIGN_STATE',
     });
-  });
+  }, 300_000); // a thousand debts through the real send path: minutes on a loaded CI machine
 
   it('a transient failure of the send (a deadlock in the notifications insert) puts the step back: sent later, once', async () => {
     const ws = await workspaceHarness(t);
@@ -216,7 +216,7 @@ describe('collections campaigns: window, rate, holidays and one message per debt
     } finally {
       await db.query(`DROP TRIGGER IF EXISTS test_fail_notification ON notifications`);
     }
-  });
+  }, 180_000);
 
   it('invalid campaigns are 4xx: bad filter, unknown zone, bad follow-up duration', async () => {
     const ws = await workspaceHarness(t);

@@ -76,7 +76,7 @@ describe('collections: payments, promise reminders, release, campaign plans', ()
       const id = r.body.id as string;
       await waitFor(
         async () => (await ws.get(`/v1/events/${id}`)).body.status === 'processed',
-        15_000,
+        60_000,
         `event ${id}`,
       );
       return id;
@@ -104,7 +104,7 @@ describe('collections: payments, promise reminders, release, campaign plans', ()
             [d.workspaceId],
           )
         ).rows[0],
-      15_000,
+      60_000,
       'the receipt',
     );
     expect(receipt.to_phone).toBe(d.phone);

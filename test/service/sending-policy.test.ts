@@ -106,7 +106,15 @@ describe('sending policy (service tier)', () => {
         'twilio',
         'twilio',
       ]);
-      const dlq = await t.app.get(DlqService).list(caller, { kind: 'notification' } as never);
+      // dead-lettered just after the status is written (observers of the status run in between)
+      const dlq = await waitFor(
+        async () => {
+          const page = await t.app.get(DlqService).list(caller, { kind: 'notification' } as never);
+          return page.data.length > 0 && page;
+        },
+        30_000,
+        'the DLQ entry',
+      );
       expect(dlq.data).toEqual([expect.objectContaining({ kind: 'notification', refId: id })]);
     } finally {
       stopMeta();
