@@ -2295,7 +2295,7 @@ export interface components {
          * @description Stable upper-snake error code to switch on
          * @enum {string}
          */
-        ProblemCode: "ACCOUNTING_CONFIG_INVALID" | "ACCOUNTING_REMOTE_FAILED" | "ALERT_METRIC_UNKNOWN" | "ALERT_WINDOW_INVALID" | "ANALYTICS_GROUP_UNKNOWN" | "ANALYTICS_METRIC_UNKNOWN" | "ANALYTICS_PERIOD_INVALID" | "ANALYTICS_TIME_ZONE_UNKNOWN" | "APPOINTMENT_STATUS_INVALID" | "BACKUP_BUSY" | "BACKUP_NOT_RESTORABLE" | "BACKUP_UNAVAILABLE" | "BAD_REQUEST" | "CALENDAR_CONFLICT" | "CALENDAR_NOT_CONFIGURED" | "CALENDAR_NOT_CONNECTED" | "CALENDAR_OAUTH_FAILED" | "CALENDAR_PROVIDER_ERROR" | "CAMPAIGN_INVALID" | "CAMPAIGN_STATE" | "CONFLICT" | "CONFLICT_ALREADY_RESOLVED" | "CRM_CONNECTION_INACTIVE" | "CRM_NOT_CONFIGURED" | "CRM_OAUTH_FAILED" | "CRM_PROVIDER_ERROR" | "CRM_PROVIDER_INVALID" | "CRM_SOURCE_MISSING" | "DEBT_EXTERNAL_ID_TAKEN" | "DEBT_NOT_HANDED_OVER" | "DEPENDENCY_UNAVAILABLE" | "EXECUTION_NOT_CANCELLABLE" | "EXECUTION_NOT_RETRYABLE" | "FORBIDDEN_SCOPE" | "IDEMPOTENCY_IN_FLIGHT" | "IDEMPOTENCY_KEY_REUSED" | "IMPORT_BODY_INVALID" | "IMPORT_TOO_LARGE" | "INTERNAL" | "JSON_SOURCE_AUTH_INVALID" | "JSON_SOURCE_EVENT_TYPE_INVALID" | "JSON_SOURCE_EXPRESSION_INVALID" | "LABEL_INVALID" | "MAINTENANCE" | "MALFORMED_BODY" | "MAPPING_INVALID" | "METHOD_NOT_ALLOWED" | "NOTIFICATION_NOT_CANCELLABLE" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "PROVIDER_SESSIONS_UNSUPPORTED" | "PROVIDER_SESSION_FAILED" | "PROVIDER_SESSION_NO_QR" | "RATE_LIMITED" | "RECIPIENT_UNREACHABLE" | "RESTORE_IN_PROGRESS" | "RESTORE_NOT_CONFIRMED" | "SHUTTING_DOWN" | "SIGNATURE_INVALID" | "SOURCE_NOT_FOUND" | "SYNC_JOB_INVALID" | "SYNC_NOT_RETRYABLE" | "SYNC_RUN_IN_PROGRESS" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "TIMESTAMP_OUT_OF_TOLERANCE" | "UNAUTHENTICATED" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "VERIFY_TOKEN_INVALID" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID";
+        ProblemCode: "ACCOUNTING_CONFIG_INVALID" | "ACCOUNTING_REMOTE_FAILED" | "ALERT_METRIC_UNKNOWN" | "ALERT_WINDOW_INVALID" | "ANALYTICS_GROUP_UNKNOWN" | "ANALYTICS_METRIC_UNKNOWN" | "ANALYTICS_PERIOD_INVALID" | "ANALYTICS_TIME_ZONE_UNKNOWN" | "APPOINTMENT_STATUS_INVALID" | "BACKUP_BUSY" | "BACKUP_NOT_RESTORABLE" | "BACKUP_UNAVAILABLE" | "BAD_REQUEST" | "CALENDAR_CONFLICT" | "CALENDAR_NOT_CONFIGURED" | "CALENDAR_NOT_CONNECTED" | "CALENDAR_OAUTH_FAILED" | "CALENDAR_PROVIDER_ERROR" | "CAMPAIGN_INVALID" | "CAMPAIGN_STATE" | "CONFLICT" | "CONFLICT_ALREADY_RESOLVED" | "CRM_CONNECTION_INACTIVE" | "CRM_INSTALL_FORBIDDEN" | "CRM_INSTALL_INVALID" | "CRM_NOT_CONFIGURED" | "CRM_OAUTH_FAILED" | "CRM_PORTAL_TAKEN" | "CRM_PROVIDER_ERROR" | "CRM_PROVIDER_INVALID" | "CRM_SOURCE_MISSING" | "DEBT_EXTERNAL_ID_TAKEN" | "DEBT_NOT_HANDED_OVER" | "DEPENDENCY_UNAVAILABLE" | "EXECUTION_NOT_CANCELLABLE" | "EXECUTION_NOT_RETRYABLE" | "FORBIDDEN_SCOPE" | "IDEMPOTENCY_IN_FLIGHT" | "IDEMPOTENCY_KEY_REUSED" | "IMPORT_BODY_INVALID" | "IMPORT_TOO_LARGE" | "INTERNAL" | "JSON_SOURCE_AUTH_INVALID" | "JSON_SOURCE_EVENT_TYPE_INVALID" | "JSON_SOURCE_EXPRESSION_INVALID" | "LABEL_INVALID" | "MAINTENANCE" | "MALFORMED_BODY" | "MAPPING_INVALID" | "METHOD_NOT_ALLOWED" | "NOTIFICATION_NOT_CANCELLABLE" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "PROVIDER_SESSIONS_UNSUPPORTED" | "PROVIDER_SESSION_FAILED" | "PROVIDER_SESSION_NO_QR" | "RATE_LIMITED" | "RECIPIENT_UNREACHABLE" | "RESTORE_IN_PROGRESS" | "RESTORE_NOT_CONFIRMED" | "SHUTTING_DOWN" | "SIGNATURE_INVALID" | "SOURCE_NOT_FOUND" | "SYNC_JOB_INVALID" | "SYNC_NOT_RETRYABLE" | "SYNC_RUN_IN_PROGRESS" | "TEMPLATE_INVALID" | "TEMPLATE_NOT_FOUND" | "TEMPLATE_VARIABLES_MISSING" | "TIMESTAMP_OUT_OF_TOLERANCE" | "UNAUTHENTICATED" | "UNPROCESSABLE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_FAILED" | "VERIFY_TOKEN_INVALID" | "WHATSAPP_WINDOW_CLOSED" | "WORKFLOW_INVALID";
         FieldErrorResponse: {
             /**
              * @description Dot path of the offending field
@@ -7450,10 +7450,16 @@ export interface components {
         };
         CreateCrmConnectionDto: {
             /**
-             * @description The Bitrix24 portal's address; its administrator is sent there to install the app
+             * @description `oauth`: the OAuth code flow (`authorizationUrl`); `install`: Bitrix24 posts its install event to `installUrl`
+             * @default oauth
+             * @enum {string}
+             */
+            mode?: "oauth" | "install";
+            /**
+             * @description The Bitrix24 portal's address (required for `oauth`; with `install` the install event names it)
              * @example https://acme.bitrix24.com.br
              */
-            portalUrl: string;
+            portalUrl?: string;
             /**
              * @description A name to recognise it by
              * @example Bitrix24 comercial
@@ -7499,10 +7505,10 @@ export interface components {
              */
             name: string;
             /**
-             * @description `pending` until the OAuth callback; `needs_reauth` when Bitrix24 refused the refresh token
+             * @description `pending` until the OAuth callback or install event; `needs_reauth` when Bitrix24 refused the refresh token; `uninstalled` after ONAPPUNINSTALL
              * @enum {string}
              */
-            status: "pending" | "active" | "needs_reauth";
+            status: "pending" | "active" | "needs_reauth" | "uninstalled";
             /**
              * @description The portal's address
              * @example https://acme.bitrix24.com.br
@@ -7524,8 +7530,10 @@ export interface components {
              * @description When the connection was created
              */
             createdAt: string;
-            /** @description Open in a browser as the portal's administrator to install and authorise the app */
-            authorizationUrl: string;
+            /** @description `oauth`: open in a browser as the portal's administrator to install and authorise the app */
+            authorizationUrl?: string;
+            /** @description `install`: the handler (and install) URL to paste in the Bitrix24 application's settings; shown once */
+            installUrl?: string;
         };
         CrmConnectionView: {
             /**
@@ -7539,10 +7547,10 @@ export interface components {
              */
             name: string;
             /**
-             * @description `pending` until the OAuth callback; `needs_reauth` when Bitrix24 refused the refresh token
+             * @description `pending` until the OAuth callback or install event; `needs_reauth` when Bitrix24 refused the refresh token; `uninstalled` after ONAPPUNINSTALL
              * @enum {string}
              */
-            status: "pending" | "active" | "needs_reauth";
+            status: "pending" | "active" | "needs_reauth" | "uninstalled";
             /**
              * @description The portal's address
              * @example https://acme.bitrix24.com.br
@@ -7581,7 +7589,7 @@ export interface components {
              * @description The connection status after the check
              * @enum {string}
              */
-            status: "pending" | "active" | "needs_reauth";
+            status: "pending" | "active" | "needs_reauth" | "uninstalled";
             /** @description What failed, when it failed */
             error?: string;
         };
