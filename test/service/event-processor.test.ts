@@ -11,6 +11,10 @@ class Subscribers {
   static seen = new Map<string, Array<Record<string, unknown>>>();
   static failuresLeft = 0;
   static enricherFails = false;
+  /** The event as stored when `steady` ran (later work, a workflow's job, reads it so). */
+  static storedAtSteady: unknown[] = [];
+
+  constructor(private readonly db: DataSource) {}
 
   private note(name: string, event: StoredEvent) {
     Subscribers.seen.set(name, [...(Subscribers.seen.get(name) ?? []), { ...event.data }]);
@@ -41,9 +45,12 @@ class Subscribers {
   }
 
   @OnEvent('probe.steady', 'probe.*')
-  steady(event: StoredEvent): Promise<void> {
+  async steady(event: StoredEvent): Promise<void> {
     this.note('steady', event);
-    return Promise.resolve();
+    const [stored] = await this.db.query<Array<{ data: unknown }>>(`SELECT data FROM events WHERE id = $1`, [
+      event.id,
+    ]);
+    Subscribers.storedAtSteady.push(stored?.data);
   }
 }
 
@@ -72,6 +79,7 @@ describe('EventProcessor (service)', () => {
   afterAll(() => t.close());
   beforeEach(() => {
     Subscribers.seen.clear();
+    Subscribers.storedAtSteady = [];
     Subscribers.failuresLeft = 0;
     Subscribers.enricherFails = false;
   });
@@ -130,6 +138,8 @@ describe('EventProcessor (service)', () => {
     expect(Subscribers.seen.get('enrich')).toEqual([{ n: 2 }]);
     expect(Subscribers.seen.get('mutator')).toEqual([{ n: 2, tag: 'vip' }]);
     expect(Subscribers.seen.get('steady')).toEqual([{ n: 2, tag: 'vip' }]);
+    // stored before the plain subscribers run: work they hand on (a workflow's job) reads it
+    expect(Subscribers.storedAtSteady).toEqual([{ n: 2, tag: 'vip' }]);
     expect((await row(id)).data).toEqual({ n: 2, tag: 'vip' });
   });
 

@@ -80,8 +80,16 @@ export class EventHandlers implements OnModuleInit {
     this.handlers = [...all.filter((h) => h.enrich), ...all.filter((h) => !h.enrich)];
   }
 
-  /** Runs the matching subscribers not in `handled` (finished in an earlier attempt). */
-  async dispatch(event: StoredEvent, handled: readonly string[] = []): Promise<DispatchOutcome> {
+  /**
+   * Runs the matching subscribers not in `handled` (finished in an earlier attempt). What the
+   * enrichers added goes to `store` before the first plain subscriber runs: a subscriber that
+   * hands the event's id to later work (a workflow's job reads the stored event) sees it.
+   */
+  async dispatch(
+    event: StoredEvent,
+    handled: readonly string[] = [],
+    store: (enrichment: EventEnrichment) => Promise<void> = async () => undefined,
+  ): Promise<DispatchOutcome> {
     const outcome: DispatchOutcome = { done: [], enrichment: {}, failures: [] };
     let data = event.data;
     let plainStarted = false;
@@ -92,6 +100,17 @@ export class EventHandlers implements OnModuleInit {
         // Enrichers run first: a failure so far is an enricher's, and the plain subscribers need
         // its fields. They wait for the retry.
         if (outcome.failures.length) break;
+        if (Object.keys(outcome.enrichment).length) {
+          try {
+            await store(outcome.enrichment);
+          } catch (err) {
+            if (dependencyOutage(err)) {
+              outcome.outage = err as Error;
+              return outcome;
+            }
+            throw err;
+          }
+        }
       }
       try {
         const added = await h.handle({ ...event, data: structuredClone(data) });

@@ -104,7 +104,12 @@ export class EventProcessor {
       receivedAt: row.received_at,
     };
     const startedAt = new Date();
-    const outcome = await this.handlers.dispatch(event, row.handled_by);
+    const outcome = await this.handlers.dispatch(event, row.handled_by, (enrichment) =>
+      this.dataSource.query(`UPDATE events SET data = data || $2::jsonb WHERE id = $1`, [
+        row.id,
+        JSON.stringify(enrichment),
+      ]),
+    );
     if (outcome.outage) {
       // Not the event's failure: give the attempt back and let the job be put back (JobDispatcher).
       await this.release(row, outcome);
