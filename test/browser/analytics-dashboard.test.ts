@@ -72,7 +72,9 @@ describe('analytics operator dashboard', () => {
       .get(path)
       .set(password ? { Authorization: basic(password) } : {});
 
-  async function open(password: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
+  // Tall enough for the whole page: a full-page screenshot of a shorter viewport resizes it, and the
+  // charts' redraw after a resize waits on animation frames the installed page clock holds.
+  async function open(password: string, viewport = { width: 1280, height: 1500 }): Promise<Page> {
     const context = await browser.newContext({
       httpCredentials: { username: 'operator', password },
       viewport,

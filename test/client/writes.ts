@@ -263,3 +263,46 @@ export function replyInConversation(ponte: PonteClient, conversationId: string) 
 
 export const exampleClient = () =>
   createPonteClient({ baseUrl: 'http://localhost:3000', apiKey: 'pk_example' });
+
+/**
+ * Analytics and CRM writes with the bodies an integrator would send: compiled (no casts), not run
+ * here (their e2e tests run them against live fakes).
+ */
+export async function analyticsAndCrmWrites(ponte: PonteClient) {
+  const rule = await ponte.POST('/v1/alerts/rules', {
+    body: {
+      name: 'Fila de reenvio acima de 100',
+      metric: 'queue.retrying',
+      condition: 'gt',
+      threshold: 100,
+      window: 'PT1M',
+      channels: [
+        { type: 'slack', url: 'https://hooks.slack.com/services/T000/B000/XXXX' },
+        { type: 'email', to: ['ops@clinica.com.br'] },
+      ],
+    },
+  });
+  const preset = await ponte.POST('/v1/alerts/rules', {
+    body: {
+      preset: 'retry-queue-over-100',
+      channels: [{ type: 'discord', url: 'https://discord.com/api/webhooks/1/x' }],
+    },
+  });
+  const ruleUpdate = await ponte.PATCH('/v1/alerts/rules/{id}', {
+    params: { path: { id: rule.data?.id ?? '' } },
+    body: { threshold: 200, enabled: false },
+  });
+  const schedule = await ponte.PUT('/v1/analytics/report-schedule', {
+    body: {
+      recipients: ['gestao@clinica.com.br'],
+      format: 'pdf',
+      weekday: 'mon',
+      hour: 8,
+      timeZone: 'America/Sao_Paulo',
+    },
+  });
+  const portal = await ponte.POST('/v1/crm/connections', {
+    body: { mode: 'install', name: 'Portal da clínica' },
+  });
+  return { rule, preset, ruleUpdate, schedule, portal };
+}
