@@ -1,6 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { MetaSink } from './meta-sink';
 import {
+  BENCH_DATABASE,
   cpuShare,
   measurePostgresCommits,
   measureReference,
@@ -98,7 +99,7 @@ async function phase(
 ): Promise<Phase> {
   const before = new Set(leads.postedAt.keys());
   const arrivedBefore = sink.firstArrival.size;
-  const commitsBefore = await pgCommits('ponte_bench');
+  const commitsBefore = await pgCommits(BENCH_DATABASE);
   const pids = [ponte.child, ...ponte.workers].map((c) => c.pid);
   let posted = 0;
   let rejected = 0;
@@ -127,7 +128,7 @@ async function phase(
     while (sink.firstArrival.size - arrivedBefore < posted - rejected && Date.now() < deadline)
       await sleep(200);
   });
-  const commits = (await pgCommits('ponte_bench')) - commitsBefore;
+  const commits = (await pgCommits(BENCH_DATABASE)) - commitsBefore;
   const mine = [...leads.postedAt.keys()].filter((k) => !before.has(k));
   const latencies = mine
     .filter((k) => sink.firstArrival.has(k))

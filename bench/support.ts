@@ -131,8 +131,14 @@ export interface Ponte {
   stop(): Promise<void>;
 }
 
+/** `BENCH_DATABASE` (default `ponte_bench`): two benchmarks at once need two databases. */
+export const BENCH_DATABASE = process.env.BENCH_DATABASE ?? 'ponte_bench';
+
 /** Ponte built for production on a fresh database; `env` adds or overrides settings. */
-export async function startPonte(env: Record<string, string> = {}, database = 'ponte_bench'): Promise<Ponte> {
+export async function startPonte(
+  env: Record<string, string> = {},
+  database = BENCH_DATABASE,
+): Promise<Ponte> {
   const port = await freePort();
   const databaseUrl = await dropDatabase(database);
   const settings = {

@@ -45,6 +45,7 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^rediss?:\/\/.+/) REDIS_URL?: string;
   @IsOptional() @Matches(/^[a-zA-Z0-9:_-]+$/) QUEUE_PREFIX?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000) WORKER_CONCURRENCY?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(2000) WORKER_BATCH_CONCURRENCY?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) QUEUE_KEEP_COMPLETED?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) QUEUE_KEEP_FAILED?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1000) QUEUE_LOCK_DURATION_MS?: number;

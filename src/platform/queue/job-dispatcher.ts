@@ -11,7 +11,7 @@ import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { AppConfig } from '../../config/config';
 import { dependencyOutage, outageBackoffMs } from './dependency-outage';
 import { ON_JOB } from './on-job.decorator';
-import { ALL_QUEUES, JOB_REGISTRY, JobRegistry, QueueName } from './queue.registry';
+import { ALL_QUEUES, BATCHED_QUEUES, JOB_REGISTRY, JobRegistry, QueueName } from './queue.registry';
 import { RedisConnections } from './redis.connections';
 
 type Handler = (data: unknown, job: Job) => Promise<unknown>;
@@ -86,7 +86,9 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
     const worker = new Worker(queue, (job, token) => this.dispatch(job, token), {
       connection: this.redis.forWorker(),
       prefix: this.config.queue.prefix,
-      concurrency: this.config.queue.concurrency,
+      concurrency: BATCHED_QUEUES.has(queue)
+        ? this.config.queue.batchConcurrency
+        : this.config.queue.concurrency,
       lockDuration: this.config.queue.lockDurationMs,
       stalledInterval: this.config.queue.stalledIntervalMs,
       maxStalledCount: 2,

@@ -23,6 +23,18 @@ export const QueueName = {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
 export interface QueueNames extends Record<(typeof QueueName)[keyof typeof QueueName], true> {}
 export type QueueName = keyof QueueNames & string;
+/**
+ * The hot path's queues: their workers run WORKER_BATCH_CONCURRENCY jobs at once, and their
+ * handlers write through `Batched` statements, so concurrent jobs share one statement and commit.
+ */
+export const BATCHED_QUEUES: ReadonlySet<string> = new Set<string>([
+  QueueName.EventsHigh,
+  QueueName.Events,
+  QueueName.EventsLow,
+  QueueName.Retry,
+  QueueName.Workflows,
+  QueueName.Notifications,
+]);
 /** Live: `defineQueue` adds to it (health, metrics and the operator console list it at start). */
 export const ALL_QUEUES: QueueName[] = Object.values(QueueName);
 
