@@ -12,7 +12,7 @@ import { ActionContext, WorkflowAction } from '../workflows/workflow-actions';
 import { AppointmentsService } from './appointments.service';
 import { BookingOffer } from './booking-offer.entity';
 import { stepErrorOf } from './calendar-actions';
-import { wallClock } from './zoned-time';
+import { wallClock } from '../platform/zoned-time';
 
 const NAMESPACE = '0b6f1d2e-3c4a-5b6d-8e7f-9a0b1c2d3e4f';
 const OFFER_TTL_MS = 24 * 3600_000;

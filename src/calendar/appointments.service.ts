@@ -18,7 +18,7 @@ import {
 } from './appointments.dto';
 import { CalendarConnections } from './calendar-connections.service';
 import { CalendarEvents, Conflict, conflictProblem, eventConflict } from './calendar-events.service';
-import { nextDate, zonedToInstant } from './zoned-time';
+import { nextDate, zonedToInstant } from '../platform/zoned-time';
 
 const LIVE: AppointmentStatus[] = ['scheduled', 'confirmed'];
 /** Which status each action moves from, and to. */

@@ -9,7 +9,7 @@ import { AvailabilityDto, AvailabilityView } from './calendar.dto';
 import { CalendarConnections } from './calendar-connections.service';
 import { CalendarEvents } from './calendar-events.service';
 import { GoogleFailure } from './google-calendar.client';
-import { isTimeZone, WEEKDAYS } from './zoned-time';
+import { isTimeZone, WEEKDAYS } from '../platform/zoned-time';
 
 const MAX_RANGE_MS = 62 * 86_400_000;
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;

@@ -1,5 +1,5 @@
 import { freeSlots, TimeRange } from './availability';
-import { localDate, zonedToInstant } from './zoned-time';
+import { localDate, zonedToInstant } from '../platform/zoned-time';
 
 const iso = (slots: TimeRange[]) => slots.map((s) => s.start.toISOString());
 const range = (start: string, end: string): TimeRange => ({ start: new Date(start), end: new Date(end) });

@@ -1,4 +1,4 @@
-import { localDate, nextDate, weekdayOf, Weekday, zonedToInstant } from './zoned-time';
+import { localDate, nextDate, weekdayOf, Weekday, zonedToInstant } from '../platform/zoned-time';
 
 export interface TimeRange {
   start: Date;

@@ -25,7 +25,7 @@ import {
   type ConnectionKind,
   type ConnectionStatus,
 } from './calendar-connection.entity';
-import { WEEKDAYS, type Weekday } from './zoned-time';
+import { WEEKDAYS, type Weekday } from '../platform/zoned-time';
 
 const CALENDAR_ID = /^[^\s/]{1,254}$/;
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;

@@ -1,5 +1,5 @@
 import { ProblemException } from '../../platform/http/problem';
-import { localDate, nextDate, zonedToInstant } from '../../calendar/zoned-time';
+import { localDate, nextDate, zonedToInstant } from '../../platform/zoned-time';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const MAX_DAYS = 366;

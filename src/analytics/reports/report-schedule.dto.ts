@@ -11,7 +11,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import { WEEKDAYS, type Weekday } from '../../calendar/zoned-time';
+import { WEEKDAYS, type Weekday } from '../../platform/zoned-time';
 import type { ReportSchedule } from './report-schedule.entity';
 import { REPORT_FORMATS, type ReportFormat } from './reports.dto';
 

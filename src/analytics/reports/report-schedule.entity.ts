@@ -1,5 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { Weekday } from '../../calendar/zoned-time';
+import type { Weekday } from '../../platform/zoned-time';
 import type { ReportFormat } from './reports.dto';
 
 /**

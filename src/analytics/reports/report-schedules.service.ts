@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThanOrEqual, Repository } from 'typeorm';
-import { localDate, weekdayOf, zonedToInstant, type Weekday } from '../../calendar/zoned-time';
+import { localDate, weekdayOf, zonedToInstant, type Weekday } from '../../platform/zoned-time';
 import { WorkspacesService } from '../../gateway/workspaces/workspaces.service';
 import { Clock } from '../../platform/clock';
 import { notFound } from '../../platform/http/problem';

@@ -1,5 +1,5 @@
 import { fold } from './amounts';
-import { addDays, isoDate, localTime, weekdayOf } from './local-time';
+import { addDays, isoDate, wallClock, weekdayIndex } from '../../platform/zoned-time';
 
 /**
  * Dates in Brazilian Portuguese, resolved on the injected clock in the debtor's time zone
@@ -54,7 +54,7 @@ function validDate(y: number, m: number, d: number): string | undefined {
 /** The date the text names, as YYYY-MM-DD, or undefined. */
 export function parseDate(text: string, now: Date, timeZone = 'America/Sao_Paulo'): string | undefined {
   const t = fold(text);
-  const l = localTime(now, timeZone);
+  const l = wallClock(now, timeZone);
   const today = isoDate(l);
   const dayMonth = (d: number, m: number, y?: number): string | undefined => {
     const year = y === undefined ? l.year : y < 100 ? 2000 + y : y;
@@ -89,13 +89,13 @@ export function parseDate(text: string, now: Date, timeZone = 'America/Sao_Paulo
   }
   for (const [re, wd] of WEEKDAYS) {
     if (!re.test(t)) continue;
-    const ahead = (wd - weekdayOf(today) + 7) % 7 || 7;
+    const ahead = (wd - weekdayIndex(today) + 7) % 7 || 7;
     // "sexta que vem" / "próxima sexta" said early in the week still means this coming one
     return addDays(today, ahead);
   }
   if (/\b(semana que vem|proxima semana|semana seguinte)\b/.test(t)) {
-    return addDays(today, (1 - weekdayOf(today) + 7) % 7 || 7);
+    return addDays(today, (1 - weekdayIndex(today) + 7) % 7 || 7);
   }
-  if (/\bfim de semana\b/.test(t)) return addDays(today, (6 - weekdayOf(today) + 7) % 7);
+  if (/\bfim de semana\b/.test(t)) return addDays(today, (6 - weekdayIndex(today) + 7) % 7);
   return undefined;
 }

@@ -8,7 +8,7 @@ import { Principal } from '../../platform/http/principal';
 import { notFound } from '../../platform/http/problem';
 import { NotificationsService } from '../../notifications/sending/notifications.service';
 import { parseDuration } from '../../workflows/iso-duration';
-import { isTimeZone } from '../br/local-time';
+import { isTimeZone } from '../../platform/zoned-time';
 import { CollectionsProblem } from '../collections.problems';
 import { Debt } from '../debts/debt.entity';
 import { Debtor } from '../debts/debtor.entity';

@@ -1,5 +1,5 @@
 import { isHoliday } from '../br/holidays';
-import { isoDate, localTime } from '../br/local-time';
+import { isoDate, wallClock } from '../../platform/zoned-time';
 import type { CampaignSchedule } from './campaign.entity';
 
 /** Monday to Saturday, 08:00–20:00 in São Paulo: when debt collectors may write (and never on holidays). */
@@ -18,7 +18,7 @@ export function insideWindow(
   schedule: CampaignSchedule,
   extraHolidays: ReadonlySet<string>,
 ): boolean {
-  const l = localTime(at, schedule.timeZone);
+  const l = wallClock(at, schedule.timeZone);
   const isoWeekday = l.weekday === 0 ? 7 : l.weekday;
   if (!schedule.days.includes(isoWeekday)) return false;
   if (isHoliday(isoDate(l), extraHolidays)) return false;

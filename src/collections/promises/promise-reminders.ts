@@ -7,7 +7,7 @@ import { Clock } from '../../platform/clock';
 import { OnJob } from '../../platform/queue/on-job.decorator';
 import { formatBRL } from '../br/amounts';
 import { isHoliday } from '../br/holidays';
-import { addDays, isoDate, localTime, weekdayOf, zonedInstant } from '../br/local-time';
+import { addDays, localDate, weekdayIndex, zonedToInstant } from '../../platform/zoned-time';
 import type { CampaignSchedule } from '../campaigns/campaign.entity';
 import { DEFAULT_SCHEDULE } from '../campaigns/send-window';
 import { collectionsConfig } from '../collections.config';
@@ -54,12 +54,9 @@ export class PromiseReminders {
     );
     const schedule = campaign?.schedule ?? DEFAULT_SCHEDULE;
     const now = this.clock.now();
-    const today = isoDate(localTime(now, schedule.timeZone));
+    const today = localDate(now, schedule.timeZone);
     const day = this.dayBefore(promisedFor, schedule);
-    const at = (hhmm: string) => {
-      const [y, m, d] = day.split('-').map(Number);
-      return zonedInstant(y, m, d, Number(hhmm.slice(0, 2)), Number(hhmm.slice(3, 5)), schedule.timeZone);
-    };
+    const at = (hhmm: string) => zonedToInstant(day, hhmm, schedule.timeZone);
     // promised for tomorrow (or sooner): the confirmation just said it, no reminder
     const status = day > today ? 'pending' : 'cancelled';
     await this.dataSource.transaction(async (tx) => {
@@ -169,7 +166,7 @@ export class PromiseReminders {
   private dayBefore(date: string, schedule: CampaignSchedule): string {
     for (let back = 1; back <= 7; back++) {
       const day = addDays(date, -back);
-      const iso = weekdayOf(day) === 0 ? 7 : weekdayOf(day);
+      const iso = weekdayIndex(day) || 7;
       if (schedule.days.includes(iso) && !isHoliday(day, this.config.extraHolidays)) return day;
     }
     return addDays(date, -1);

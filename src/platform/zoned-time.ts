@@ -18,6 +18,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
       hour: '2-digit',
       minute: '2-digit',
       second: '2-digit',
+      weekday: 'short',
     });
     formatters.set(timeZone, f);
   }
@@ -33,13 +34,36 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
-/** The wall-clock fields of an instant in a zone. */
-export function wallClock(instant: Date, timeZone: string) {
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(instant))
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  return { year: parts.year, month: parts.month, day: parts.day, hour: parts.hour, minute: parts.minute };
+export interface WallClock {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  /** 0 = Sunday … 6 = Saturday. */
+  weekday: number;
 }
+
+const SHORT_DAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+/** The wall-clock fields of an instant in a zone. */
+export function wallClock(instant: Date, timeZone: string): WallClock {
+  const parts: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(instant))
+    if (p.type !== 'literal') parts[p.type] = p.value;
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    weekday: SHORT_DAYS[parts.weekday],
+  };
+}
+
+/** `YYYY-MM-DD` of calendar fields. */
+export const isoDate = (d: Pick<WallClock, 'year' | 'month' | 'day'>): string =>
+  `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
 /** Minutes the zone is ahead of UTC at an instant (-180 for São Paulo). */
 function offsetMinutes(instant: Date, timeZone: string): number {
@@ -70,20 +94,25 @@ export function zonedToInstant(date: string, time: string, timeZone: string): Da
 
 /** The local calendar date (`YYYY-MM-DD`) of an instant in a zone. */
 export function localDate(instant: Date, timeZone: string): string {
-  const w = wallClock(instant, timeZone);
-  return `${w.year}-${String(w.month).padStart(2, '0')}-${String(w.day).padStart(2, '0')}`;
+  return isoDate(wallClock(instant, timeZone));
+}
+
+/** The calendar date `days` later (or earlier, when negative). */
+export function addDays(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
 /** The next calendar date. */
-export function nextDate(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString().slice(0, 10);
-}
+export const nextDate = (date: string): string => addDays(date, 1);
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-export function weekdayOf(date: string): Weekday {
+/** 0 = Sunday … 6 = Saturday. */
+export function weekdayIndex(date: string): number {
   const [y, m, d] = date.split('-').map(Number);
-  return WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
 }
+
+export const weekdayOf = (date: string): Weekday => WEEKDAYS[weekdayIndex(date)];
