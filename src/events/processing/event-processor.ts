@@ -86,9 +86,11 @@ export class EventProcessor {
       receivedAt: row.received_at,
     };
     const startedAt = new Date();
-    const outcome = await this.handlers.dispatch(event, row.handled_by, (enrichment) =>
-      this.statements.enrich(row.id, enrichment),
-    );
+    let stored = false; // the enrichment, before the plain subscribers ran: not written again
+    const outcome = await this.handlers.dispatch(event, row.handled_by, async (enrichment) => {
+      await this.statements.enrich(row.id, enrichment);
+      stored = true;
+    });
     if (outcome.outage) {
       // Not the event's failure: give the attempt back and let the job be put back (JobDispatcher).
       await this.release(row, outcome);
@@ -101,7 +103,7 @@ export class EventProcessor {
     await this.statements.markProcessed({
       id: row.id,
       attempt: this.attempt(row.attempts, startedAt, 'processed'),
-      enrichment: outcome.enrichment,
+      enrichment: stored ? {} : outcome.enrichment,
     });
     this.outcomes.inc({ outcome: 'processed' });
     // received_at was written from the same clock (EventBus, IngestService).
