@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { EventBus } from '../../src/events/bus/event-bus';
 import { EventEnrichment, OnEvent, StoredEvent } from '../../src/events/processing/event-handlers';
 import { EventProcessor } from '../../src/events/processing/event-processor';
-import { startTestApp, TestApp } from '../support/test-app';
+import { startProcessorApp } from '../support/processor-app';
+import type { TestApp } from '../support/test-app';
 
 /** Subscribers of `probe.*` events: what each saw, and one that fails on demand. */
 @Injectable()
@@ -57,10 +58,7 @@ class Subscribers {
 @Module({ providers: [Subscribers] })
 class SubscribersModule {}
 
-/**
- * EventProcessor as a service, on the real PostgreSQL and Redis: an API-only app (no worker takes
- * the jobs), so the test runs each attempt itself, in order.
- */
+/** EventProcessor as a service (startProcessorApp): the test runs each attempt itself, in order. */
 describe('EventProcessor (service)', () => {
   let t: TestApp;
   let processor: EventProcessor;
@@ -68,13 +66,7 @@ describe('EventProcessor (service)', () => {
   let workspaceId: string;
 
   beforeAll(async () => {
-    t = await startTestApp({
-      imports: [SubscribersModule],
-      env: { APP_ROLE: 'api', EVENT_RETRY_SCHEDULE: '0,1h,1h,1h' },
-    });
-    processor = t.app.get(EventProcessor);
-    db = t.app.get(DataSource);
-    [{ id: workspaceId }] = await db.query(`SELECT id FROM workspaces ORDER BY created_at LIMIT 1`);
+    ({ t, processor, db, workspaceId } = await startProcessorApp([SubscribersModule]));
   });
   afterAll(() => t.close());
   beforeEach(() => {

@@ -4,10 +4,17 @@ import { OnEvent, StoredEvent } from '../../events/processing/event-handlers';
 import { OnSent, type SentMessage } from '../../notifications/sending/sent-observers';
 import { OnNotificationStatus, type StatusChange } from '../../notifications/sending/status-observers';
 import { Clock } from '../../platform/clock';
+import { Batched } from '../../platform/database/batched';
 import { OnOutcome, type Outcome } from '../../platform/outcomes/outcomes';
 import { factsOfEvent } from './event-facts';
 import type { Fact } from './fact';
 import { FactIngest } from './fact-ingest';
+
+interface AwaitingReply {
+  conversationId: string;
+  workspaceId: string;
+  since: Date;
+}
 
 /**
  * Where facts come from: every event the events module processes, every message a provider
@@ -17,6 +24,9 @@ import { FactIngest } from './fact-ingest';
  */
 @Injectable()
 export class FactSources {
+  /** The conversations concurrent event jobs start waiting on: one INSERT for all. */
+  private readonly awaiting = new Batched<AwaitingReply, void>((items) => this.startAwaiting(items));
+
   constructor(
     private readonly ingest: FactIngest,
     private readonly dataSource: DataSource,
@@ -27,14 +37,26 @@ export class FactSources {
   async onEvent(event: StoredEvent): Promise<void> {
     const conversationId = event.data.conversationId;
     if (event.type === 'whatsapp.message.received' && typeof conversationId === 'string') {
-      // The first unanswered message of a conversation starts the first-response clock.
-      await this.dataSource.query(
-        `INSERT INTO analytics_awaiting_replies (conversation_id, workspace_id, channel, since)
-         VALUES ($1, $2, 'whatsapp', $3) ON CONFLICT (conversation_id) DO NOTHING`,
-        [conversationId, event.workspaceId, event.occurredAt],
-      );
+      await this.awaiting.run({ conversationId, workspaceId: event.workspaceId, since: event.occurredAt });
     }
     await this.ingest.record(factsOfEvent(event));
+  }
+
+  /** The first unanswered message of a conversation starts the first-response clock (the earliest of a batch). */
+  private async startAwaiting(items: AwaitingReply[]): Promise<void[]> {
+    await this.dataSource.query(
+      `INSERT INTO analytics_awaiting_replies (conversation_id, workspace_id, channel, since)
+       SELECT DISTINCT ON (c) c, ws, 'whatsapp', since
+       FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) AS t(c, ws, since)
+       ORDER BY c, since
+       ON CONFLICT (conversation_id) DO NOTHING`,
+      [
+        items.map((i) => i.conversationId),
+        items.map((i) => i.workspaceId),
+        items.map((i) => new Date(i.since).toISOString()),
+      ],
+    );
+    return items.map(() => undefined);
   }
 
   @OnSent()

@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../config/config';
+import { ALL, CacheInvalidation } from '../../platform/cache/cache-invalidation';
 import { TtlCache } from '../../platform/cache/ttl-cache';
+import { BatchLoader } from '../../platform/database/batched';
 import { Clock } from '../../platform/clock';
 import { webhookSecret } from '../../platform/crypto/constant-time';
 import { SecretBox } from '../../platform/crypto/secret-box';
@@ -16,7 +18,10 @@ import { Endpoint } from './endpoint.entity';
 import { CreateEndpointDto, EndpointView, EndpointWithSecretView, UpdateEndpointDto } from './endpoints.dto';
 
 const ROTATION_OVERLAP_MS = 24 * 3600 * 1000;
-const CACHE_TTL_MS = 5000;
+/** Invalidation topic of the enabled-endpoints cache (payload: the workspace id). */
+const ENDPOINTS_CHANGED = 'endpoints';
+/** An upper bound, should an invalidation be lost (a change made while Redis was down). */
+const CACHE_TTL_MS = 30_000;
 
 /** What the sender needs, decrypted. */
 export interface EndpointTarget {
@@ -33,15 +38,33 @@ export interface EndpointTarget {
 
 @Injectable()
 export class EndpointsService {
+  /**
+   * Enabled endpoints by workspace: the fan-out of an event costs no database round trip. A change
+   * is announced to every instance at once (Redis pub/sub); while invalidations do not reach this
+   * instance nothing is cached.
+   */
   private readonly matching: TtlCache<string, Endpoint[]>;
+  /** Invalidations heard: a lookup that overlapped one does not cache (its rows may predate it). */
+  private heard = 0;
+  /** Cache misses of concurrent fan-outs: one query for all their workspaces. */
+  private readonly enabledOf = new BatchLoader<string, Endpoint[]>(async (workspaceIds) => {
+    const rows = await this.endpoints.findBy({ workspaceId: In(workspaceIds), enabled: true });
+    return new Map(workspaceIds.map((ws) => [ws, rows.filter((e) => e.workspaceId === ws)]));
+  });
 
   constructor(
     @InjectRepository(Endpoint) private readonly endpoints: Repository<Endpoint>,
     private readonly box: SecretBox,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly invalidation: CacheInvalidation,
   ) {
     this.matching = new TtlCache(clock, { ttlMs: CACHE_TTL_MS, max: 10_000 });
+    invalidation.on(ENDPOINTS_CHANGED, (workspaceId) => {
+      this.heard++;
+      if (workspaceId === ALL) this.matching.deleteWhere(() => true);
+      else this.matching.delete(workspaceId);
+    });
   }
 
   async create(caller: Principal, dto: CreateEndpointDto): Promise<EndpointWithSecretView> {
@@ -66,7 +89,7 @@ export class EndpointsService {
       disabledReason: null,
       failingSince: null,
     });
-    this.matching.delete(caller.workspaceId);
+    await this.changed(caller.workspaceId);
     return { ...this.toView(await this.endpoints.findOneByOrFail({ id })), secret };
   }
 
@@ -99,14 +122,14 @@ export class EndpointsService {
       if (dto.enabled) e.failingSince = null;
     }
     await this.endpoints.save(e);
-    this.matching.delete(e.workspaceId);
+    await this.changed(e.workspaceId);
     return this.toView(e);
   }
 
   async remove(caller: Principal, id: string): Promise<void> {
     const e = await this.find(caller.workspaceId, id);
     await this.endpoints.delete({ id: e.id });
-    this.matching.delete(e.workspaceId);
+    await this.changed(e.workspaceId);
   }
 
   /** A new secret, shown once; the old one keeps signing for 24 h so receivers can switch over. */
@@ -124,14 +147,21 @@ export class EndpointsService {
     return { ...this.toView(e), secret };
   }
 
-  /** Enabled endpoints of the workspace subscribed to `type` (cached briefly per workspace). */
+  /** Enabled endpoints of the workspace subscribed to `type` (cached per workspace, see `matching`). */
   async matchingEndpoints(workspaceId: string, type: string): Promise<Endpoint[]> {
     let enabled = this.matching.get(workspaceId);
     if (!enabled) {
-      enabled = await this.endpoints.findBy({ workspaceId, enabled: true });
-      this.matching.set(workspaceId, enabled);
+      const heard = this.heard;
+      const live = this.invalidation.live;
+      enabled = (await this.enabledOf.load(workspaceId)) ?? [];
+      if (live && this.invalidation.live && heard === this.heard) this.matching.set(workspaceId, enabled);
     }
     return enabled.filter((e) => e.eventTypes.some((p) => matchesEventType(p, type)));
+  }
+
+  /** Every instance forgets the workspace's endpoints (this one first, whatever Redis says). */
+  private changed(workspaceId: string): Promise<void> {
+    return this.invalidation.publish(ENDPOINTS_CHANGED, workspaceId).catch(() => undefined);
   }
 
   async target(endpointId: string): Promise<EndpointTarget | undefined> {
@@ -164,7 +194,7 @@ export class EndpointsService {
     const e = await this.endpoints.findOneBy({ id: endpointId });
     if (!e || !e.enabled) return;
     await this.endpoints.update({ id: endpointId }, { enabled: false, disabledReason: reason });
-    this.matching.delete(e.workspaceId);
+    await this.changed(e.workspaceId);
   }
 
   /** A success ends a failing run; a failure starts one (or continues it: 5 days of it disables). */

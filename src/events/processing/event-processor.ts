@@ -12,26 +12,14 @@ import { DlqService } from '../dlq/dlq.service';
 import { EventAttempt } from '../store/event.entity';
 import { DispatchOutcome, EventHandlers, StoredEvent } from './event-handlers';
 import { eventJob } from './event-jobs';
-
-interface ClaimedRow {
-  id: string;
-  workspace_id: string;
-  source_id: string | null;
-  type: string;
-  data: Record<string, unknown>;
-  attempts: number;
-  retry_round_start: number;
-  occurred_at: Date;
-  received_at: Date;
-  queue: string;
-  handled_by: string[];
-}
+import { ClaimedRow, EventStatements } from './event-statements';
 
 /**
  * Runs the subscribers on an event: claim (status `processing`, attempt counted), dispatch, then
  * `processed`, or `failed` with a retry on the `retry` queue, or `dead` and the DLQ. Each outcome
  * is one UPDATE that also records the subscribers that finished (`handled_by`) and what the
- * enriching ones added to the data, so a retry runs only the subscribers that failed.
+ * enriching ones added to the data, so a retry runs only the subscribers that failed. The claim,
+ * the enrichment and `processed` are shared by the events concurrent jobs process (EventStatements).
  */
 @Injectable()
 export class EventProcessor {
@@ -39,6 +27,7 @@ export class EventProcessor {
   private readonly schedule: RetrySchedule;
   private readonly outcomes;
   private readonly latency;
+  private readonly statements: EventStatements;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -50,6 +39,7 @@ export class EventProcessor {
     metrics: MetricsService,
   ) {
     this.schedule = RetrySchedule.parse(config.retrySchedule);
+    this.statements = new EventStatements(dataSource);
     this.outcomes = metrics.counter({
       name: 'ponte_events_processed_total',
       help: 'Event attempts by outcome',
@@ -83,15 +73,7 @@ export class EventProcessor {
   }
 
   async process(eventId: string): Promise<void> {
-    // `processing` is claimable too: a worker killed mid-attempt leaves it so, and BullMQ re-runs the job.
-    const [rows]: [ClaimedRow[]] = await this.dataSource.query(
-      `UPDATE events SET status = 'processing', attempts = attempts + 1
-       WHERE id = $1 AND status IN ('received', 'failed', 'processing')
-       RETURNING id, workspace_id, source_id, type, data, attempts, retry_round_start, occurred_at, received_at, queue,
-         handled_by`,
-      [eventId],
-    );
-    const row = rows[0];
+    const row = await this.statements.claim(eventId);
     if (!row) return; // processed, dead, or unknown: nothing to do
     const event: StoredEvent = {
       id: row.id,
@@ -104,12 +86,11 @@ export class EventProcessor {
       receivedAt: row.received_at,
     };
     const startedAt = new Date();
-    const outcome = await this.handlers.dispatch(event, row.handled_by, (enrichment) =>
-      this.dataSource.query(`UPDATE events SET data = data || $2::jsonb WHERE id = $1`, [
-        row.id,
-        JSON.stringify(enrichment),
-      ]),
-    );
+    let stored = false; // the enrichment, before the plain subscribers ran: not written again
+    const outcome = await this.handlers.dispatch(event, row.handled_by, async (enrichment) => {
+      await this.statements.enrich(row.id, enrichment);
+      stored = true;
+    });
     if (outcome.outage) {
       // Not the event's failure: give the attempt back and let the job be put back (JobDispatcher).
       await this.release(row, outcome);
@@ -119,13 +100,11 @@ export class EventProcessor {
       await this.fail(row, startedAt, outcome);
       return;
     }
-    const done = this.recording(outcome, 3, true);
-    await this.dataSource.query(
-      `UPDATE events SET status = 'processed', processed_at = now(), last_error = NULL,
-         attempt_log = attempt_log || $2::jsonb${done.sql}
-       WHERE id = $1 AND status = 'processing'`,
-      [eventId, JSON.stringify([this.attempt(row.attempts, startedAt, 'processed')]), ...done.params],
-    );
+    await this.statements.markProcessed({
+      id: row.id,
+      attempt: this.attempt(row.attempts, startedAt, 'processed'),
+      enrichment: stored ? {} : outcome.enrichment,
+    });
     this.outcomes.inc({ outcome: 'processed' });
     // received_at was written from the same clock (EventBus, IngestService).
     this.latency.observe((this.clock.nowMs() - new Date(row.received_at).getTime()) / 1000);
@@ -133,17 +112,12 @@ export class EventProcessor {
 
   /**
    * The SET clauses (and their parameters, numbered from `first`) that record what a run finished:
-   * the subscribers done, unless the event is finished anyway (`final`), and the enrichment, if
-   * any. An event nobody enriched that every subscriber finished writes nothing more than before.
+   * the subscribers done and the enrichment, if any.
    */
-  private recording(
-    outcome: DispatchOutcome,
-    first: number,
-    final = false,
-  ): { sql: string; params: unknown[] } {
+  private recording(outcome: DispatchOutcome, first: number): { sql: string; params: unknown[] } {
     const sets: string[] = [];
     const params: unknown[] = [];
-    if (!final && outcome.done.length) {
+    if (outcome.done.length) {
       params.push(outcome.done);
       sets.push(`handled_by = handled_by || $${first + params.length - 1}::text[]`);
     }
