@@ -152,6 +152,7 @@ export async function startPonte(
     OUTBOUND_ALLOW_PRIVATE: 'true',
     LOG_LEVEL: 'warn',
     APP_ROLE: process.env.BENCH_ROLE ?? 'all',
+    WEB_CONCURRENCY: process.env.BENCH_WEB_CONCURRENCY ?? '1',
     ...env,
   };
   // e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles Ponte's processes alone
@@ -161,7 +162,7 @@ export async function startPonte(
     return startProcess(
       join(DIST, 'src/main.js'),
       [],
-      { ...settings, PORT: String(own), ...(role ? { APP_ROLE: role } : {}) },
+      { ...settings, PORT: String(own), ...(role ? { APP_ROLE: role, WEB_CONCURRENCY: '1' } : {}) },
       `http://127.0.0.1:${own}/health/ready`,
       nodeArgs,
     );
@@ -275,7 +276,10 @@ export async function measureReference(report: Report, duration: number): Promis
   }
 }
 
-/** CPU time (seconds) so far of every process, by group: Ponte's processes, PostgreSQL, Redis, the bench. */
+/**
+ * CPU time (seconds) so far of every process, by group: Ponte's processes (those named and their
+ * children), PostgreSQL, Redis, the bench.
+ */
 export function cpuSeconds(ponte: Array<number | undefined>): Record<string, number> {
   const groups: Record<string, number> = { ponte: 0, postgres: 0, redis: 0, bench: 0, other: 0 };
   const own = new Set(ponte.filter((p): p is number => p !== undefined));
@@ -291,15 +295,17 @@ export function cpuSeconds(ponte: Array<number | undefined>): Record<string, num
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const seconds = (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in ticks of 10 ms
     const pid = Number(entry);
-    const group = own.has(pid)
-      ? 'ponte'
-      : pid === process.pid
-        ? 'bench'
-        : comm === 'postgres'
-          ? 'postgres'
-          : comm.startsWith('redis-server')
-            ? 'redis'
-            : 'other';
+    // A cluster's workers (WEB_CONCURRENCY) are the children of the Ponte process started.
+    const group =
+      own.has(pid) || own.has(Number(fields[1]))
+        ? 'ponte'
+        : pid === process.pid
+          ? 'bench'
+          : comm === 'postgres'
+            ? 'postgres'
+            : comm.startsWith('redis-server')
+              ? 'redis'
+              : 'other';
     groups[group] += seconds;
   }
   return groups;

@@ -5,6 +5,8 @@ import { NestFactory } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig } from './config/config';
+import { IngestService } from './events/inbound/ingest.service';
+import { registerWebhookRoutes } from './events/inbound/webhook-routes';
 import { AuthService } from './gateway/auth/auth.service';
 import { registerBullBoard } from './gateway/operator-console/bull-board';
 import { createFastifyAdapter } from './platform/http/fastify-adapter';
@@ -37,6 +39,7 @@ export async function createApp(
   app.useGlobalFilters(new ProblemFilter());
   app.useGlobalPipes(createValidationPipe());
   app.get(MetricsService).instrument(fastify);
+  registerWebhookRoutes(fastify, app.get(IngestService, { strict: false }));
   app.get(MaintenanceMode).install(fastify);
   setupOpenApi(app, buildOpenApiDocument(app));
   const auth = app.get(AuthService);

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from './app.factory';
 import { AppConfig, loadConfig } from './config/config';
 import { validateAreas } from './config/area-config';
 import { ConfigError } from './config/env';
 import { HealthService } from './platform/health/health.service';
+import { runPrimary } from './platform/http/cluster';
 import { createLogger, PinoNestLogger } from './platform/logging/logger';
 import { checkRedis, prepareDatabase, StartupError } from './platform/preflight';
 
@@ -19,6 +20,8 @@ async function bootstrap(): Promise<void> {
     process.exit(1);
   }
   const logger = createLogger({ level: config.app.logLevel, pretty: config.app.logPretty, name: 'ponte' });
+  // A cluster worker: the primary prepared the database and checked Redis before forking it.
+  if (cluster.isWorker) return serve(config, logger);
   try {
     await prepareDatabase(config, (msg) => logger.info(msg));
     await checkRedis(config);
@@ -30,7 +33,25 @@ async function bootstrap(): Promise<void> {
   if (config.security.usingDevSecrets) {
     logger.warn('JWT_SECRET / ENCRYPTION_KEYS not set: development defaults in use (never in production)');
   }
+  if (config.isApi && config.app.webConcurrency > 1) {
+    return runPrimary({
+      size: config.app.webConcurrency,
+      role: config.app.role,
+      shutdownTimeoutMs: config.app.shutdownTimeoutMs,
+      log: {
+        info: (msg) => logger.info(msg),
+        warn: (msg) => logger.warn(msg),
+        error: (msg) => logger.error(msg),
+      },
+    });
+  }
+  await serve(config, logger);
+}
 
+/** The Nest app on the port: the whole process, or one worker of a cluster. */
+async function serve(config: AppConfig, logger: ReturnType<typeof createLogger>): Promise<void> {
+  // Loaded here, not at the top: a cluster primary never builds the app.
+  const { createApp } = await import('./app.factory');
   const app = await createApp(config, { logger: new PinoNestLogger(logger) });
   await app.listen({ port: config.app.port, host: config.app.host });
   logger.info(`Ponte (${config.app.role}) listening on ${config.app.publicUrl} — port ${config.app.port}`);

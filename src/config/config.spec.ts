@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { loadConfig } from './config';
 import { ConfigError } from './env';
 
@@ -16,6 +17,14 @@ describe('loadConfig', () => {
     expect(c.outbound.allowPrivate).toBe(true);
     expect(c.limits.rateLimitPerMinute).toBe(60);
     expect(c.security.usingDevSecrets).toBe(true);
+  });
+
+  it('reads WEB_CONCURRENCY as a number of processes or auto (one per core), 1 by default', () => {
+    expect(loadConfig({}).app.webConcurrency).toBe(1);
+    expect(loadConfig({ WEB_CONCURRENCY: '4' }).app.webConcurrency).toBe(4);
+    expect(loadConfig({ WEB_CONCURRENCY: 'auto' }).app.webConcurrency).toBe(availableParallelism());
+    for (const bad of ['0', '-1', 'two', '1.5'])
+      expect(() => loadConfig({ WEB_CONCURRENCY: bad })).toThrow(/WEB_CONCURRENCY/);
   });
 
   it('treats empty values as unset', () => {

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { ConfigError, validateEnv } from './env';
 
 export type AppRole = 'all' | 'api' | 'worker';
@@ -17,6 +18,8 @@ export class AppConfig {
     logLevel: string;
     logPretty: boolean;
     shutdownTimeoutMs: number;
+    /** HTTP processes serving the port (node cluster); 1 is a single process, as before. */
+    webConcurrency: number;
   };
   database: { url: string; poolSize: number; prepare: boolean; migrate: boolean };
   redis: { url: string };
@@ -96,6 +99,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     logLevel: v.LOG_LEVEL ?? (nodeEnv === 'test' ? 'warn' : 'info'),
     logPretty: v.LOG_PRETTY ?? false,
     shutdownTimeoutMs: v.SHUTDOWN_TIMEOUT_MS ?? 25_000,
+    webConcurrency: v.WEB_CONCURRENCY === 'auto' ? availableParallelism() : Number(v.WEB_CONCURRENCY ?? 1),
   };
   config.database = {
     url: v.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ponte',

@@ -61,6 +61,11 @@ export class EnvironmentVariables {
   })
   TRUSTED_PROXIES?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) SHUTDOWN_TIMEOUT_MS?: number;
+  @IsOptional()
+  @Matches(/^(auto|[1-9]\d{0,2})$/, {
+    message: 'WEB_CONCURRENCY must be a number of processes (1-999) or auto',
+  })
+  WEB_CONCURRENCY?: string;
 
   @IsOptional() @Transform(toBool) @IsBoolean() OUTBOUND_ALLOW_PRIVATE?: boolean;
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) OUTBOUND_TIMEOUT_MS?: number;

@@ -6,7 +6,6 @@ import { DlqEntry } from './dlq/dlq-entry.entity';
 import { DlqController } from './dlq/dlq.controller';
 import { DlqService } from './dlq/dlq.service';
 import { IngestService } from './inbound/ingest.service';
-import { WebhooksController } from './inbound/webhooks.controller';
 import { EventHandlers } from './processing/event-handlers';
 import { EventProcessor } from './processing/event-processor';
 import { EventRelay } from './processing/event-relay';
@@ -32,7 +31,7 @@ import { EventsService } from './store/events.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Source, SourceRejection, EventRecord, DlqEntry])],
-  controllers: [WebhooksController, SourcesController, EventsController, DlqController],
+  controllers: [SourcesController, EventsController, DlqController],
   providers: [
     eventsConfig.provider,
     SourceKinds,

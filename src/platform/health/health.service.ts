@@ -69,6 +69,7 @@ export class HealthService {
       status:
         Object.values(dependencies).every((d) => d.status === 'up') && !this.draining ? 'ok' : 'degraded',
       role: this.config.app.role,
+      pid: process.pid,
       draining: this.draining,
       uptimeSeconds: Math.round(process.uptime()),
       memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },

@@ -13,6 +13,7 @@ import {
   HistogramConfiguration,
   Registry,
 } from 'prom-client';
+import { clusterMetricsFor } from '../http/cluster';
 import { ALL_QUEUES } from '../queue/queue.registry';
 
 const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', 'completed'] as const;
@@ -24,6 +25,8 @@ const QUEUE_STATES = ['waiting', 'active', 'delayed', 'prioritized', 'failed', '
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
+  /** The text /metrics answers: under WEB_CONCURRENCY > 1, every HTTP process's metrics summed. */
+  readonly render = clusterMetricsFor(this.registry);
   private readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
 
   constructor(moduleRef: ModuleRef) {
@@ -40,6 +43,7 @@ export class MetricsService {
       help: 'Jobs per queue and state',
       labelNames: ['queue', 'state'],
       registers: [this.registry],
+      aggregator: 'max', // each process of a cluster counts the same queues
       async collect() {
         await Promise.all(
           ALL_QUEUES.map(async (name) => {
