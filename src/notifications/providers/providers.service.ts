@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../config/config';
+import { ALL, CacheInvalidation } from '../../platform/cache/cache-invalidation';
 import { TtlCache } from '../../platform/cache/ttl-cache';
 import { Clock } from '../../platform/clock';
 import { SecretBox } from '../../platform/crypto/secret-box';
@@ -24,11 +25,19 @@ import type { ProviderConfig } from './provider-kind';
 import { Provider } from './provider.entity';
 import { CreateProviderDto, ProviderCheckView, ProviderView, UpdateProviderDto } from './providers.dto';
 
-const CACHE_TTL_MS = 5000;
+/** An upper bound on a cached route list, should an invalidation be lost. */
+const CACHE_TTL_MS = 60_000;
+/** Invalidation topic: a workspace's provider list changed (`ALL` when messages may have been missed). */
+const CHANGED = 'providers';
 
 @Injectable()
 export class ProvidersService {
+  /** The route lists by `workspace:channel`, kept while invalidations reach this instance. */
   private readonly routeCache: TtlCache<string, ProviderAccount[]>;
+  /** Lookups under way, shared: concurrent sends on a cold cache ask once. */
+  private readonly resolving = new Map<string, Promise<ProviderAccount[]>>();
+  /** Invalidations heard: a lookup that overlapped one does not cache (its rows may predate it). */
+  private heard = 0;
   /** AAD `provider:<id>:config`: rows sealed before the helper existed open unchanged. */
   private readonly configs: SealedConfig<ProviderConfig>;
 
@@ -38,8 +47,15 @@ export class ProvidersService {
     box: SecretBox,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly invalidation: CacheInvalidation,
   ) {
     this.routeCache = new TtlCache(clock, { ttlMs: CACHE_TTL_MS, max: 10_000 });
+    invalidation.on(CHANGED, (workspaceId) => {
+      this.heard++;
+      const mine = (key: string) => workspaceId === ALL || key.startsWith(`${workspaceId}:`);
+      this.routeCache.deleteWhere(mine);
+      for (const key of [...this.resolving.keys()]) if (mine(key)) this.resolving.delete(key);
+    });
     this.configs = new SealedConfig(box, (id) => `provider:${id}:config`);
   }
 
@@ -70,7 +86,7 @@ export class ProvidersService {
       updatedAt: now,
     };
     await this.providers.insert(provider);
-    this.forget(caller.workspaceId);
+    await this.forget(caller.workspaceId);
     return this.toView(provider);
   }
 
@@ -102,14 +118,14 @@ export class ProvidersService {
     if (dto.enabled !== undefined) p.enabled = dto.enabled;
     p.updatedAt = this.clock.now();
     await this.providers.save(p);
-    this.forget(p.workspaceId);
+    await this.forget(p.workspaceId);
     return this.toView(p);
   }
 
   async remove(caller: Principal, id: string): Promise<void> {
     const p = await this.find(caller.workspaceId, id);
     await this.providers.delete({ id: p.id });
-    this.forget(p.workspaceId);
+    await this.forget(p.workspaceId);
   }
 
   /** Calls the provider's own status endpoint with the stored credentials. */
@@ -140,18 +156,33 @@ export class ProvidersService {
     return rows.map((p) => this.toAccount(p));
   }
 
-  /** The enabled providers of a channel in the order sends try them (cached for a few seconds). */
+  /**
+   * The enabled providers of a channel in the order sends try them: cached while invalidations
+   * reach this instance (a change on any instance drops it everywhere), else read every time.
+   */
   async routes(workspaceId: string, channel: Channel): Promise<ProviderAccount[]> {
     const key = `${workspaceId}:${channel}`;
     const cached = this.routeCache.get(key);
     if (cached) return cached;
-    const rows = await this.providers.find({
-      where: { workspaceId, channel, enabled: true },
-      order: { priority: 'ASC', createdAt: 'ASC' },
-    });
-    const accounts = rows.map((p) => this.toAccount(p));
-    this.routeCache.set(key, accounts);
-    return accounts;
+    const pending = this.resolving.get(key);
+    if (pending) return pending;
+    const heard = this.heard;
+    const live = this.invalidation.live;
+    const lookup: Promise<ProviderAccount[]> = this.providers
+      .find({
+        where: { workspaceId, channel, enabled: true },
+        order: { priority: 'ASC', createdAt: 'ASC' },
+      })
+      .then((rows) => {
+        const accounts = rows.map((p) => this.toAccount(p));
+        if (live && heard === this.heard) this.routeCache.set(key, accounts);
+        return accounts;
+      })
+      .finally(() => {
+        if (this.resolving.get(key) === lookup) this.resolving.delete(key);
+      });
+    this.resolving.set(key, lookup);
+    return lookup;
   }
 
   private async checkConfig(
@@ -191,8 +222,9 @@ export class ProvidersService {
     return p;
   }
 
-  private forget(workspaceId: string): void {
-    this.routeCache.deleteWhere((key) => key.startsWith(`${workspaceId}:`));
+  /** Every instance drops the workspace's routes (this one at once, whatever Redis says). */
+  private async forget(workspaceId: string): Promise<void> {
+    await this.invalidation.publish(CHANGED, workspaceId).catch(() => undefined);
   }
 
   private toAccount(p: Provider): ProviderAccount {

@@ -11,6 +11,8 @@ export interface ConsentDecision {
   suppressed: Channel[];
   /** Marketing inside the contact's quiet hours waits until they end. */
   deferUntil: Date | null;
+  /** The recipient's contact, when there is one (observers of the send need not look it up again). */
+  contactId: string | null;
 }
 
 /**
@@ -29,11 +31,12 @@ export class ConsentGate {
     const contact = n.toContactId
       ? await this.contacts.find(n.workspaceId, n.toContactId)
       : await this.contacts.findByAddress(n.workspaceId, { phone: n.toPhone, email: n.toEmail });
-    if (!contact) return { suppressed: [], deferUntil: null };
+    if (!contact) return { suppressed: [], deferUntil: null, contactId: null };
     const category = n.category as Category;
     return {
       suppressed: n.channels.filter((c) => !isAllowed(contact, c, category)),
       deferUntil: category === 'marketing' ? quietHoursEnd(contact.quietHours, this.clock.now()) : null,
+      contactId: contact.id,
     };
   }
 }

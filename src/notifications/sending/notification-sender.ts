@@ -78,7 +78,12 @@ export class NotificationSender {
     // A stale job (its call was made), or a call in flight on another worker: nothing to do.
     if (data.attempts !== undefined && data.attempts !== n.attempts) return;
     if (n.status === 'sending' && this.clock.nowMs() - n.updatedAt.getTime() < STUCK_SENDING_MS) return;
-    if (n.attempts === 0 && !(await this.honourConsent(n))) return;
+    let contactId: string | undefined;
+    if (n.attempts === 0) {
+      const consent = await this.honourConsent(n);
+      if (!consent) return;
+      contactId = consent.contactId ?? undefined;
+    }
     const route = await this.routes.next(n);
     if (!route) {
       await this.giveUp(
@@ -154,6 +159,7 @@ export class NotificationSender {
       providerMessageId: receipt.providerMessageId,
       text: message.content.text,
       template: message.content.whatsapp?.name ?? null,
+      contactId,
     });
     if (receipt.delivered) await untilReachable(() => this.ledger.applyStatus(attemptId, 'delivered'));
   }
@@ -218,8 +224,11 @@ export class NotificationSender {
     }
   }
 
-  /** Before the first call: opted-out channels dropped, quiet hours waited out. False: not now. */
-  private async honourConsent(n: Notification): Promise<boolean> {
+  /**
+   * Before the first call: opted-out channels dropped, quiet hours waited out. Null: not now; else
+   * the recipient's contact, if any.
+   */
+  private async honourConsent(n: Notification): Promise<{ contactId: string | null } | null> {
     const decision = await this.consent.check(n);
     if (decision.deferUntil) {
       const delay = decision.deferUntil.getTime() - this.clock.nowMs();
@@ -233,13 +242,13 @@ export class NotificationSender {
         await this.jobs.enqueueBulk([
           notificationJob(n.id, n.attempts, n.priority, delay, `-q${decision.deferUntil.getTime()}`),
         ]);
-      return false;
+      return null;
     }
-    if (decision.suppressed.length === 0) return true;
+    if (decision.suppressed.length === 0) return decision;
     const skipped = await this.ledger.suppress(n, decision.suppressed);
-    if (!skipped) return false;
+    if (!skipped) return null;
     n.skippedRoutes = skipped;
-    return true;
+    return decision;
   }
 
   private async giveUp(n: Notification, code: string, detail: string): Promise<void> {

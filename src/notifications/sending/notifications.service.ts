@@ -17,7 +17,7 @@ import { savedUrlRefusal } from '../../platform/outbound/ssrf-guard';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { NotificationComposer } from './notification-composer';
 import { notificationJob, STUCK_SENDING_MS } from './notification-jobs';
-import { entry } from './notification-ledger';
+import { entry, timelineOf } from './notification-ledger';
 import { NotificationAttempt } from './notification-attempt.entity';
 import { prepareNotification, PrepareOptions, WindowGuard } from './notification-request';
 import { WorkspacesService } from '../../gateway/workspaces/workspaces.service';
@@ -44,7 +44,8 @@ const INSERT = `
     $17::timestamptz[], $18::timestamptz[], $19::uuid[], $20::uuid[])
     AS t(id, ws, contact, phone, email, channels, template, locale, content, data, category, priority, send_at,
          status, skipped, timeline, next_at, created, conv, via)
-  ON CONFLICT (id) DO NOTHING`;
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id`;
 
 /** The one method (WhatsApp's) that tells which phones are inside their 24-hour window; none: no check. */
 export const WINDOW_GUARD = definePluginPoint<WindowGuard>({ title: 'window guard', single: true });
@@ -56,7 +57,8 @@ export const GuardsWindow = () => declare(WINDOW_GUARD);
 @Injectable()
 export class NotificationsService implements OnModuleInit {
   private readonly logger = new Logger('Notifications');
-  private readonly batches = new GroupCommit<Notification, void>((rows) => this.flush(rows));
+  /** The ids each flush inserted (an id given twice is stored once). */
+  private readonly batches = new GroupCommit<Notification, Set<string>>((rows) => this.flush(rows));
   private windowGuard?: WindowGuard;
 
   constructor(
@@ -90,9 +92,9 @@ export class NotificationsService implements OnModuleInit {
     options: Omit<PrepareOptions, 'windowGuard'> = {},
   ): Promise<NotificationAcceptedView> {
     const n = await this.prepare(workspaceId, dto, this.clock.now(), options);
-    await this.store([n]);
-    if (!options.id) return { id: n.id, status: n.status };
-    // the id may have been stored before: answer where that notification stands
+    const inserted = await this.store([n]);
+    if (inserted.has(n.id)) return { id: n.id, status: n.status };
+    // the id was stored before: answer where that notification stands
     const [stored] = await this.notifications.find({
       where: { id: n.id },
       select: { id: true, status: true },
@@ -183,7 +185,7 @@ export class NotificationsService implements OnModuleInit {
     const attempts = await this.attempts.find({ where: { notificationId: id }, order: { attempt: 'ASC' } });
     return {
       ...summary(n),
-      timeline: n.timeline,
+      timeline: timelineOf(n.timeline, attempts),
       attemptLog: attempts.map((a) => ({
         attempt: a.attempt,
         channel: a.channel,
@@ -227,12 +229,12 @@ export class NotificationsService implements OnModuleInit {
   }
 
   /** Persists and enqueues, in group commits with concurrent requests. */
-  private store(rows: Notification[]): Promise<void> {
-    return rows.length ? this.batches.add(rows) : Promise.resolve();
+  private store(rows: Notification[]): Promise<Set<string>> {
+    return rows.length ? this.batches.add(rows) : Promise.resolve(new Set());
   }
 
-  private async flush(rows: Notification[]): Promise<void> {
-    await this.dataSource.query(INSERT, [
+  private async flush(rows: Notification[]): Promise<Set<string>> {
+    const inserted: Array<{ id: string }> = await this.dataSource.query(INSERT, [
       rows.map((n) => n.id),
       rows.map((n) => n.workspaceId),
       rows.map((n) => n.toContactId),
@@ -263,6 +265,7 @@ export class NotificationsService implements OnModuleInit {
       // Stored is accepted: the relay enqueues it once Redis is back.
       this.logger.warn(`enqueueing ${rows.length} notifications failed: ${(err as Error).message}`);
     }
+    return new Set(inserted.map((r) => r.id));
   }
 
   /** Offers again what is due soon but may have lost its job (Redis wiped), and stuck sends. */

@@ -13,6 +13,8 @@ export interface SentMessage {
   providerMessageId: string;
   text: string;
   template: string | null;
+  /** The recipient's contact as the sender found it just before the call (first calls only). */
+  contactId?: string;
 }
 
 export type SentObserver = (sent: SentMessage) => Promise<void>;

@@ -5,6 +5,7 @@ import type { WhatsAppMessageData } from '../../events/normalisers/message-data'
 import { EventEnrichment, OnEvent, StoredEvent } from '../../events/processing/event-handlers';
 import { EventBus, PendingEvents } from '../../events/bus/event-bus';
 import { Clock } from '../../platform/clock';
+import { Batched } from '../../platform/database/batched';
 import { ContactsService } from '../../notifications/contacts/contacts.service';
 import { ProvidersService } from '../../notifications/providers/providers.service';
 import { OnSent, SentMessage } from '../../notifications/sending/sent-observers';
@@ -24,6 +25,8 @@ export interface RecordedInbound {
  */
 @Injectable()
 export class ConversationRecorder {
+  private readonly outbound = new Batched<Outbound, void>((items) => this.recordOutbound(items));
+
   constructor(
     private readonly bus: EventBus,
     private readonly contacts: ContactsService,
@@ -124,54 +127,109 @@ export class ConversationRecorder {
     return { contactId, conversationId: outcome.conversationId, messageId };
   }
 
-  /** An accepted WhatsApp send: on its conversation (created if needed) as an outbound message. */
+  /**
+   * An accepted WhatsApp send: on its conversation (created if needed) as an outbound message,
+   * written with the concurrent sends' in one statement.
+   */
   @OnSent()
   async onSent(sent: SentMessage): Promise<void> {
     const n = sent.notification;
     if (sent.channel !== 'whatsapp' || sent.account.kind === 'sandbox') return;
     const business = businessNumberOfAccount(sent.account);
     if (!business) return;
-    const now = this.clock.now();
-    let conversationId = n.conversationId;
-    let contactId: string | undefined;
-    if (!conversationId) {
-      const contact =
-        (n.toContactId && (await this.contacts.find(n.workspaceId, n.toContactId))) ||
-        (await this.contacts.upsertFromChannel(n.workspaceId, { phone: n.toPhone ?? undefined }));
-      contactId = contact.id;
-      const rows: Array<{ id: string }> = await this.dataSource.query(
-        `INSERT INTO conversations (id, workspace_id, contact_id, business_number, provider, provider_id, status, last_message_at, unread_count, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, 0, $7, $7)
-         ON CONFLICT (workspace_id, contact_id, business_number) DO UPDATE SET last_message_at = $7, updated_at = $7,
-           provider_id = COALESCE(conversations.provider_id, EXCLUDED.provider_id)
-         RETURNING id`,
-        [uuidv7(), n.workspaceId, contact.id, business, sent.account.kind, sent.account.id, now],
-      );
-      conversationId = rows[0].id;
-    } else {
-      await this.dataSource.query(
-        `UPDATE conversations SET last_message_at = $2, updated_at = $2 WHERE id = $1`,
-        [conversationId, now],
-      );
+    let contactId: string | null = null;
+    if (!n.conversationId) {
+      // the sender found the contact just before the call; else it is found or created here
+      contactId =
+        sent.contactId ??
+        (
+          (n.toContactId && (await this.contacts.find(n.workspaceId, n.toContactId))) ||
+          (await this.contacts.upsertFromChannel(n.workspaceId, { phone: n.toPhone ?? undefined }))
+        ).id;
     }
-    // One message per notification: a reply written through the conversation API already has it.
-    await this.dataSource.query(
-      `INSERT INTO messages (id, workspace_id, conversation_id, contact_id, direction, provider_message_id, kind, text, status, notification_id, created_at, updated_at)
-       SELECT $1, $2, $3, COALESCE($4, c.contact_id), 'outbound', $5, $6, $7, 'sent', $8, $9, $9 FROM conversations c WHERE c.id = $3
+    await this.outbound.run({
+      messageId: uuidv7(),
+      workspaceId: n.workspaceId,
+      conversationId: n.conversationId,
+      contactId,
+      business,
+      provider: sent.account.kind,
+      providerId: sent.account.id,
+      providerMessageId: sent.providerMessageId,
+      kind: sent.template ? 'template' : 'text',
+      text: sent.text,
+      notificationId: n.id,
+      at: this.clock.now(),
+      newConversationId: uuidv7(),
+    });
+  }
+
+  /**
+   * Items whose message did not come back (two of a batch on one conversation, one opening it and
+   * one replying in it: PostgreSQL moves a row once per statement) are written again on their own.
+   */
+  private async recordOutbound(items: Outbound[]): Promise<void[]> {
+    const recorded = await this.writeOutbound(items);
+    if (items.length > 1)
+      for (const item of items.filter((i) => !recorded.has(i.notificationId)))
+        await this.writeOutbound([item]);
+    return items.map(() => undefined);
+  }
+
+  /**
+   * New conversations upserted, known ones touched (locked in id order), one message per
+   * notification (a reply written through the conversation API already has it).
+   */
+  private async writeOutbound(items: Outbound[]): Promise<Set<string>> {
+    const col = <T>(pick: (i: Outbound) => T) => items.map(pick);
+    const rows: Array<{ notification_id: string }> = await this.dataSource.query(
+      `WITH u AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::uuid[],
+           $8::text[], $9::text[], $10::text[], $11::uuid[], $12::timestamptz[], $13::uuid[])
+           AS u(message_id, ws, conversation_id, contact_id, business, provider, provider_id, provider_message_id,
+             kind, text, notification_id, at, new_conversation_id)),
+       opened AS (
+         INSERT INTO conversations (id, workspace_id, contact_id, business_number, provider, provider_id, status, last_message_at, unread_count, created_at, updated_at)
+         SELECT DISTINCT ON (ws, contact_id, business) new_conversation_id, ws, contact_id, business, provider, provider_id, 'open', at, 0, at, at
+         FROM u WHERE conversation_id IS NULL ORDER BY ws, contact_id, business, at DESC
+         ON CONFLICT (workspace_id, contact_id, business_number) DO UPDATE SET last_message_at = EXCLUDED.last_message_at,
+           updated_at = EXCLUDED.updated_at, provider_id = COALESCE(conversations.provider_id, EXCLUDED.provider_id)
+         RETURNING id, workspace_id, contact_id, business_number),
+       known AS (
+         SELECT c.id FROM conversations c WHERE c.id IN (SELECT conversation_id FROM u) ORDER BY c.id FOR UPDATE),
+       touched AS (
+         UPDATE conversations c SET last_message_at = t.at, updated_at = t.at
+         FROM (SELECT conversation_id, max(at) AS at FROM u GROUP BY conversation_id) t, known k
+         WHERE c.id = t.conversation_id AND c.id = k.id
+         RETURNING c.id, c.contact_id),
+       target AS (
+         SELECT u.*, o.id AS conv, u.contact_id AS contact FROM u
+           JOIN opened o ON u.conversation_id IS NULL AND o.workspace_id = u.ws AND o.contact_id = u.contact_id AND o.business_number = u.business
+         UNION ALL
+         SELECT u.*, t.id, t.contact_id FROM u JOIN touched t ON t.id = u.conversation_id)
+       INSERT INTO messages (id, workspace_id, conversation_id, contact_id, direction, provider_message_id, kind, text, status, notification_id, created_at, updated_at)
+       SELECT DISTINCT ON (notification_id) message_id, ws, conv, contact, 'outbound', provider_message_id, kind, text, 'sent', notification_id, at, at
+       FROM target ORDER BY notification_id
        ON CONFLICT (notification_id) WHERE notification_id IS NOT NULL
-       DO UPDATE SET provider_message_id = EXCLUDED.provider_message_id, status = 'sent', updated_at = EXCLUDED.updated_at`,
+       DO UPDATE SET provider_message_id = EXCLUDED.provider_message_id, status = 'sent', updated_at = EXCLUDED.updated_at
+       RETURNING notification_id`,
       [
-        uuidv7(),
-        n.workspaceId,
-        conversationId,
-        contactId ?? null,
-        sent.providerMessageId,
-        sent.template ? 'template' : 'text',
-        sent.text,
-        n.id,
-        now,
+        col((i) => i.messageId),
+        col((i) => i.workspaceId),
+        col((i) => i.conversationId),
+        col((i) => i.contactId),
+        col((i) => i.business),
+        col((i) => i.provider),
+        col((i) => i.providerId),
+        col((i) => i.providerMessageId),
+        col((i) => i.kind),
+        col((i) => i.text),
+        col((i) => i.notificationId),
+        col((i) => i.at.toISOString()),
+        col((i) => i.newConversationId),
       ],
     );
+    return new Set(rows.map((r) => r.notification_id));
   }
 
   private async upsertConversation(
@@ -218,6 +276,24 @@ export class ConversationRecorder {
       occurredAt: event.occurredAt,
     });
   }
+}
+
+/** One accepted outbound message for `writeOutbound`. */
+interface Outbound {
+  messageId: string;
+  workspaceId: string;
+  /** Null: the conversation with (contactId, business) is opened or touched. */
+  conversationId: string | null;
+  contactId: string | null;
+  business: string;
+  provider: string;
+  providerId: string | null;
+  providerMessageId: string;
+  kind: 'template' | 'text';
+  text: string;
+  notificationId: string;
+  at: Date;
+  newConversationId: string;
 }
 
 /** Thrown inside the transaction to roll it back: another run stored this message first. */
