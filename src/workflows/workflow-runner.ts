@@ -74,8 +74,9 @@ export class WorkflowRunner {
 
   @OnJob('workflows.run')
   async run(data: { executionId: string; seq: number }): Promise<void> {
+    const askedAt = Date.now(); // the lease runs from no later than this
     const leased = await this.leases.take(data.executionId, data.seq);
-    if (leased) return this.walkExecution(leased.exec, leased.runs);
+    if (leased) return this.walkExecution(leased.exec, leased.runs, askedAt);
     const exec = await this.executions.findOneBy({ id: data.executionId });
     if (!exec || exec.seq !== data.seq || exec.status !== 'waiting') return; // done, stale, or another worker walks it
     if (exec.wakeAt && exec.wakeAt.getTime() > this.clock.nowMs()) {
@@ -93,7 +94,11 @@ export class WorkflowRunner {
     return found;
   }
 
-  private async walkExecution(exec: WorkflowExecution, stored: StepRunState[]): Promise<void> {
+  private async walkExecution(
+    exec: WorkflowExecution,
+    stored: StepRunState[],
+    leasedAt: number,
+  ): Promise<void> {
     const version = await this.version(exec.workflowId, exec.version);
     const event = exec.triggerEventId
       ? await this.scopes.event(exec.triggerEventId)
@@ -118,7 +123,7 @@ export class WorkflowRunner {
       contactId,
       scope,
     };
-    const walk: Walk = { exec, rows, ctx, leasedAt: Date.now(), finished: false };
+    const walk: Walk = { exec, rows, ctx, leasedAt, finished: false };
     let outcome: Outcome;
     try {
       outcome = await this.walk(version.steps, walk, true);
