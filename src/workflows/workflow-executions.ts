@@ -7,6 +7,7 @@ import { OnEvent, StoredEvent } from '../events/processing/event-handlers';
 import { OutboxSweep, StuckWork } from '../platform/outbox/outbox-relay';
 import { EventDetail } from '../events/store/events.service';
 import { Clock } from '../platform/clock';
+import { Batched } from '../platform/database/batched';
 import { notFound } from '../platform/http/problem';
 import { Page, PageQuery, paginate } from '../platform/http/pagination';
 import { Principal } from '../platform/http/principal';
@@ -17,6 +18,7 @@ import { executionJob } from './workflow-runner';
 import { ScopeEvent, WorkflowScope } from './workflow-scope';
 import { depthOfDedupeKey } from './workflow-steps';
 import { Workflow } from './workflow.entity';
+import { WorkflowTriggers } from './workflow-triggers';
 import { WorkflowExecution } from './workflow-execution.entity';
 import { WorkflowStepRun } from './workflow-step-run.entity';
 import { WorkflowVersion } from './workflow-version.entity';
@@ -25,6 +27,20 @@ import { WorkflowsProblem } from './workflows.problems';
 
 const RELAY_BATCH = 2000;
 
+/** An execution's row as `start` inserts it. */
+interface ExecutionStart {
+  id: string;
+  workspace_id: string;
+  workflow_id: string;
+  version: number;
+  trigger_key: string;
+  trigger_event_id: string | null;
+  scheduled_at: string | null;
+  contact_id: string | null;
+  depth: number;
+  cancel_on_events: string[];
+}
+
 /**
  * Starting executions (one per workflow and event, or per cron tick), cancelling them (by API or
  * `cancelOn`), retrying, reading them, and relaying their jobs when Redis lost them.
@@ -32,13 +48,14 @@ const RELAY_BATCH = 2000;
 @Injectable()
 export class WorkflowExecutions {
   private readonly logger = new Logger('Workflows');
+  private readonly starts = new Batched<ExecutionStart, void>((items) => this.startMany(items));
 
   constructor(
-    @InjectRepository(Workflow) private readonly workflows: Repository<Workflow>,
     @InjectRepository(WorkflowVersion) private readonly versions: Repository<WorkflowVersion>,
     @InjectRepository(WorkflowExecution) private readonly executions: Repository<WorkflowExecution>,
     @InjectRepository(WorkflowStepRun) private readonly runs: Repository<WorkflowStepRun>,
     private readonly scopes: WorkflowScope,
+    private readonly triggers: WorkflowTriggers,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
   ) {}
@@ -53,16 +70,11 @@ export class WorkflowExecutions {
   /** Cancels what the event cancels, then starts what it triggers. Idempotent: a retried event starts nothing twice. */
   @OnEvent('workflows.trigger', '*')
   async onEvent(event: StoredEvent): Promise<void> {
-    await this.cancelMatching(event);
-    const workflows = await this.workflows
-      .createQueryBuilder('w')
-      .where('w.workspaceId = :ws AND w.active AND w.deletedAt IS NULL AND w.triggerEvents && :patterns', {
-        ws: event.workspaceId,
-        patterns: patternsFor(event.type),
-      })
-      .getMany();
+    const { workflows, mayCancel } = await this.triggers.of(event.workspaceId, event.type);
+    if (mayCancel) await this.cancelMatching(event);
     if (workflows.length === 0) return;
-    const stored = await this.scopes.event(event.id);
+    // A source's event was not emitted by a workflow: its depth is 0 without reading it again.
+    const depth = event.sourceId ? 0 : depthOfDedupeKey((await this.scopes.event(event.id))?.dedupeKey);
     const scopeEvent: ScopeEvent = {
       id: event.id,
       type: event.type,
@@ -80,42 +92,48 @@ export class WorkflowExecutions {
           continue;
         }
       }
-      await this.start(w, event.id, {
-        triggerEventId: event.id,
-        contactId,
-        depth: depthOfDedupeKey(stored?.dedupeKey),
-      });
+      await this.start(w, event.id, { triggerEventId: event.id, contactId, depth });
     }
   }
 
-  /** One execution per (workflow, trigger key); its first job. */
+  /** One execution per (workflow, trigger key); its first job. Starts of concurrent jobs share one INSERT and one addBulk. */
   async start(
     w: Workflow,
     triggerKey: string,
     fields: { triggerEventId?: string; scheduledAt?: Date; contactId?: string | null; depth?: number },
   ): Promise<void> {
-    const now = this.clock.now();
-    const id = uuidv7();
+    await this.starts.run({
+      id: uuidv7(),
+      workspace_id: w.workspaceId,
+      workflow_id: w.id,
+      version: w.version,
+      trigger_key: triggerKey,
+      trigger_event_id: fields.triggerEventId ?? null,
+      scheduled_at: fields.scheduledAt?.toISOString() ?? null,
+      contact_id: fields.contactId ?? null,
+      depth: fields.depth ?? 0,
+      cancel_on_events: w.cancelOn ? eventsOf(w.cancelOn.event) : [],
+    });
+  }
+
+  private async startMany(items: ExecutionStart[]): Promise<void[]> {
+    const sorted = [...items].sort((a, b) =>
+      a.workflow_id === b.workflow_id
+        ? a.trigger_key.localeCompare(b.trigger_key)
+        : a.workflow_id.localeCompare(b.workflow_id),
+    );
     const inserted: Array<{ id: string }> = await this.executions.query(
       `INSERT INTO workflow_executions (id, workspace_id, workflow_id, version, trigger_key, trigger_event_id, scheduled_at,
          contact_id, depth, cancel_on_events, status, seq, started_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::text[], 'running', 0, $11, $11)
+       SELECT id, workspace_id, workflow_id, version, trigger_key, trigger_event_id, scheduled_at, contact_id, depth,
+         ARRAY(SELECT jsonb_array_elements_text(cancel_on_events)), 'running', 0, $2, $2
+       FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, workspace_id uuid, workflow_id uuid, version int, trigger_key text,
+         trigger_event_id uuid, scheduled_at timestamptz, contact_id uuid, depth int, cancel_on_events jsonb)
        ON CONFLICT (workflow_id, trigger_key) DO NOTHING RETURNING id`,
-      [
-        id,
-        w.workspaceId,
-        w.id,
-        w.version,
-        triggerKey,
-        fields.triggerEventId ?? null,
-        fields.scheduledAt ?? null,
-        fields.contactId ?? null,
-        fields.depth ?? 0,
-        w.cancelOn ? eventsOf(w.cancelOn.event) : [],
-        now,
-      ],
+      [JSON.stringify(sorted), this.clock.now()],
     );
-    if (inserted.length) await this.jobs.enqueueBulk([executionJob(id, 0)]);
+    if (inserted.length) await this.jobs.enqueueBulk(inserted.map((r) => executionJob(r.id, 0)));
+    return items.map(() => undefined);
   }
 
   private async cancelMatching(event: StoredEvent): Promise<void> {

@@ -10,7 +10,9 @@ import { dependencyOutage, untilReachable } from '../platform/queue/dependency-o
 import { EnqueueItem, JobQueue } from '../platform/queue/job-queue.service';
 import { OnJob } from '../platform/queue/on-job.decorator';
 import { parseDuration } from './iso-duration';
+import { ExecutionLeases, LEASE_SECONDS, StepRunState } from './execution-leases';
 import { StepError } from './step-error';
+import { StepWrite, StepWrites } from './step-writes';
 import { allSteps, DelayStep, Step } from './workflow-definition';
 import { WorkflowScope } from './workflow-scope';
 import { evaluateField, StepContext, WorkflowSteps } from './workflow-steps';
@@ -18,8 +20,19 @@ import { WorkflowExecution } from './workflow-execution.entity';
 import { WorkflowStepRun } from './workflow-step-run.entity';
 import { WorkflowVersion } from './workflow-version.entity';
 
-const LEASE_SECONDS = 60;
 type Outcome = 'done' | 'waiting' | 'failed' | 'stopped';
+type StepBase = Pick<StepWrite, 'executionId' | 'seq' | 'stepId' | 'type'>;
+
+/** One walk of an execution by the job holding its lease. */
+interface Walk {
+  exec: WorkflowExecution;
+  rows: Map<string, StepRunState>;
+  ctx: StepContext;
+  /** When the lease was taken or last renewed (this process's time). */
+  leasedAt: number;
+  /** The last step's write ended the execution. */
+  finished: boolean;
+}
 
 /** The one live job of an execution: `wf-<execution>-<seq>`, delayed until it is due. */
 export function executionJob(
@@ -50,6 +63,8 @@ export class WorkflowRunner {
     @InjectRepository(WorkflowExecution) private readonly executions: Repository<WorkflowExecution>,
     @InjectRepository(WorkflowVersion) private readonly versions: Repository<WorkflowVersion>,
     @InjectRepository(WorkflowStepRun) private readonly runs: Repository<WorkflowStepRun>,
+    private readonly leases: ExecutionLeases,
+    private readonly stepWrites: StepWrites,
     private readonly steps: WorkflowSteps,
     private readonly scopes: WorkflowScope,
     private readonly jobs: JobQueue,
@@ -59,21 +74,15 @@ export class WorkflowRunner {
 
   @OnJob('workflows.run')
   async run(data: { executionId: string; seq: number }): Promise<void> {
+    const askedAt = Date.now(); // the lease runs from no later than this
+    const leased = await this.leases.take(data.executionId, data.seq);
+    if (leased) return this.walkExecution(leased.exec, leased.runs, askedAt);
     const exec = await this.executions.findOneBy({ id: data.executionId });
-    if (!exec || exec.seq !== data.seq || !['running', 'waiting'].includes(exec.status)) return;
-    if (exec.status === 'waiting' && exec.wakeAt && exec.wakeAt.getTime() > this.clock.nowMs()) {
+    if (!exec || exec.seq !== data.seq || exec.status !== 'waiting') return; // done, stale, or another worker walks it
+    if (exec.wakeAt && exec.wakeAt.getTime() > this.clock.nowMs()) {
       // Early (a promoted or re-offered job): a fresh timer for the rest of the wait.
       await this.park(exec.id, exec.seq, exec.wakeAt);
-      return;
     }
-    const [leased]: [Array<{ id: string }>] = await this.executions.query(
-      `UPDATE workflow_executions SET status = 'running', wake_at = NULL, lease_until = now() + make_interval(secs => ${LEASE_SECONDS}), updated_at = $3
-       WHERE id = $1 AND seq = $2 AND status IN ('running', 'waiting') AND (lease_until IS NULL OR lease_until < now())
-       RETURNING id`,
-      [exec.id, exec.seq, this.clock.now()],
-    );
-    if (leased.length === 0) return; // another worker walks it
-    await this.walkExecution(exec);
   }
 
   private async version(workflowId: string, version: number): Promise<WorkflowVersion> {
@@ -85,7 +94,11 @@ export class WorkflowRunner {
     return found;
   }
 
-  private async walkExecution(exec: WorkflowExecution): Promise<void> {
+  private async walkExecution(
+    exec: WorkflowExecution,
+    stored: StepRunState[],
+    leasedAt: number,
+  ): Promise<void> {
     const version = await this.version(exec.workflowId, exec.version);
     const event = exec.triggerEventId
       ? await this.scopes.event(exec.triggerEventId)
@@ -100,7 +113,7 @@ export class WorkflowRunner {
       },
       exec.contactId,
     );
-    const rows = new Map((await this.runs.findBy({ executionId: exec.id })).map((r) => [r.stepId, r]));
+    const rows = new Map(stored.map((r) => [r.stepId, r]));
     for (const r of rows.values())
       if (r.status === 'succeeded') scope.steps[r.stepId] = { status: r.status, output: r.output };
     const ctx: StepContext = {
@@ -110,9 +123,10 @@ export class WorkflowRunner {
       contactId,
       scope,
     };
+    const walk: Walk = { exec, rows, ctx, leasedAt, finished: false };
     let outcome: Outcome;
     try {
-      outcome = await this.walk(version.steps, exec, rows, ctx);
+      outcome = await this.walk(version.steps, walk, true);
     } catch (err) {
       // Free the lease so that this job, put back after an outage, can take it again at once.
       const release = () =>
@@ -120,7 +134,7 @@ export class WorkflowRunner {
       await (dependencyOutage(err) ? untilReachable(release) : release());
       throw err;
     }
-    if (outcome === 'done') {
+    if (outcome === 'done' && !walk.finished) {
       const now = this.clock.now();
       await this.executions.update(
         { id: exec.id, seq: exec.seq, status: 'running' },
@@ -138,69 +152,85 @@ export class WorkflowRunner {
       });
   }
 
-  private async walk(
-    steps: Step[],
-    exec: WorkflowExecution,
-    rows: Map<string, WorkflowStepRun>,
-    ctx: StepContext,
-  ): Promise<Outcome> {
-    for (const step of steps) {
+  /**
+   * The lease is renewed only when half of it has gone (a short execution never renews); whether
+   * the execution is still this job's is checked by every step-run write.
+   */
+  private async holdLease(walk: Walk): Promise<boolean> {
+    if (Date.now() - walk.leasedAt < (LEASE_SECONDS * 1000) / 2) return true;
+    walk.leasedAt = Date.now();
+    return this.leases.renew(walk.exec.id, walk.exec.seq);
+  }
+
+  private async walk(steps: Step[], walk: Walk, top: boolean): Promise<Outcome> {
+    const { exec, rows, ctx } = walk;
+    for (const [index, step] of steps.entries()) {
       const row = rows.get(step.id);
       if (row?.status === 'skipped') continue;
       if (row?.status === 'succeeded') {
         if (step.type !== 'branch') continue;
         const taken = (row.output as { result?: boolean } | null)?.result ? step.then : (step.else ?? []);
-        const inner = await this.walk(taken, exec, rows, ctx);
+        const inner = await this.walk(taken, walk, false);
         if (inner !== 'done') return inner;
         continue;
       }
-      if (!(await this.renewLease(exec.id, exec.seq))) return 'stopped'; // cancelled, or taken over
+      if (!(await this.holdLease(walk))) return 'stopped'; // cancelled, or taken over
       const now = this.clock.now();
       ctx.scope.now = now.toISOString();
+      // The last step of the definition ends the execution in its own write.
+      const last = top && index === steps.length - 1 && step.type !== 'branch';
+      const base = { executionId: exec.id, seq: exec.seq, stepId: step.id, type: step.type };
       if (step.type === 'delay') {
         let wakeAt: Date;
         try {
           wakeAt = await this.wakeAtOf(step, row, ctx);
         } catch (err) {
-          await this.mark(exec.id, step, 'running', { start: !row, attempt: true });
-          await this.fail(exec.id, step, err);
+          await this.fail(base, err, { startedAt: row ? null : now, attempt: 1 });
           return 'failed';
         }
         if (wakeAt.getTime() > now.getTime()) {
-          await this.mark(exec.id, step, 'running', {
+          const ours = await this.stepWrites.write({
+            ...base,
+            status: 'running',
             output: { wakeAt: wakeAt.toISOString() },
-            start: !row,
+            startedAt: row ? null : now,
+            attempt: 0,
           });
+          if (!ours) return 'stopped';
           await this.wait(exec, wakeAt);
           return 'waiting';
         }
-        await this.succeed(
-          exec.id,
-          step,
-          { wakeAt: wakeAt.toISOString(), firedAt: now.toISOString() },
-          ctx,
-          !row,
-        );
+        const output = { wakeAt: wakeAt.toISOString(), firedAt: now.toISOString() };
+        if (!(await this.succeed(walk, base, output, { startedAt: row ? null : now, attempt: 0, last })))
+          return 'stopped';
         continue;
       }
-      await this.mark(exec.id, step, 'running', { start: true, attempt: true });
+      // A step whose effect is not keyed by (execution, step) is marked before it runs.
+      const marked = step.type === 'webhook';
+      if (
+        marked &&
+        !(await this.stepWrites.write({ ...base, status: 'running', startedAt: now, attempt: 1 }))
+      )
+        return 'stopped';
       try {
         const output = await this.execute(step, ctx);
-        await this.succeed(exec.id, step, output, ctx, false);
+        const opts = marked
+          ? { startedAt: null, attempt: 0 as const }
+          : { startedAt: now, attempt: 1 as const };
+        if (!(await this.succeed(walk, base, output, { ...opts, last }))) return 'stopped';
         if (step.type === 'branch') {
           const other = (output as { result: boolean }).result ? (step.else ?? []) : step.then;
           await this.skip(exec.id, other);
           const inner = await this.walk(
             (output as { result: boolean }).result ? step.then : (step.else ?? []),
-            exec,
-            rows,
-            ctx,
+            walk,
+            false,
           );
           if (inner !== 'done') return inner;
         }
       } catch (err) {
         if (dependencyOutage(err)) throw err; // not the step's failure: the job is put back
-        await this.fail(exec.id, step, err);
+        await this.fail(base, err, marked ? { startedAt: null, attempt: 0 } : { startedAt: now, attempt: 1 });
         return 'failed';
       }
     }
@@ -225,7 +255,7 @@ export class WorkflowRunner {
   }
 
   /** A duration counts from when the delay was first reached; `until` is evaluated then too. */
-  private async wakeAtOf(step: DelayStep, row: WorkflowStepRun | undefined, ctx: StepContext): Promise<Date> {
+  private async wakeAtOf(step: DelayStep, row: StepRunState | undefined, ctx: StepContext): Promise<Date> {
     const stored = (row?.output as { wakeAt?: string } | null)?.wakeAt;
     if (row?.status === 'running' && stored) return new Date(stored);
     if (step.duration) return new Date(this.clock.nowMs() + (parseDuration(step.duration) ?? 0));
@@ -258,48 +288,25 @@ export class WorkflowRunner {
       await this.jobs.enqueueBulk([executionJob(id, rows[0].seq, wakeAt.getTime() - this.clock.nowMs())]);
   }
 
-  /** Only the worker holding the current job (`seq`) may go on: a relay takeover bumps it. */
-  private async renewLease(id: string, seq: number): Promise<boolean> {
-    const [rows]: [unknown[]] = await this.executions.query(
-      `UPDATE workflow_executions SET lease_until = now() + make_interval(secs => ${LEASE_SECONDS})
-       WHERE id = $1 AND seq = $2 AND status = 'running' RETURNING id`,
-      [id, seq],
-    );
-    return rows.length > 0;
-  }
-
-  private async mark(
-    executionId: string,
-    step: Step,
-    status: 'running',
-    opts: { output?: unknown; start?: boolean; attempt?: boolean },
-  ): Promise<void> {
-    await this.runs.query(
-      `INSERT INTO workflow_step_runs (id, execution_id, step_id, type, status, attempts, started_at, output)
-       VALUES ($1, $2, $3, $4, $5, 1, $6, $7::jsonb)
-       ON CONFLICT (execution_id, step_id) DO UPDATE SET status = EXCLUDED.status, error = NULL, finished_at = NULL,
-         output = EXCLUDED.output,
-         attempts = workflow_step_runs.attempts + ${opts.attempt ? 1 : 0},
-         started_at = ${opts.start ? 'EXCLUDED.started_at' : 'workflow_step_runs.started_at'}`,
-      [
-        uuidv7(),
-        executionId,
-        step.id,
-        step.type,
-        status,
-        this.clock.now(),
-        JSON.stringify(opts.output ?? null),
-      ],
-    );
-  }
-
-  private async succeed(executionId: string, step: Step, output: unknown, ctx: StepContext, insert: boolean) {
-    if (insert) await this.mark(executionId, step, 'running', { start: true });
-    await this.runs.update(
-      { executionId, stepId: step.id, status: 'running' }, // a cancel meanwhile stays a cancel
-      { status: 'succeeded', output: (output ?? null) as object, finishedAt: this.clock.now(), error: null },
-    );
-    ctx.scope.steps[step.id] = { status: 'succeeded', output };
+  /** The step's success; with `last`, the execution's too (walk.finished). False when no longer ours. */
+  private async succeed(
+    walk: Walk,
+    base: StepBase,
+    output: unknown,
+    opts: { startedAt: Date | null; attempt: 0 | 1; last: boolean },
+  ): Promise<boolean> {
+    const ours = await this.stepWrites.write({
+      ...base,
+      status: 'succeeded',
+      output,
+      startedAt: opts.startedAt,
+      attempt: opts.attempt,
+      finish: opts.last ? 'succeeded' : undefined,
+    });
+    if (!ours) return false;
+    walk.finished = opts.last;
+    walk.ctx.scope.steps[base.stepId] = { status: 'succeeded', output };
+    return true;
   }
 
   private async skip(executionId: string, steps: Step[]): Promise<void> {
@@ -313,26 +320,15 @@ export class WorkflowRunner {
     );
   }
 
-  private async fail(executionId: string, step: Step, err: unknown): Promise<void> {
+  private async fail(
+    base: StepBase,
+    err: unknown,
+    opts: { startedAt: Date | null; attempt: 0 | 1 },
+  ): Promise<void> {
     const message = describe(err);
     if (!(err instanceof StepError) && !(err instanceof ProblemException))
-      this.logger.warn(`execution ${executionId} step ${step.id} failed: ${message}`);
-    const now = this.clock.now();
-    await this.runs.update(
-      { executionId, stepId: step.id },
-      { status: 'failed', error: message, finishedAt: now },
-    );
-    await this.executions.update(
-      { id: executionId, status: 'running' },
-      {
-        status: 'failed',
-        error: `${step.id}: ${message}`,
-        failedStep: step.id,
-        finishedAt: now,
-        updatedAt: now,
-        leaseUntil: null,
-      },
-    );
+      this.logger.warn(`execution ${base.executionId} step ${base.stepId} failed: ${message}`);
+    await this.stepWrites.write({ ...base, status: 'failed', error: message, ...opts, finish: 'failed' });
   }
 }
 

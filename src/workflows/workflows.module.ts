@@ -4,11 +4,14 @@ import { DeliveriesModule } from '../deliveries/deliveries.module';
 import { EventsModule } from '../events/events.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { ExecutionLeases } from './execution-leases';
+import { StepWrites } from './step-writes';
 import { BuiltinActions, WorkflowActions } from './workflow-actions';
 import { WorkflowExecutions } from './workflow-executions';
 import { WorkflowRunner } from './workflow-runner';
 import { WorkflowScope } from './workflow-scope';
 import { WorkflowSteps } from './workflow-steps';
+import { WorkflowTriggers } from './workflow-triggers';
 import { Workflow } from './workflow.entity';
 import { WorkflowExecution } from './workflow-execution.entity';
 import { WorkflowStepRun } from './workflow-step-run.entity';
@@ -36,7 +39,10 @@ import { WorkflowsPersonalData } from './workflows-personal-data';
     BuiltinActions,
     WorkflowScope,
     WorkflowSteps,
+    ExecutionLeases,
+    StepWrites,
     WorkflowRunner,
+    WorkflowTriggers,
     WorkflowExecutions,
     WorkflowsService,
     WorkflowsPersonalData,

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Clock } from '../../platform/clock';
+import { Batched } from '../../platform/database/batched';
 import { ProblemException } from '../../platform/http/problem';
 import { toE164 } from '../phone';
 import { Contact } from './contact.entity';
@@ -25,6 +26,8 @@ type Unique = 'phone' | 'externalId';
  */
 @Injectable()
 export class ContactWrites {
+  private readonly inserts = new Batched<Contact, boolean>((rows) => this.insertMany(rows));
+
   constructor(
     @InjectRepository(Contact) private readonly contacts: Repository<Contact>,
     private readonly clock: Clock,
@@ -127,17 +130,7 @@ export class ContactWrites {
    * under it, an existing live contact with the row's e-mail or waId also answers false.
    */
   async insert(row: Contact, lock?: string): Promise<boolean> {
-    if (!lock) {
-      const res = await this.contacts
-        .createQueryBuilder()
-        .insert()
-        .into(Contact)
-        .values(writable(row))
-        .orIgnore()
-        .returning('id')
-        .execute();
-      return (res.raw as unknown[]).length > 0;
-    }
+    if (!lock) return this.inserts.run(row);
     return this.contacts.manager.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [lock]);
       const twin = await tx.getRepository(Contact).existsBy({
@@ -149,6 +142,21 @@ export class ContactWrites {
       await tx.insert(Contact, writable(row));
       return true;
     });
+  }
+
+  /** Inserts of concurrent callers in one statement; a twin (in the table or the batch) is skipped. */
+  private async insertMany(rows: Contact[]): Promise<boolean[]> {
+    const sorted = [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const res = await this.contacts
+      .createQueryBuilder()
+      .insert()
+      .into(Contact)
+      .values(sorted.map(writable))
+      .orIgnore()
+      .returning('id')
+      .execute();
+    const inserted = new Set((res.raw as Array<{ id: string }>).map((r) => r.id));
+    return rows.map((r) => inserted.has(r.id));
   }
 
   conflict(field: Unique, contactId?: string): ProblemException {

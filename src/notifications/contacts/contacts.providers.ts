@@ -1,4 +1,5 @@
 import { ConsentChange } from './consent-change.entity';
+import { ContactReads } from './contact-reads';
 import { ContactPreferencesService } from './contact-preferences.service';
 import { ContactRightsService } from './contact-rights.service';
 import { ContactWrites } from './contact-writes';
@@ -10,6 +11,7 @@ import { ContactsService } from './contacts.service';
 export const CONTACT_ENTITIES = [Contact, ConsentChange];
 export const CONTACT_CONTROLLERS = [ContactsController];
 export const CONTACT_PROVIDERS = [
+  ContactReads,
   ContactWrites,
   ContactPreferencesService,
   ContactsService,

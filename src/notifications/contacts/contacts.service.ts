@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../../platform/clock';
-import { columnOf, selectEntities } from '../../platform/database/entity-rows';
+import { Batched } from '../../platform/database/batched';
 import { Page, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
 import { notFound, ProblemException } from '../../platform/http/problem';
@@ -12,7 +12,16 @@ import { ContactPreferencesService, ConsentSetting } from './contact-preferences
 import { toContactView } from './contact-views';
 import { Contact } from './contact.entity';
 import { ContactQuery, ContactView, UpdateContactDto, UpsertContactDto } from './contacts.dto';
+import { ContactReads } from './contact-reads';
 import { ContactWrites, phoneFromWaId } from './contact-writes';
+
+interface TagAddition {
+  workspaceId: string;
+  id: string;
+  tags: string[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The contact row's type, for modules that receive one from here (they never import the entity). */
 export type { Contact };
@@ -34,9 +43,12 @@ export class ContactsService {
   constructor(
     @InjectRepository(Contact) private readonly contacts: Repository<Contact>,
     private readonly writes: ContactWrites,
+    private readonly reads: ContactReads,
     private readonly preferences: ContactPreferencesService,
     private readonly clock: Clock,
   ) {}
+
+  private readonly tagging = new Batched<TagAddition, string[] | null>((items) => this.addTagsMany(items));
 
   /** POST /v1/contacts: `created` tells 201 from 200. */
   async upsert(
@@ -105,24 +117,38 @@ export class ContactsService {
   }
 
   /** Adds tags (kept once each, in the order first added); the new list, or null when the contact is gone. */
-  async addTags(workspaceId: string, id: string, tags: string[]): Promise<string[] | null> {
-    const [rows]: [Array<{ tags: string[] }>] = await this.contacts.query(
-      `UPDATE contacts SET updated_at = $4,
-         tags = ARRAY(SELECT t FROM unnest(tags || $3::text[]) WITH ORDINALITY AS u(t, i) GROUP BY t ORDER BY min(i))
-       WHERE id = $1 AND workspace_id = $2 AND erased_at IS NULL RETURNING tags`,
-      [id, workspaceId, tags, this.clock.now()],
+  addTags(workspaceId: string, id: string, tags: string[]): Promise<string[] | null> {
+    return this.tagging.run({ workspaceId, id, tags });
+  }
+
+  /** One UPDATE for the tags of concurrent callers; two for one contact are added together. */
+  private async addTagsMany(items: TagAddition[]): Promise<Array<string[] | null>> {
+    const merged = new Map<string, TagAddition>();
+    for (const item of items) {
+      const key = `${item.workspaceId}/${item.id}`;
+      const before = merged.get(key);
+      merged.set(key, before ? { ...item, tags: [...before.tags, ...item.tags] } : item);
+    }
+    const input = [...merged.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const [rows]: [Array<{ id: string; tags: string[] }>] = await this.contacts.query(
+      `UPDATE contacts c SET updated_at = $2,
+         tags = ARRAY(SELECT t FROM unnest(c.tags || ARRAY(SELECT jsonb_array_elements_text(i.tags))) WITH ORDINALITY AS u(t, n)
+                      GROUP BY t ORDER BY min(n))
+       FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, workspace_id uuid, tags jsonb)
+       WHERE c.id = i.id AND c.workspace_id = i.workspace_id AND c.erased_at IS NULL RETURNING c.id, c.tags`,
+      [
+        JSON.stringify(input.map((i) => ({ id: i.id, workspace_id: i.workspaceId, tags: i.tags }))),
+        this.clock.now(),
+      ],
     );
-    return rows[0]?.tags ?? null;
+    const tagsOf = new Map(rows.map((r) => [r.id, r.tags]));
+    return items.map((item) => tagsOf.get(item.id) ?? null);
   }
 
   /** The contact, or null when unknown, in another workspace, or erased. */
   async find(workspaceId: string, id: string): Promise<Contact | null> {
-    const [contact] = await selectEntities(
-      this.contacts,
-      'SELECT * FROM contacts WHERE id = $1 AND workspace_id = $2 AND erased_at IS NULL',
-      [id, workspaceId],
-    );
-    return contact ?? null;
+    if (!UUID.test(id)) return null;
+    return this.reads.one(workspaceId, 'id', id);
   }
 
   /** The contact with this phone (normalised to E.164), else the oldest with this e-mail. */
@@ -181,18 +207,12 @@ export class ContactsService {
   }
 
   /** The oldest live contact matching `where` in the workspace. */
-  private async one(
+  private one(
     workspaceId: string,
     where: Partial<Record<'externalId' | 'phone' | 'email' | 'waId', string>>,
   ): Promise<Contact | null> {
     const [[field, value]] = Object.entries(where) as [['externalId' | 'phone' | 'email' | 'waId', string]];
-    const [contact] = await selectEntities(
-      this.contacts,
-      `SELECT * FROM contacts WHERE workspace_id = $1 AND ${columnOf(this.contacts, field)} = $2
-         AND erased_at IS NULL ORDER BY id LIMIT 1`,
-      [workspaceId, value],
-    );
-    return contact ?? null;
+    return this.reads.one(workspaceId, field, value);
   }
 
   private newContact(workspaceId: string, fields: Partial<Contact>): Contact {

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { BatchLoader } from '../platform/database/batched';
+import { eventsOf, patternsFor } from './workflow-definition';
+import { Workflow } from './workflow.entity';
+
+/** What a workspace's events may start or cancel. */
+interface WorkspaceTriggers {
+  /** Its active workflows with an event trigger. */
+  workflows: Workflow[];
+  /** The patterns of every cancelOn any version of its workflows has (so of any open execution). */
+  cancelPatterns: Set<string>;
+}
+
+/**
+ * The workflows an event starts and whether it may cancel any, read per workspace with one
+ * statement for all the events a worker handles meanwhile (not cached: a workflow saved on the API
+ * instance starts with the next event everywhere).
+ */
+@Injectable()
+export class WorkflowTriggers {
+  private readonly loader = new BatchLoader<string, WorkspaceTriggers>((ids) => this.load(ids));
+
+  constructor(@InjectRepository(Workflow) private readonly workflows: Repository<Workflow>) {}
+
+  /** The active workflows `type` triggers in the workspace, and whether it can cancel an open execution there. */
+  async of(workspaceId: string, type: string): Promise<{ workflows: Workflow[]; mayCancel: boolean }> {
+    const found = await this.loader.load(workspaceId);
+    const patterns = patternsFor(type);
+    return {
+      workflows: (found?.workflows ?? []).filter((w) => w.triggerEvents.some((p) => patterns.includes(p))),
+      mayCancel: patterns.some((p) => found?.cancelPatterns.has(p)),
+    };
+  }
+
+  private async load(workspaceIds: string[]): Promise<Map<string, WorkspaceTriggers>> {
+    const rows: Array<{ workspace_id: string; workflows: Record<string, unknown>[]; cancel_on: unknown[] }> =
+      await this.workflows.query(
+        `SELECT ws.id AS workspace_id,
+           COALESCE((SELECT jsonb_agg(to_jsonb(w) ORDER BY w.id) FROM workflows w
+                     WHERE w.workspace_id = ws.id AND w.active AND w.deleted_at IS NULL AND w.trigger_events <> '{}'), '[]'::jsonb) AS workflows,
+           ARRAY(SELECT DISTINCT v.cancel_on FROM workflow_versions v JOIN workflows w ON w.id = v.workflow_id
+                 WHERE w.workspace_id = ws.id AND v.cancel_on IS NOT NULL) AS cancel_on
+         FROM unnest($1::uuid[]) AS ws(id)`,
+        [workspaceIds],
+      );
+    const columns = this.workflows.metadata.columns;
+    return new Map(
+      rows.map((row) => [
+        row.workspace_id,
+        {
+          workflows: row.workflows.map((json) => {
+            const w: Record<string, unknown> = {};
+            for (const column of columns) w[column.propertyName] = json[column.databaseName];
+            return w as unknown as Workflow;
+          }),
+          cancelPatterns: new Set(
+            row.cancel_on.flatMap((c) => eventsOf((c as { event: string | string[] }).event)),
+          ),
+        },
+      ]),
+    );
+  }
+}
