@@ -53,6 +53,20 @@ export class MetaSink {
     return peak;
   }
 
+  /**
+   * Fewest arrivals within any sliding second from the first arrival to the last one a second
+   * before the end: where the sends fell behind the limit (a stall, missed slots).
+   */
+  fewestPerSecond(): number {
+    const sorted = [...this.arrivals].sort((a, b) => a - b);
+    let fewest = Infinity;
+    for (let i = 0, j = 0; i < sorted.length && sorted[i] + 1000 <= sorted[sorted.length - 1]; i++) {
+      while (j < sorted.length && sorted[j] - sorted[i] < 1000) j++;
+      fewest = Math.min(fewest, j - i);
+    }
+    return Number.isFinite(fewest) ? fewest : 0;
+  }
+
   async stop(): Promise<void> {
     await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
   }

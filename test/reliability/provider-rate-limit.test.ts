@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { DataSource } from 'typeorm';
-import { ArrivalCounter } from '../support/arrival-counter';
+import { ArrivalCounter, peakPerSecond } from '../support/arrival-counter';
 import { ensureBuilt, startWorker } from '../support/built-app';
 import { waitFor } from '../support/private-redis';
 import { startTestApp, TestApp, testEnv } from '../support/test-app';
@@ -8,17 +8,6 @@ import { startTestApp, TestApp, testEnv } from '../support/test-app';
 const META = { accessToken: 'EAAG-rate-token', phoneNumberId: '2001' };
 const LIMIT = 80;
 const TOTAL = 2000;
-
-/** The most requests the fake received within any sliding second. */
-function peakPerSecond(times: number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let peak = 0;
-  for (let i = 0, j = 0; j < sorted.length; j++) {
-    while (sorted[j] - sorted[i] >= 1000) i++;
-    peak = Math.max(peak, j - i + 1);
-  }
-  return peak;
-}
 
 describe('a provider limited to 80 messages a second, two worker processes, a burst of 2,000', () => {
   let api: TestApp;

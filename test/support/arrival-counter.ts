@@ -51,3 +51,14 @@ export class ArrivalCounter {
     this.child?.kill('SIGKILL');
   }
 }
+
+/** The most of `times` (ms) within any sliding second. */
+export function peakPerSecond(times: number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let peak = 0;
+  for (let i = 0, j = 0; j < sorted.length; j++) {
+    while (sorted[j] - sorted[i] >= 1000) i++;
+    peak = Math.max(peak, j - i + 1);
+  }
+  return peak;
+}

@@ -25,8 +25,6 @@ import type { Notification } from './notification.entity';
 
 /** Waits for a provider's rate limit up to this long in place; longer ones become delayed jobs. */
 const INLINE_WAIT_MS = 2000;
-/** Waking this much after its slot, a send takes another slot. */
-const LATE_MS = 8;
 
 /** Where a failed call leaves the route it was made on. */
 export interface FailedCall {
@@ -208,20 +206,10 @@ export class NotificationSender {
     return false;
   }
 
-  /**
-   * Right before the call, so that arrivals at the provider keep the spacing: wait for a slot. A
-   * worker that wakes late (its process did not get the CPU) takes a new slot rather than send
-   * on top of the next ones: missed slots are lost, never caught up in a burst.
-   */
+  /** Right before the call, so that arrivals at the provider keep the spacing: wait for a slot. */
   private async takeTurn(route: Route): Promise<void> {
     const limit = route.account.rateLimitPerSecond;
-    if (!limit || !route.account.id) return;
-    for (let tries = 0; tries < 20; tries++) {
-      const waitMs = await this.pacer.reserve(route.account.id, limit);
-      const due = performance.now() + waitMs;
-      if (waitMs > 0) await new Promise((r) => setTimeout(r, waitMs));
-      if (performance.now() - due <= LATE_MS) return;
-    }
+    if (limit && route.account.id) await this.pacer.turn(route.account.id, limit);
   }
 
   /**
