@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../../platform/clock';
+import { BatchLoader } from '../../platform/database/batched';
 import type { CrmLine } from '../connections/crm-line.entity';
 import { CrmChat } from './crm-chat.entity';
 import { CrmMessage, type CrmMessageDirection, type CrmMessageStatus } from './crm-message.entity';
@@ -105,9 +106,15 @@ export class CrmChats {
     await this.messages.update({ id }, { ...changes, updatedAt: this.clock.now() });
   }
 
-  byNotification(notificationId: string): Promise<CrmMessage | null> {
-    return this.messages.findOneBy({ notificationId });
+  /** Asked for every message any provider accepted: concurrent sends share one query. */
+  async byNotification(notificationId: string): Promise<CrmMessage | null> {
+    return (await this.byNotifications.load(notificationId)) ?? null;
   }
+
+  private readonly byNotifications = new BatchLoader<string, CrmMessage>(
+    async (ids) =>
+      new Map((await this.messages.findBy({ notificationId: In(ids) })).map((m) => [m.notificationId!, m])),
+  );
 
   byProviderMessage(workspaceId: string, providerMessageId: string): Promise<CrmMessage | null> {
     return this.messages.findOneBy({ workspaceId, providerMessageId, direction: 'outbound' });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
+import { BatchLoader } from '../../platform/database/batched';
 import { EventRecord } from './event.entity';
 
 /** A stored event as other modules may read it. */
@@ -18,17 +19,32 @@ export interface EventSnapshot {
  */
 @Injectable()
 export class EventLookup {
+  /** Concurrent reads (a worker running many workflow jobs) share one `id = ANY($1)` query. */
+  private readonly loader = new BatchLoader<string, EventSnapshot>(async (ids) => {
+    const rows: Array<{
+      id: string;
+      type: string;
+      occurred_at: Date;
+      data: Record<string, unknown>;
+      dedupe_key: string | null;
+    }> = await this.events.query(
+      `SELECT id, type, occurred_at, data, dedupe_key FROM events WHERE id = ANY($1::uuid[])`,
+      [ids.filter(isUuid)],
+    );
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        { id: r.id, type: r.type, occurredAt: r.occurred_at, data: r.data, dedupeKey: r.dedupe_key },
+      ]),
+    );
+  });
+
   constructor(@InjectRepository(EventRecord) private readonly events: Repository<EventRecord>) {}
 
-  /** Null when gone (erased or purged). */
+  /** Null when gone (erased or purged). Each caller gets its own copy of the data. */
   async get(id: string): Promise<EventSnapshot | null> {
-    const row = await this.events.findOne({
-      where: { id },
-      select: { id: true, type: true, occurredAt: true, data: true, dedupeKey: true },
-    });
-    return row
-      ? { id: row.id, type: row.type, occurredAt: row.occurredAt, data: row.data, dedupeKey: row.dedupeKey }
-      : null;
+    const found = await this.loader.load(id);
+    return found ? { ...found, data: structuredClone(found.data) } : null;
   }
 
   /** The id of the internal event (no source) stored under `dedupeKey`, if any. */
@@ -48,3 +64,6 @@ export class EventLookup {
     ]);
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (id: string) => UUID.test(id);
