@@ -23,7 +23,9 @@ export class FactIngest {
     private readonly dataSource: DataSource,
     @InjectConfig(analyticsConfig) config: AnalyticsConfig,
   ) {
-    this.batches = new GroupCommit((facts) => this.write(facts), config.ingestBatch);
+    // One flush at a time: concurrent flushes add to the same hourly and daily rollup rows and
+    // would only wait for each other's row locks; meanwhile the next batch gathers.
+    this.batches = new GroupCommit((facts) => this.write(facts), config.ingestBatch, 1);
   }
 
   async record(facts: Fact[]): Promise<void> {
