@@ -99,7 +99,13 @@ export class EventStatements {
   private async processAll(items: ProcessedOutcome[]): Promise<void[]> {
     const merged = mergeById(
       items.map((i) => ({ id: i.id, log: [i.attempt], enrichment: i.enrichment })),
-      (a, b) => ({ id: a.id, log: [...a.log, ...b.log], enrichment: { ...a.enrichment, ...b.enrichment } }),
+      // Two runs of one event finishing in the same batch (a job put back after an outage beside its
+      // re-offered copy) record one `processed`, as two single-row UPDATEs did: the later claim's.
+      (a, b) => ({
+        id: a.id,
+        log: a.log[0].attempt >= b.log[0].attempt ? a.log : b.log,
+        enrichment: { ...a.enrichment, ...b.enrichment },
+      }),
     );
     await this.dataSource.query(PROCESSED, [
       merged.map((m) => m.id),
