@@ -24,6 +24,9 @@ const SECONDS = Number(process.env.BENCH_E2E_DURATION ?? 60);
 const MAX_IN_FLIGHT = Number(process.env.BENCH_E2E_MAX_IN_FLIGHT ?? 3000);
 // After the load stops, how long the backlog may take to reach the provider before the rest counts as lost.
 const DRAIN_CAP_MS = Number(process.env.BENCH_E2E_DRAIN_SECONDS ?? 120) * 1000;
+// `light`: only the warm-up and the 50 events/s phase; `sustained`: only the warm-up and the
+// sustained phase (for profiling one load at a time).
+const ONLY = process.env.BENCH_E2E_ONLY;
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -188,15 +191,18 @@ export async function e2e(): Promise<void> {
     const leads = new Leads(`${ponte.url}/webhooks/${source.slug}`);
 
     await phase(ponte, sink, leads, 50, 3); // warm-up
-    const light = await phase(ponte, sink, leads, 50, LATENCY_SECONDS / 2);
-    report.figure('event-to-provider-50-per-second', { rate: 50, seconds: LATENCY_SECONDS / 2, ...light });
-    const latency = await phase(ponte, sink, leads, LATENCY_RATE, LATENCY_SECONDS);
-    report.figure('event-to-provider-300-per-second', {
-      rate: LATENCY_RATE,
-      seconds: LATENCY_SECONDS,
-      ...latency,
-      targetP99Ms: 250,
-    });
+    if (ONLY !== 'sustained') {
+      const light = await phase(ponte, sink, leads, 50, LATENCY_SECONDS / 2);
+      report.figure('event-to-provider-50-per-second', { rate: 50, seconds: LATENCY_SECONDS / 2, ...light });
+      if (ONLY === 'light') return;
+      const latency = await phase(ponte, sink, leads, LATENCY_RATE, LATENCY_SECONDS);
+      report.figure('event-to-provider-300-per-second', {
+        rate: LATENCY_RATE,
+        seconds: LATENCY_SECONDS,
+        ...latency,
+        targetP99Ms: 250,
+      });
+    }
     const sustained = await phase(ponte, sink, leads, RATE, SECONDS);
     report.figure('sustained', {
       rate: RATE,

@@ -112,7 +112,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     prefix: v.QUEUE_PREFIX ?? 'ponte',
     concurrency: v.WORKER_CONCURRENCY ?? 20,
     // An explicit WORKER_CONCURRENCY alone applies to every queue (a test's concurrency 1 stays 1).
-    batchConcurrency: v.WORKER_BATCH_CONCURRENCY ?? v.WORKER_CONCURRENCY ?? 100,
+    batchConcurrency: v.WORKER_BATCH_CONCURRENCY ?? v.WORKER_CONCURRENCY ?? 1000,
     keepCompleted: v.QUEUE_KEEP_COMPLETED ?? 1000,
     keepFailed: v.QUEUE_KEEP_FAILED ?? 10_000,
     // Longer than any outbound call, so a slow receiver never gets a second copy of a running job.

@@ -136,7 +136,15 @@ describe('Dockerfile', () => {
   it('runs the build as the unprivileged node user under tini, with no third-party package source', () => {
     expect(runtime.filter((l) => /^USER /.test(l))).toEqual(['USER node']);
     expect(runtime).toContain('ENTRYPOINT ["/usr/bin/tini", "--"]');
-    expect(runtime).toContain('CMD ["node", "dist/src/main.js"]');
+    // The same node flags as `npm start` (a 64 MB young generation, see docs/scaling.md).
+    const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
+    expect(start).toBe('node --max-semi-space-size=64 dist/src/main.js');
+    expect(runtime).toContain(
+      `CMD [${start
+        .split(' ')
+        .map((a) => JSON.stringify(a))
+        .join(', ')}]`,
+    );
     expect(runtime.join('\n')).not.toMatch(/sources\.list|apt\.postgresql\.org|^ADD https?:/m);
   });
 
