@@ -57,6 +57,19 @@ export class MetaSink {
    * Fewest arrivals within any sliding second from the first arrival to the last one a second
    * before the end: where the sends fell behind the limit (a stall, missed slots).
    */
+  /** The longest silences between consecutive arrivals, longest first: where an average is lost. */
+  longestGaps(count = 5): Array<{ ms: number; afterSecond: number }> {
+    const sorted = [...this.arrivals].sort((a, b) => a - b);
+    return sorted
+      .slice(1)
+      .map((t, i) => ({
+        ms: Math.round(t - sorted[i]),
+        afterSecond: +((sorted[i] - sorted[0]) / 1000).toFixed(1),
+      }))
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, count);
+  }
+
   fewestPerSecond(): number {
     const sorted = [...this.arrivals].sort((a, b) => a - b);
     let fewest = Infinity;

@@ -79,6 +79,7 @@ export async function rateLimit(): Promise<void> {
       peakInAnySecond: sink.peakPerSecond(),
       fewestInAnySecond: sink.fewestPerSecond(),
       averagePerSecond: average,
+      longestGaps: sink.longestGaps(),
       ratio: +(average / LIMIT).toFixed(3),
       targetPeak: LIMIT,
       targetAverage: 76,
