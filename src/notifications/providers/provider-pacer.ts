@@ -6,21 +6,38 @@ import { RedisConnections } from '../../platform/queue/redis.connections';
 
 /**
  * One schedule of send slots per provider on Redis's own clock, so that every worker and instance
- * shares it: a GCRA with a burst of 0, in reserving form. Reserving takes the next free slot (never
- * before now, one `interval` after the last one taken); peeking only reads it. Answers the slot and
- * Redis's time, in milliseconds with microseconds (`%.3f`: Lua's `tostring` keeps 14 digits only).
+ * shares it: a GCRA with a burst of 0, in reserving form. Reserving takes the next `ARGV[2]` free
+ * slots (the first never before now, each one `interval` after the one before); 0 only peeks.
+ * Answers the first slot and Redis's time, in milliseconds with microseconds (`%.3f`: Lua's
+ * `tostring` keeps 14 digits only).
  */
 const SLOT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local interval = tonumber(ARGV[1])
+local count = tonumber(ARGV[2])
 local slot = tonumber(redis.call('GET', KEYS[1]) or now)
 if slot < now then slot = now end
-if ARGV[2] == '1' then
-  redis.call('SET', KEYS[1], string.format('%.3f', slot + interval), 'PX', math.ceil(slot + interval - now) + 1000)
+if count > 0 then
+  local after = slot + count * interval
+  redis.call('SET', KEYS[1], string.format('%.3f', after), 'PX', math.ceil(after - now) + 1000)
 end
 return {string.format('%.3f', slot), string.format('%.3f', now)}
 `;
+
+/** Consecutive slots taken in one call: the first, on this process's clock, and their spacing. */
+interface Batch {
+  first: number;
+  count: number;
+  interval: number;
+}
+
+/** The senders of one provider waiting in this process, served in order by one dispatcher. */
+interface Gate {
+  waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }>;
+  perSecond: number;
+  running: boolean;
+}
 
 /**
  * What the provider counts is arrival time: any 81 slots span 80 intervals, so they arrive at least
@@ -43,6 +60,7 @@ export class ProviderPacer {
   private readonly clock = new RedisClock();
   private readonly slots;
   private readonly lateness;
+  private readonly gates = new Map<string, Gate>();
 
   constructor(
     private readonly redis: RedisConnections,
@@ -63,47 +81,94 @@ export class ProviderPacer {
   }
 
   /**
-   * Waits for the provider's next send slot, right before the call. A sender that wakes late (its
-   * process did not get the CPU in time) takes a new slot rather than send on top of the next ones:
-   * a missed slot is lost, never caught up in a burst.
+   * Waits for the provider's next send slot, right before the call. The senders of this process
+   * queue here in order, and one dispatcher per provider takes slots only for the senders waiting
+   * (as many at once as fit in LATE_MS, at least one), sleeps until each and hands it to the next
+   * sender. A dispatcher that wakes late (the process did not get the CPU in time) gives that slot
+   * up and takes a new one rather than send on top of the next ones: a missed slot is lost, never
+   * caught up in a burst. Slots are taken when they are about to be used, so a busy event loop
+   * loses the few slots it overslept, not the whole queue's (each sender holding its own slot
+   * would miss them all together, and queue again behind everyone).
    */
-  async turn(providerId: string, perSecond: number): Promise<void> {
-    for (;;) {
-      const at = await this.reserveAt(providerId, perSecond);
-      await sleepUntil(at);
-      const late = performance.now() - at;
-      this.lateness.observe(late / 1000);
-      if (late <= LATE_MS) {
-        this.slots.inc({ outcome: 'used' });
-        return;
+  turn(providerId: string, perSecond: number): Promise<void> {
+    let gate = this.gates.get(providerId);
+    if (!gate) this.gates.set(providerId, (gate = { waiters: [], perSecond, running: false }));
+    gate.perSecond = perSecond;
+    const granted = new Promise<void>((resolve, reject) => gate.waiters.push({ resolve, reject }));
+    if (!gate.running) void this.dispatch(providerId, gate);
+    return granted;
+  }
+
+  /** How many senders of this process wait for a slot of the provider. */
+  waiting(providerId: string): number {
+    return this.gates.get(providerId)?.waiters.length ?? 0;
+  }
+
+  private async dispatch(providerId: string, gate: Gate): Promise<void> {
+    gate.running = true;
+    // Slots taken and not yet reached, and the batch asked for: the next batch is asked for while
+    // the current one is used, so it follows on in the schedule instead of after a round trip.
+    const taken: { promised: number; next: Promise<Batch> | null } = { promised: 0, next: null };
+    const prefetch = () => {
+      const want = gate.waiters.length - taken.promised;
+      if (want <= 0 || taken.next) return;
+      const interval = (1000 + MARGIN_MS) / gate.perSecond;
+      const count = Math.min(want, Math.max(1, Math.floor(LATE_MS / interval)));
+      taken.promised += count;
+      taken.next = this.slot(providerId, gate.perSecond, count).then((first) => ({ first, count, interval }));
+      taken.next.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
+    };
+    try {
+      prefetch();
+      for (let next = taken.next; next; next = taken.next) {
+        const batch = await next;
+        taken.next = null;
+        prefetch();
+        for (let i = 0; i < batch.count; i++) {
+          const at = batch.first + i * batch.interval;
+          await sleepUntil(at);
+          taken.promised--;
+          const late = performance.now() - at;
+          this.lateness.observe(late / 1000);
+          if (late > LATE_MS) this.slots.inc({ outcome: 'missed' });
+          else {
+            this.slots.inc({ outcome: 'used' });
+            gate.waiters.shift()?.resolve();
+          }
+          prefetch();
+        }
       }
-      this.slots.inc({ outcome: 'missed' });
+    } catch (err) {
+      for (const waiter of gate.waiters.splice(0)) waiter.reject(err);
+    } finally {
+      gate.running = false;
+      this.gates.delete(providerId);
     }
   }
 
   /** Takes the provider's next send slot; resolves how many milliseconds away it is. */
   async reserve(providerId: string, perSecond: number): Promise<number> {
-    return Math.max(0, Math.ceil((await this.reserveAt(providerId, perSecond)) - performance.now()));
+    return Math.max(0, Math.ceil((await this.slot(providerId, perSecond, 1)) - performance.now()));
   }
 
-  /** How long a send asking now would wait, without taking a slot. */
+  /**
+   * How long a send asking now would wait, without taking a slot: the shared schedule's next free
+   * slot, behind the senders already queued in this process.
+   */
   async peek(providerId: string, perSecond: number): Promise<number> {
-    return Math.max(0, (await this.slot(providerId, perSecond, false)) - performance.now());
+    const queued = (this.waiting(providerId) * (1000 + MARGIN_MS)) / perSecond;
+    return Math.max(0, (await this.slot(providerId, perSecond, 0)) - performance.now()) + queued;
   }
 
-  /** The next slot, on this process's `performance.now()` clock. */
-  private reserveAt(providerId: string, perSecond: number): Promise<number> {
-    return this.slot(providerId, perSecond, true);
-  }
-
-  private async slot(providerId: string, perSecond: number, take: boolean): Promise<number> {
+  /** The first of `count` slots taken (0: peeked), on this process's `performance.now()` clock. */
+  private async slot(providerId: string, perSecond: number, count: number): Promise<number> {
     const client = this.redis.client as unknown as {
-      ponteSendSlot(key: string, intervalMs: number, take: string): Promise<[string, string]>;
+      ponteSendSlot(key: string, intervalMs: number, count: string): Promise<[string, string]>;
     };
     const [slot, now] = await client.ponteSendSlot(
       `${this.config.queue.prefix}:pace:${providerId}`,
       (1000 + MARGIN_MS) / perSecond,
-      take ? '1' : '0',
+      String(count),
     );
     return this.clock.toLocal(Number(slot), Number(now), performance.now());
   }
