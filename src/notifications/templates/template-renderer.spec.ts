@@ -1,7 +1,9 @@
+import { Liquid } from 'liquidjs';
 import { ProblemException } from '../../platform/http/problem';
 import { htmlToText } from './html-to-text';
 import { renderContent } from './rendered-content';
 import {
+  DEFAULT_TIME_ZONE,
   MissingVariablesError,
   TemplateRenderer,
   TemplateRenderError,
@@ -81,6 +83,37 @@ describe('TemplateRenderer', () => {
     expect(render("{{ at | date: '%H:%M', 'America/Manaus' }}", data)).toBe('11:00');
     expect(render("{{ at | date: '%A, %d de %B' }}", data)).toBe('terça-feira, 10 de março');
     expect(render('{{ at | date }}', data)).toBe('10/03/2026 12:00');
+  });
+
+  it("formats dates in a zone exactly as LiquidJS's own zone names do, across daylight-saving changes", () => {
+    const plain = new Liquid({ locale: 'pt-BR', timezoneOffset: DEFAULT_TIME_ZONE });
+    const instants = [
+      '2018-11-04T02:59:59Z', // São Paulo still kept daylight saving time then
+      '2018-11-04T03:00:00Z',
+      '2019-02-17T01:59:00Z',
+      '2019-02-17T02:00:00Z',
+      '2026-03-08T06:59:59Z', // New York springs forward
+      '2026-03-08T07:00:00Z',
+      '2026-10-25T00:30:00Z', // London falls back
+      '2026-10-25T01:30:00Z',
+      '2026-03-10T15:00:00-03:00',
+      '1735689600', // epoch seconds
+    ];
+    for (const at of instants) {
+      for (const zone of [
+        undefined,
+        'America/Sao_Paulo',
+        'America/Manaus',
+        'America/New_York',
+        'Europe/London',
+      ]) {
+        const source = `{{ at | date: '%Y-%m-%d %H:%M:%S %z'${zone ? `, '${zone}'` : ''} }}`;
+        expect(render(source, { at })).toBe(plain.parseAndRenderSync(source, { at }));
+      }
+    }
+    expect(
+      failure(() => render("{{ at | date: '%H', 'Mars/Olympus' }}", { at: instants[0] })),
+    ).toBeInstanceOf(TemplateRenderError);
   });
 
   it('refuses unknown filters and bad syntax when parsing, with the Liquid message', () => {
