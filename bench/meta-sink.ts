@@ -53,10 +53,6 @@ export class MetaSink {
     return peak;
   }
 
-  /**
-   * Fewest arrivals within any sliding second from the first arrival to the last one a second
-   * before the end: where the sends fell behind the limit (a stall, missed slots).
-   */
   /** The longest silences between consecutive arrivals, longest first: where an average is lost. */
   longestGaps(count = 5): Array<{ ms: number; afterSecond: number }> {
     const sorted = [...this.arrivals].sort((a, b) => a - b);
@@ -70,6 +66,10 @@ export class MetaSink {
       .slice(0, count);
   }
 
+  /**
+   * Fewest arrivals within any sliding second from the first arrival to the last one a second
+   * before the end: where the sends fell behind the limit (a stall, missed slots).
+   */
   fewestPerSecond(): number {
     const sorted = [...this.arrivals].sort((a, b) => a - b);
     let fewest = Infinity;

@@ -32,11 +32,13 @@ interface Batch {
   interval: number;
 }
 
-/** The senders of one provider waiting in this process, served in order by one dispatcher. */
+/**
+ * The senders of one provider waiting in this process, served in order by one dispatcher; it is
+ * in `gates` exactly while its dispatcher runs.
+ */
 interface Gate {
   waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }>;
   perSecond: number;
-  running: boolean;
 }
 
 /**
@@ -91,28 +93,25 @@ export class ProviderPacer {
    * would miss them all together, and queue again behind everyone).
    */
   turn(providerId: string, perSecond: number): Promise<void> {
-    let gate = this.gates.get(providerId);
-    if (!gate) this.gates.set(providerId, (gate = { waiters: [], perSecond, running: false }));
+    const running = this.gates.get(providerId);
+    const gate = running ?? { waiters: [], perSecond };
     gate.perSecond = perSecond;
     const granted = new Promise<void>((resolve, reject) => gate.waiters.push({ resolve, reject }));
-    if (!gate.running) void this.dispatch(providerId, gate);
+    if (!running) {
+      this.gates.set(providerId, gate);
+      void this.dispatch(providerId, gate);
+    }
     return granted;
   }
 
-  /** How many senders of this process wait for a slot of the provider. */
-  waiting(providerId: string): number {
-    return this.gates.get(providerId)?.waiters.length ?? 0;
-  }
-
   private async dispatch(providerId: string, gate: Gate): Promise<void> {
-    gate.running = true;
     // Slots taken and not yet reached, and the batch asked for: the next batch is asked for while
     // the current one is used, so it follows on in the schedule instead of after a round trip.
     const taken: { promised: number; next: Promise<Batch> | null } = { promised: 0, next: null };
     const prefetch = () => {
       const want = gate.waiters.length - taken.promised;
       if (want <= 0 || taken.next) return;
-      const interval = (1000 + MARGIN_MS) / gate.perSecond;
+      const interval = intervalMs(gate.perSecond);
       const count = Math.min(want, Math.max(1, Math.floor(LATE_MS / interval)));
       taken.promised += count;
       taken.next = this.slot(providerId, gate.perSecond, count).then((first) => ({ first, count, interval }));
@@ -141,7 +140,6 @@ export class ProviderPacer {
     } catch (err) {
       for (const waiter of gate.waiters.splice(0)) waiter.reject(err);
     } finally {
-      gate.running = false;
       this.gates.delete(providerId);
     }
   }
@@ -156,7 +154,7 @@ export class ProviderPacer {
    * slot, behind the senders already queued in this process.
    */
   async peek(providerId: string, perSecond: number): Promise<number> {
-    const queued = (this.waiting(providerId) * (1000 + MARGIN_MS)) / perSecond;
+    const queued = (this.gates.get(providerId)?.waiters.length ?? 0) * intervalMs(perSecond);
     return Math.max(0, (await this.slot(providerId, perSecond, 0)) - performance.now()) + queued;
   }
 
@@ -167,7 +165,7 @@ export class ProviderPacer {
     };
     const [slot, now] = await client.ponteSendSlot(
       `${this.config.queue.prefix}:pace:${providerId}`,
-      (1000 + MARGIN_MS) / perSecond,
+      intervalMs(perSecond),
       String(count),
     );
     return this.clock.toLocal(Number(slot), Number(now), performance.now());
@@ -195,6 +193,9 @@ export class RedisClock {
     return redisMs - Math.max(this.best, this.previous);
   }
 }
+
+/** Milliseconds between two slots at `perSecond`, margin included. */
+const intervalMs = (perSecond: number): number => (1000 + MARGIN_MS) / perSecond;
 
 async function sleepUntil(at: number): Promise<void> {
   for (let left = at - performance.now(); left > 0; left = at - performance.now())

@@ -54,10 +54,10 @@ export const WINDOW_GUARD = definePluginPoint<WindowGuard>({ title: 'window guar
 /** `@GuardsWindow()` on a method `(workspaceId, phone, viaProviderId) => open?`. */
 export const GuardsWindow = () => declare(WINDOW_GUARD);
 
-/** The sending API: accept (persist, then enqueue), list, read, cancel. */
 /** Bulk items prepared between two turns of the event loop. */
 const BULK_SLICE = 50;
 
+/** The sending API: accept (persist, then enqueue), list, read, cancel. */
 @Injectable()
 export class NotificationsService implements OnModuleInit {
   private readonly logger = new Logger('Notifications');
