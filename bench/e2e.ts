@@ -24,8 +24,8 @@ const SECONDS = Number(process.env.BENCH_E2E_DURATION ?? 60);
 const MAX_IN_FLIGHT = Number(process.env.BENCH_E2E_MAX_IN_FLIGHT ?? 3000);
 // After the load stops, how long the backlog may take to reach the provider before the rest counts as lost.
 const DRAIN_CAP_MS = Number(process.env.BENCH_E2E_DRAIN_SECONDS ?? 120) * 1000;
-// `light`: only the warm-up and the 50 events/s phase; `sustained`: only the warm-up and the
-// sustained phase (for profiling one load at a time).
+// `light`: only the warm-up and the 50 events/s phase; `latency`: the warm-up, 50 and 300 events/s;
+// `sustained`: only the warm-up and the sustained phase (for profiling one load at a time).
 const ONLY = process.env.BENCH_E2E_ONLY;
 
 const now = () => performance.timeOrigin + performance.now();
@@ -202,6 +202,7 @@ export async function e2e(): Promise<void> {
         ...latency,
         targetP99Ms: 250,
       });
+      if (ONLY === 'latency') return;
     }
     const sustained = await phase(ponte, sink, leads, RATE, SECONDS);
     report.figure('sustained', {

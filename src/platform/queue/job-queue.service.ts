@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { JobsOptions, Queue } from 'bullmq';
 import { v7 as uuidv7 } from 'uuid';
+import { heldStates } from './job-states';
 import { JOB_REGISTRY, JobName, JobRegistry, QueueName } from './queue.registry';
 
 export interface EnqueueItem<T = unknown> {
@@ -71,16 +72,24 @@ export class JobQueue {
     items: EnqueueItem[],
     stale: Array<'failed' | 'completed'> = ['failed', 'completed'],
   ): Promise<number> {
-    const states = await Promise.all(
-      items.map(async (item) => {
-        const queue = this.queueOf(item.name);
-        const jobId = withJobId(item.name, item.opts ?? {}).jobId!;
-        return { item, queue, jobId, state: await queue.getJobState(jobId) };
-      }),
-    );
-    const replaced = states.filter((s) => (stale as string[]).includes(s.state));
-    await Promise.all(replaced.map((s) => s.queue.remove(s.jobId)));
-    const offered = states.filter((s) => s.state === 'unknown' || replaced.includes(s)).map((s) => s.item);
+    const byQueue = new Map<Queue, Array<{ item: EnqueueItem; jobId: string }>>();
+    for (const item of items) {
+      const queue = this.queueOf(item.name);
+      const list = byQueue.get(queue) ?? [];
+      list.push({ item, jobId: withJobId(item.name, item.opts ?? {}).jobId! });
+      byQueue.set(queue, list);
+    }
+    const offered: EnqueueItem[] = [];
+    for (const [queue, list] of byQueue) {
+      const states = await heldStates(
+        queue,
+        list.map((l) => l.jobId),
+      );
+      const replaced = list.filter((_, i) => (stale as string[]).includes(states[i]));
+      await Promise.all(replaced.map((l) => queue.remove(l.jobId)));
+      offered.push(...list.filter((_, i) => states[i] === 'unknown').map((l) => l.item));
+      offered.push(...replaced.map((l) => l.item));
+    }
     await this.enqueueBulk(offered);
     return offered.length;
   }

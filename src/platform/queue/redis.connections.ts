@@ -1,6 +1,7 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import IORedis, { RedisOptions } from 'ioredis';
 import { AppConfig } from '../../config/config';
+import { coalesceWrites } from './coalesced-writes';
 
 /**
  * Redis connections, made in one place. The shared `client` fails fast while Redis is down (no
@@ -36,6 +37,8 @@ export class RedisConnections implements OnApplicationShutdown {
     });
     // ioredis emits 'error' on every failed reconnect; readiness and metrics report the outage.
     connection.on('error', () => undefined);
+    // Each (re)connection has a new socket.
+    connection.on('connect', () => coalesceWrites(connection.stream));
     this.opened.push(connection);
     return connection;
   }
