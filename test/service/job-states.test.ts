@@ -1,6 +1,7 @@
 import { Queue, Worker } from 'bullmq';
 import { heldStates } from '../../src/platform/queue/job-states';
 import { RedisConnections } from '../../src/platform/queue/redis.connections';
+import { waitFor } from '../support/private-redis';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -33,12 +34,14 @@ describe('job states and Redis writes (service tier)', () => {
       },
       { connection: t.app.get(RedisConnections).forWorker(), prefix },
     );
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const states = await Promise.all(finished.map((id) => own.getJobState(id)));
-      if (states.every((s) => s === 'completed' || s === 'failed')) break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(
+      async () =>
+        (await Promise.all(finished.map((id) => own.getJobState(id)))).every(
+          (s) => s === 'completed' || s === 'failed',
+        ),
+      30_000,
+      'both jobs finished by the worker',
+    );
     await worker.close();
 
     const ids = ['waiting', 'delayed', 'prioritized', 'missing'].map((s) => `${name}-${s}`);

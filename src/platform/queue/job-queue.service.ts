@@ -50,14 +50,19 @@ export class JobQueue {
   }
 
   async enqueueBulk(items: EnqueueItem[]): Promise<void> {
-    const byQueue = new Map<Queue, { name: string; data: unknown; opts: JobsOptions }[]>();
+    await Promise.all([...this.byQueue(items)].map(([queue, jobs]) => queue.addBulk(jobs)));
+  }
+
+  /** Items grouped by their queue, each with its job id fixed (see withJobId). */
+  private byQueue(items: EnqueueItem[]): Map<Queue, Array<Required<EnqueueItem>>> {
+    const groups = new Map<Queue, Array<Required<EnqueueItem>>>();
     for (const item of items) {
       const queue = this.queueOf(item.name);
-      const list = byQueue.get(queue) ?? [];
-      list.push({ name: item.name, data: item.data, opts: withJobId(item.name, item.opts ?? {}) });
-      byQueue.set(queue, list);
+      const list = groups.get(queue) ?? [];
+      list.push({ ...item, opts: withJobId(item.name, item.opts ?? {}) });
+      groups.set(queue, list);
     }
-    await Promise.all([...byQueue].map(([queue, jobs]) => queue.addBulk(jobs)));
+    return groups;
   }
 
   /**
@@ -72,24 +77,17 @@ export class JobQueue {
     items: EnqueueItem[],
     stale: Array<'failed' | 'completed'> = ['failed', 'completed'],
   ): Promise<number> {
-    const byQueue = new Map<Queue, Array<{ item: EnqueueItem; jobId: string }>>();
-    for (const item of items) {
-      const queue = this.queueOf(item.name);
-      const list = byQueue.get(queue) ?? [];
-      list.push({ item, jobId: withJobId(item.name, item.opts ?? {}).jobId! });
-      byQueue.set(queue, list);
-    }
-    const offered: EnqueueItem[] = [];
-    for (const [queue, list] of byQueue) {
-      const states = await heldStates(
-        queue,
-        list.map((l) => l.jobId),
-      );
-      const replaced = list.filter((_, i) => (stale as string[]).includes(states[i]));
-      await Promise.all(replaced.map((l) => queue.remove(l.jobId)));
-      offered.push(...list.filter((_, i) => states[i] === 'unknown').map((l) => l.item));
-      offered.push(...replaced.map((l) => l.item));
-    }
+    const offered = await Promise.all(
+      [...this.byQueue(items)].map(async ([queue, jobs]) => {
+        const states = await heldStates(
+          queue,
+          jobs.map((j) => j.opts.jobId!),
+        );
+        const replaced = jobs.filter((_, i) => (stale as string[]).includes(states[i]));
+        await Promise.all(replaced.map((j) => queue.remove(j.opts.jobId!)));
+        return jobs.filter((j, i) => states[i] === 'unknown' || replaced.includes(j));
+      }),
+    ).then((lists) => lists.flat());
     await this.enqueueBulk(offered);
     return offered.length;
   }
