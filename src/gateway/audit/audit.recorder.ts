@@ -63,13 +63,7 @@ export class AuditRecorder implements OnModuleInit, BeforeApplicationShutdown {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.flushing = this.dataSource
-      .createQueryBuilder()
-      .insert()
-      .into(AuditLog)
-      .values(batch)
-      .execute()
-      .then(() => undefined)
+    this.flushing = this.insert(batch)
       .catch((err: Error) => {
         // PostgreSQL unavailable: keep the rows for the next attempt.
         this.buffer = batch.concat(this.buffer);
@@ -77,6 +71,33 @@ export class AuditRecorder implements OnModuleInit, BeforeApplicationShutdown {
       })
       .finally(() => (this.flushing = undefined));
     return this.flushing;
+  }
+
+  /**
+   * One statement of column arrays: TypeORM's multi-row insert builds and escapes a parameter per
+   * value, which cost 6 % of the API's CPU under load (notify-api profile).
+   */
+  private async insert(rows: AuditLog[]): Promise<void> {
+    const column = <K extends keyof AuditLog>(key: K) => rows.map((r) => r[key]);
+    await this.dataSource.query(
+      `INSERT INTO audit_logs (id, workspace_id, actor_type, actor_id, method, route, status, duration_ms, ip,
+         request_id, created_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::text[], $6::text[], $7::int[],
+         $8::int[], $9::text[], $10::text[], $11::timestamptz[])`,
+      [
+        column('id'),
+        column('workspaceId'),
+        column('actorType'),
+        column('actorId'),
+        column('method'),
+        column('route'),
+        column('status'),
+        column('durationMs'),
+        column('ip'),
+        column('requestId'),
+        column('createdAt'),
+      ],
+    );
   }
 
   /** Before the pools close (onApplicationShutdown), so the last rows are written. */

@@ -1,6 +1,7 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DECORATORS } from '@nestjs/swagger';
 import { FieldError, ProblemException } from './problem';
+import { memoizeValidationRules } from './validation-rules-memo';
 
 /** class-validator errors as `{field: 'to.phone', message}` with dot paths through nested DTOs. */
 export function flattenValidationErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -85,6 +86,7 @@ function shapeError(dto: unknown, parent = ''): FieldError | undefined {
 
 /** Global pipe: unknown fields are refused, values transformed to the DTO types. */
 export function createValidationPipe(): ValidationPipe {
+  memoizeValidationRules();
   return new BodyRequiredValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
