@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { getQueueToken } from '@nestjs/bullmq';
 import { LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -11,6 +10,7 @@ import { AuthService } from './gateway/auth/auth.service';
 import { registerBullBoard } from './gateway/operator-console/bull-board';
 import { createFastifyAdapter } from './platform/http/fastify-adapter';
 import { ProblemFilter } from './platform/http/problem.filter';
+import { installSecurityHeaders } from './platform/http/security-headers';
 import { createValidationPipe } from './platform/http/validation';
 import { MetricsService } from './platform/metrics/metrics.service';
 import { MaintenanceMode } from './platform/maintenance';
@@ -33,7 +33,7 @@ export async function createApp(
   });
   const fastify = app.getHttpAdapter().getInstance();
   // API answers are JSON; a CSP would only get in the way of the Swagger and Bull Board pages.
-  await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  installSecurityHeaders(fastify, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
   if (config.http.corsOrigins.length > 0)
     app.enableCors({ origin: config.http.corsOrigins, credentials: true });
   app.useGlobalFilters(new ProblemFilter());

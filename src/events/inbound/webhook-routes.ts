@@ -21,7 +21,7 @@ export function registerWebhookRoutes(fastify: FastifyInstance, ingest: IngestSe
     void sendProblem(request, reply, err);
   };
 
-  fastify.post<SlugRoute>('/webhooks/:slug', { helmet: false, errorHandler }, async (req, reply) => {
+  fastify.post<SlugRoute>('/webhooks/:slug', { config: { securityHeaders: false }, errorHandler }, async (req, reply) => {
     const inbound: InboundRequest = {
       method: 'POST',
       url: req.url,
@@ -37,7 +37,7 @@ export function registerWebhookRoutes(fastify: FastifyInstance, ingest: IngestSe
   });
 
   /** Meta's subscription handshake: echo `hub.challenge` as text when the verify token matches. */
-  fastify.get<SlugRoute>('/webhooks/:slug', { helmet: false, errorHandler }, async (req, reply) => {
+  fastify.get<SlugRoute>('/webhooks/:slug', { config: { securityHeaders: false }, errorHandler }, async (req, reply) => {
     const challenge = await ingest.handshake(req.params.slug, req.query);
     return reply.type('text/plain').send(challenge);
   });
