@@ -21,24 +21,32 @@ export function registerWebhookRoutes(fastify: FastifyInstance, ingest: IngestSe
     void sendProblem(request, reply, err);
   };
 
-  fastify.post<SlugRoute>('/webhooks/:slug', { config: { securityHeaders: false }, errorHandler }, async (req, reply) => {
-    const inbound: InboundRequest = {
-      method: 'POST',
-      url: req.url,
-      headers: req.headers,
-      query: req.query,
-      rawBody: (req as RawBodyRequest).rawBody ?? Buffer.alloc(0),
-      contentType: (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase(),
-    };
-    const result = await ingest.receive(req.params.slug, inbound, req.body);
-    if (result.acknowledgement)
-      return reply.type(result.acknowledgement.contentType).send(result.acknowledgement.body);
-    return result.duplicate ? { received: true, duplicate: true } : { received: true };
-  });
+  fastify.post<SlugRoute>(
+    '/webhooks/:slug',
+    { config: { securityHeaders: false }, errorHandler },
+    async (req, reply) => {
+      const inbound: InboundRequest = {
+        method: 'POST',
+        url: req.url,
+        headers: req.headers,
+        query: req.query,
+        rawBody: (req as RawBodyRequest).rawBody ?? Buffer.alloc(0),
+        contentType: (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase(),
+      };
+      const result = await ingest.receive(req.params.slug, inbound, req.body);
+      if (result.acknowledgement)
+        return reply.type(result.acknowledgement.contentType).send(result.acknowledgement.body);
+      return result.duplicate ? { received: true, duplicate: true } : { received: true };
+    },
+  );
 
   /** Meta's subscription handshake: echo `hub.challenge` as text when the verify token matches. */
-  fastify.get<SlugRoute>('/webhooks/:slug', { config: { securityHeaders: false }, errorHandler }, async (req, reply) => {
-    const challenge = await ingest.handshake(req.params.slug, req.query);
-    return reply.type('text/plain').send(challenge);
-  });
+  fastify.get<SlugRoute>(
+    '/webhooks/:slug',
+    { config: { securityHeaders: false }, errorHandler },
+    async (req, reply) => {
+      const challenge = await ingest.handshake(req.params.slug, req.query);
+      return reply.type('text/plain').send(challenge);
+    },
+  );
 }
