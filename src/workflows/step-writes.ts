@@ -21,6 +21,8 @@ export interface StepWrite {
   attempt: 0 | 1;
   /** Ends the execution in the same statement (its last step, or a failure). */
   finish?: 'succeeded' | 'failed';
+  /** The contact this walk found for an execution started without one: stored with the finish. */
+  contactId?: string | null;
 }
 
 /**
@@ -57,11 +59,13 @@ export class StepWrites {
         started_at: w.startedAt?.toISOString() ?? null,
         attempt: w.attempt,
         finish: w.finish ?? null,
+        contact_id: w.contactId ?? null,
       }));
     const rows: Array<{ id: string }> = await this.runs.query(
       `WITH i AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, execution_id uuid, seq int, step_id text, type text,
-           status text, output jsonb, error text, started_at timestamptz, attempt int, finish text)
+           status text, output jsonb, error text, started_at timestamptz, attempt int, finish text,
+           contact_id uuid)
          LIMIT $3),
        owned AS (
          SELECT e.id FROM workflow_executions e JOIN i ON e.id = i.execution_id AND e.seq = i.seq
@@ -69,7 +73,8 @@ export class StepWrites {
        finished AS (
          UPDATE workflow_executions e SET status = i.finish, finished_at = $2, updated_at = $2, lease_until = NULL,
            error = CASE WHEN i.finish = 'failed' THEN i.step_id || ': ' || i.error END,
-           failed_step = CASE WHEN i.finish = 'failed' THEN i.step_id END
+           failed_step = CASE WHEN i.finish = 'failed' THEN i.step_id END,
+           contact_id = COALESCE(e.contact_id, i.contact_id)
          FROM i WHERE e.id = i.execution_id AND e.seq = i.seq AND e.status = 'running' AND i.finish IS NOT NULL
          RETURNING e.id),
        ours AS (SELECT id FROM owned UNION ALL SELECT id FROM finished),

@@ -81,10 +81,14 @@ export class WorkflowExecutions {
       occurredAt: new Date(event.occurredAt).toISOString(),
       data: event.data,
     };
-    const { scope, contactId } = await this.scopes.build(event.workspaceId, scopeEvent, null);
+    // Only a filter needs the scope now; without one the walk finds the contact (one lookup, not two).
+    const filtered = workflows.some((w) => (w.trigger as EventTrigger).filter);
+    const { scope, contactId } = filtered
+      ? await this.scopes.build(event.workspaceId, scopeEvent, null)
+      : { scope: null, contactId: null };
     for (const w of workflows) {
       const filter = (w.trigger as EventTrigger).filter;
-      if (filter) {
+      if (filter && scope) {
         try {
           if (!(await evaluate(compileExpression(filter), scope, {}, { timeoutMs: 200 }))) continue;
         } catch (err) {

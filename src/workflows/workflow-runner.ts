@@ -21,7 +21,7 @@ import { WorkflowStepRun } from './workflow-step-run.entity';
 import { WorkflowVersion } from './workflow-version.entity';
 
 type Outcome = 'done' | 'waiting' | 'failed' | 'stopped';
-type StepBase = Pick<StepWrite, 'executionId' | 'seq' | 'stepId' | 'type'>;
+type StepBase = Pick<StepWrite, 'executionId' | 'seq' | 'stepId' | 'type' | 'contactId'>;
 
 /** One walk of an execution by the job holding its lease. */
 interface Walk {
@@ -32,6 +32,8 @@ interface Walk {
   leasedAt: number;
   /** The last step's write ended the execution. */
   finished: boolean;
+  /** The contact found now for an execution stored without one (its finish or wait stores it). */
+  foundContactId: string | null;
 }
 
 /** The one live job of an execution: `wf-<execution>-<seq>`, delayed until it is due. */
@@ -123,7 +125,8 @@ export class WorkflowRunner {
       contactId,
       scope,
     };
-    const walk: Walk = { exec, rows, ctx, leasedAt, finished: false };
+    const foundContactId = exec.contactId ? null : contactId;
+    const walk: Walk = { exec, rows, ctx, leasedAt, finished: false, foundContactId };
     let outcome: Outcome;
     try {
       outcome = await this.walk(version.steps, walk, true);
@@ -138,7 +141,13 @@ export class WorkflowRunner {
       const now = this.clock.now();
       await this.executions.update(
         { id: exec.id, seq: exec.seq, status: 'running' },
-        { status: 'succeeded', finishedAt: now, updatedAt: now, leaseUntil: null },
+        {
+          status: 'succeeded',
+          finishedAt: now,
+          updatedAt: now,
+          leaseUntil: null,
+          ...(walk.foundContactId ? { contactId: walk.foundContactId } : {}),
+        },
       );
     }
     if (outcome === 'done' || outcome === 'failed')
@@ -179,7 +188,13 @@ export class WorkflowRunner {
       ctx.scope.now = now.toISOString();
       // The last step of the definition ends the execution in its own write.
       const last = top && index === steps.length - 1 && step.type !== 'branch';
-      const base = { executionId: exec.id, seq: exec.seq, stepId: step.id, type: step.type };
+      const base = {
+        executionId: exec.id,
+        seq: exec.seq,
+        stepId: step.id,
+        type: step.type,
+        contactId: walk.foundContactId,
+      };
       if (step.type === 'delay') {
         let wakeAt: Date;
         try {
@@ -197,7 +212,7 @@ export class WorkflowRunner {
             attempt: 0,
           });
           if (!ours) return 'stopped';
-          await this.wait(exec, wakeAt);
+          await this.wait(exec, wakeAt, walk.foundContactId);
           return 'waiting';
         }
         const output = { wakeAt: wakeAt.toISOString(), firedAt: now.toISOString() };
@@ -266,11 +281,12 @@ export class WorkflowRunner {
     return at;
   }
 
-  private async wait(exec: WorkflowExecution, wakeAt: Date): Promise<void> {
+  private async wait(exec: WorkflowExecution, wakeAt: Date, contactId: string | null): Promise<void> {
     const [rows]: [Array<{ seq: number }>] = await this.executions.query(
-      `UPDATE workflow_executions SET status = 'waiting', wake_at = $2, seq = seq + 1, lease_until = NULL, updated_at = $3
+      `UPDATE workflow_executions SET status = 'waiting', wake_at = $2, seq = seq + 1, lease_until = NULL, updated_at = $3,
+         contact_id = COALESCE(contact_id, $5)
        WHERE id = $1 AND seq = $4 AND status = 'running' RETURNING seq`,
-      [exec.id, wakeAt, this.clock.now(), exec.seq],
+      [exec.id, wakeAt, this.clock.now(), exec.seq, contactId],
     );
     if (rows[0])
       await this.jobs.enqueueBulk([

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { CacheInvalidation } from '../platform/cache/cache-invalidation';
+import { SharedCache } from '../platform/cache/shared-cache';
+import { Clock } from '../platform/clock';
 import { BatchLoader } from '../platform/database/batched';
 import { eventsOf, patternsFor } from './workflow-definition';
 import { Workflow } from './workflow.entity';
@@ -13,25 +16,46 @@ interface WorkspaceTriggers {
   cancelPatterns: Set<string>;
 }
 
+/** Invalidation topic of the triggers cache (payload: the workspace id). */
+const WORKFLOWS_CHANGED = 'workflows';
+/** An upper bound, should an invalidation be lost (a change made while Redis was down). */
+const CACHE_TTL_MS = 30_000;
+
 /**
- * The workflows an event starts and whether it may cancel any, read per workspace with one
- * statement for all the events a worker handles meanwhile (not cached: a workflow saved on the API
- * instance starts with the next event everywhere).
+ * The workflows an event starts and whether it may cancel any, per workspace: kept on each
+ * instance until a workflow of the workspace is saved or deleted anywhere (`changed`, announced
+ * to every instance at once), so routing an event costs no statement; a miss is read with one
+ * statement for all the events a worker handles meanwhile.
  */
 @Injectable()
 export class WorkflowTriggers {
   private readonly loader = new BatchLoader<string, WorkspaceTriggers>((ids) => this.load(ids));
+  private readonly cache: SharedCache<WorkspaceTriggers>;
 
-  constructor(@InjectRepository(Workflow) private readonly workflows: Repository<Workflow>) {}
+  constructor(
+    @InjectRepository(Workflow) private readonly workflows: Repository<Workflow>,
+    invalidation: CacheInvalidation,
+    clock: Clock,
+  ) {
+    this.cache = new SharedCache(invalidation, WORKFLOWS_CHANGED, clock, {
+      ttlMs: CACHE_TTL_MS,
+      max: 10_000,
+    });
+  }
 
   /** The active workflows `type` triggers in the workspace, and whether it can cancel an open execution there. */
   async of(workspaceId: string, type: string): Promise<{ workflows: Workflow[]; mayCancel: boolean }> {
-    const found = await this.loader.load(workspaceId);
+    const found = await this.cache.get(workspaceId, () => this.loader.load(workspaceId));
     const patterns = patternsFor(type);
     return {
       workflows: (found?.workflows ?? []).filter((w) => w.triggerEvents.some((p) => patterns.includes(p))),
       mayCancel: patterns.some((p) => found?.cancelPatterns.has(p)),
     };
+  }
+
+  /** A workflow of the workspace was created, changed or deleted: every instance reads its triggers again. */
+  changed(workspaceId: string): Promise<void> {
+    return this.cache.forget(workspaceId);
   }
 
   private async load(workspaceIds: string[]): Promise<Map<string, WorkspaceTriggers>> {

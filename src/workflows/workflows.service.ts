@@ -18,6 +18,7 @@ import { WorkflowActions } from './workflow-actions';
 import { AppConfig } from '../config/config';
 import { savedUrlRefusal } from '../platform/outbound/ssrf-guard';
 import { checkDefinition, DEFAULT_TIMEZONE, eventsOf, WorkflowDefinition } from './workflow-definition';
+import { WorkflowTriggers } from './workflow-triggers';
 import { WorkflowExecutions } from './workflow-executions';
 import { Workflow } from './workflow.entity';
 import { WorkflowVersion } from './workflow-version.entity';
@@ -40,6 +41,7 @@ export class WorkflowsService {
   constructor(
     @InjectRepository(Workflow) private readonly workflows: Repository<Workflow>,
     private readonly executions: WorkflowExecutions,
+    private readonly triggers: WorkflowTriggers,
     private readonly actions: WorkflowActions,
     private readonly endpoints: EndpointsService,
     private readonly jobs: JobQueue,
@@ -80,6 +82,7 @@ export class WorkflowsService {
         throw new ProblemException('CONFLICT', `A workflow with key "${dto.key}" exists`);
       throw err;
     }
+    await this.triggers.changed(w.workspaceId);
     await this.syncScheduler(w);
     return toView(w);
   }
@@ -168,6 +171,7 @@ export class WorkflowsService {
       const { id: _id, ...fields } = w;
       await tx.update(Workflow, { id: w.id }, fields);
     });
+    await this.triggers.changed(w.workspaceId);
     await this.syncScheduler(w);
     return toView(w);
   }
@@ -178,6 +182,7 @@ export class WorkflowsService {
     w.deletedAt = this.clock.now();
     w.active = false;
     await this.workflows.update({ id }, { deletedAt: w.deletedAt, active: false });
+    await this.triggers.changed(w.workspaceId);
     await this.syncScheduler(w);
     await this.executions.cancelAllOf(id);
   }

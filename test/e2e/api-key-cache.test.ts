@@ -1,5 +1,6 @@
 import { Client } from 'pg';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
+import { startTwoInstances, TwoInstances } from '../support/two-instances';
 
 /**
  * API keys are looked up once per instance and kept: a known key costs no database round trip.
@@ -9,26 +10,13 @@ describe('API-key cache with revocation across instances', () => {
   let a: TestApp;
   let b: TestApp;
   let db: Client;
+  let t: TwoInstances;
 
   beforeAll(async () => {
-    a = await startTestApp({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
-    b = await startTestApp({
-      databaseUrl: a.databaseUrl,
-      env: {
-        QUEUE_PREFIX: a.config.queue.prefix,
-        RATE_LIMIT_PER_MINUTE: '100000',
-        DATABASE_MIGRATE: 'false',
-      },
-    });
-    db = new Client({ connectionString: a.databaseUrl });
-    await db.connect();
+    t = await startTwoInstances({ RATE_LIMIT_PER_MINUTE: '100000' }, { RATE_LIMIT_PER_MINUTE: '100000' });
+    ({ a, b, db } = t);
   });
-
-  afterAll(async () => {
-    await db.end();
-    await b.close();
-    await a.close();
-  });
+  afterAll(() => t.close());
 
   const newKey = async () => {
     const res = await a

@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { ProvidersService } from '../../src/notifications/providers/providers.service';
 import { waitFor } from '../support/private-redis';
-import { startTestApp, TestApp } from '../support/test-app';
+import { TestApp } from '../support/test-app';
+import { startTwoInstances, TwoInstances } from '../support/two-instances';
 
 /**
  * Sends read a workspace's provider list from memory (no database round trip per send); a change
@@ -11,22 +12,13 @@ describe('provider routes cached per instance, dropped everywhere on a change', 
   let a: TestApp;
   let b: TestApp;
   let db: Client;
+  let t: TwoInstances;
 
   beforeAll(async () => {
-    a = await startTestApp();
-    b = await startTestApp({
-      databaseUrl: a.databaseUrl,
-      env: { QUEUE_PREFIX: a.config.queue.prefix, DATABASE_MIGRATE: 'false' },
-    });
-    db = new Client({ connectionString: a.databaseUrl });
-    await db.connect();
+    t = await startTwoInstances({}, {});
+    ({ a, b, db } = t);
   });
-
-  afterAll(async () => {
-    await db.end();
-    await b.close();
-    await a.close();
-  });
+  afterAll(() => t.close());
 
   it('serves the list from memory, and an edit on another instance holds at once', async () => {
     const workspaceId: string = (await a.http().get('/v1/workspace').set(a.auth())).body.id;

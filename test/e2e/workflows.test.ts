@@ -169,6 +169,7 @@ describe('workflows: definitions, built-ins, durable executions', () => {
       const wf = (await ws.post('/v1/workflows/from-template', { template: 'appointment-reminders' })).body;
       t.clock.freeze('2026-11-23T12:00:00.000Z');
       const to = phone();
+      const contact = (await ws.post('/v1/contacts', { phone: to, name: 'João Lima' })).body;
       const startsAt = new Date('2026-11-24T13:00:00.000Z');
       await ws.event('appointment.scheduled', appointment(to, startsAt));
       const [exec] = await ws.executions(wf.id);
@@ -178,6 +179,8 @@ describe('workflows: definitions, built-ins, durable executions', () => {
         'waiting for 24 h before',
       );
       expect(waiting.wakeAt).toBe('2026-11-23T13:00:00.000Z');
+      // Found by the walk (no filter needed it at the start) and stored with the wait.
+      expect(waiting.contactId).toBe(contact.id);
       expect(sentTo(to)).toHaveLength(0);
 
       t.clock.freeze('2026-11-23T13:00:01.000Z');
@@ -245,6 +248,25 @@ describe('workflows: definitions, built-ins, durable executions', () => {
       expect(sentTo(cancelledPhone)).toHaveLength(0);
       expect(sentTo(movedPhone)).toHaveLength(1);
     });
+  });
+
+  it("without a filter the walk finds the event's contact and the execution's finish stores it", async () => {
+    const ws = await setup();
+    const wf = await ws.post('/v1/workflows', {
+      key: 'paid-tag',
+      name: 'Tag who paid',
+      trigger: { event: 'order.paid' },
+      steps: [{ id: 'tag', type: 'action', name: 'contact.tag', input: '{"tags": ["paid"]}' }],
+    });
+    expect(wf.status).toBe(201);
+    const to = phone();
+    const contact = (await ws.post('/v1/contacts', { phone: to, name: 'Bia' })).body;
+    await ws.event('order.paid', { phone: to, total: 90 });
+    const [exec] = await ws.executions(wf.body.id);
+    const done = await ws.executionWhere(exec.id, (e) => e.status === 'succeeded', 'succeeded');
+    expect(done.contactId).toBe(contact.id);
+    expect(done.steps[0].output).toEqual({ contactId: contact.id, tags: ['paid'] });
+    expect((await ws.get(`/v1/contacts/${contact.id}`)).body.tags).toEqual(['paid']);
   });
 
   it('a false filter starts nothing; a JSONata error fails the step with its message, and a retry resumes there', async () => {

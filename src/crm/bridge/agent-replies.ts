@@ -91,6 +91,8 @@ export class AgentReplies {
   /** The provider accepted one of ours: its message id is what the statuses will name. */
   @OnSent()
   async onSent(sent: SentMessage): Promise<void> {
+    // An agent's reply is always sent through its line's provider: other sends are not looked up.
+    if (!sent.notification.viaProviderId) return;
     const message = await this.chats.byNotification(sent.notification.id);
     if (!message || message.status !== 'pending') return;
     await this.chats.setMessage(message.id, {

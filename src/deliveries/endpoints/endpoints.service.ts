@@ -3,8 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../config/config';
-import { ALL, CacheInvalidation } from '../../platform/cache/cache-invalidation';
-import { TtlCache } from '../../platform/cache/ttl-cache';
+import { CacheInvalidation } from '../../platform/cache/cache-invalidation';
+import { SharedCache } from '../../platform/cache/shared-cache';
 import { BatchLoader } from '../../platform/database/batched';
 import { Clock } from '../../platform/clock';
 import { webhookSecret } from '../../platform/crypto/constant-time';
@@ -43,9 +43,7 @@ export class EndpointsService {
    * is announced to every instance at once (Redis pub/sub); while invalidations do not reach this
    * instance nothing is cached.
    */
-  private readonly matching: TtlCache<string, Endpoint[]>;
-  /** Invalidations heard: a lookup that overlapped one does not cache (its rows may predate it). */
-  private heard = 0;
+  private readonly matching: SharedCache<Endpoint[]>;
   /** Cache misses of concurrent fan-outs: one query for all their workspaces. */
   private readonly enabledOf = new BatchLoader<string, Endpoint[]>(async (workspaceIds) => {
     const rows = await this.endpoints.findBy({ workspaceId: In(workspaceIds), enabled: true });
@@ -57,13 +55,11 @@ export class EndpointsService {
     private readonly box: SecretBox,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly invalidation: CacheInvalidation,
+    invalidation: CacheInvalidation,
   ) {
-    this.matching = new TtlCache(clock, { ttlMs: CACHE_TTL_MS, max: 10_000 });
-    invalidation.on(ENDPOINTS_CHANGED, (workspaceId) => {
-      this.heard++;
-      if (workspaceId === ALL) this.matching.deleteWhere(() => true);
-      else this.matching.delete(workspaceId);
+    this.matching = new SharedCache(invalidation, ENDPOINTS_CHANGED, clock, {
+      ttlMs: CACHE_TTL_MS,
+      max: 10_000,
     });
   }
 
@@ -149,19 +145,16 @@ export class EndpointsService {
 
   /** Enabled endpoints of the workspace subscribed to `type` (cached per workspace, see `matching`). */
   async matchingEndpoints(workspaceId: string, type: string): Promise<Endpoint[]> {
-    let enabled = this.matching.get(workspaceId);
-    if (!enabled) {
-      const heard = this.heard;
-      const live = this.invalidation.live;
-      enabled = (await this.enabledOf.load(workspaceId)) ?? [];
-      if (live && this.invalidation.live && heard === this.heard) this.matching.set(workspaceId, enabled);
-    }
+    const enabled = await this.matching.get(
+      workspaceId,
+      async () => (await this.enabledOf.load(workspaceId)) ?? [],
+    );
     return enabled.filter((e) => e.eventTypes.some((p) => matchesEventType(p, type)));
   }
 
   /** Every instance forgets the workspace's endpoints (this one first, whatever Redis says). */
   private changed(workspaceId: string): Promise<void> {
-    return this.invalidation.publish(ENDPOINTS_CHANGED, workspaceId).catch(() => undefined);
+    return this.matching.forget(workspaceId);
   }
 
   async target(endpointId: string): Promise<EndpointTarget | undefined> {

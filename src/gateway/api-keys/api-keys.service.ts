@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, IsNull, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { ALL, CacheInvalidation } from '../../platform/cache/cache-invalidation';
-import { TtlCache } from '../../platform/cache/ttl-cache';
+import { CacheInvalidation } from '../../platform/cache/cache-invalidation';
+import { SharedCache } from '../../platform/cache/shared-cache';
 import { Clock } from '../../platform/clock';
 import { randomToken, sha256Hex } from '../../platform/crypto/constant-time';
 import { notFound, ProblemException } from '../../platform/http/problem';
@@ -33,21 +33,14 @@ const ACTIVE_TTL_MS = 30_000;
 @Injectable()
 export class ApiKeysService {
   /** Active keys by hash: a request with a known key costs no database round trip. */
-  private readonly active: TtlCache<string, ActiveKey>;
-  /** Invalidations heard: a lookup that overlapped one does not cache (its row may predate it). */
-  private heard = 0;
+  private readonly active: SharedCache<ActiveKey>;
 
   constructor(
     @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
-    private readonly invalidation: CacheInvalidation,
+    invalidation: CacheInvalidation,
     clock: Clock,
   ) {
-    this.active = new TtlCache(clock, { ttlMs: ACTIVE_TTL_MS, max: 10_000 });
-    invalidation.on(REVOKED, (hash) => {
-      this.heard++;
-      if (hash === ALL) this.active.deleteWhere(() => true);
-      else this.active.delete(hash);
-    });
+    this.active = new SharedCache(invalidation, REVOKED, clock, { ttlMs: ACTIVE_TTL_MS, max: 10_000 });
   }
 
   async create(caller: Principal, dto: CreateApiKeyDto): Promise<CreatedApiKeyView> {
@@ -105,22 +98,19 @@ export class ApiKeysService {
       { id, workspaceId: caller.workspaceId, revokedAt: IsNull() },
       { revokedAt: new Date() },
     );
-    await this.invalidation.publish(REVOKED, found.keyHash).catch(() => undefined);
+    await this.active.forget(found.keyHash);
   }
 
   /** On every request: from the cache while invalidations reach this instance, else plain SQL. */
   async findActiveByKey(key: string): Promise<ActiveKey | null> {
     const hash = sha256Hex(key);
-    const cached = this.active.get(hash);
-    if (cached) return cached;
-    const heard = this.heard;
-    const live = this.invalidation.live;
-    const rows: ActiveKey[] = await this.keys.query(
-      `SELECT id, workspace_id AS "workspaceId", scopes, rate_limit_per_minute AS "rateLimitPerMinute"
-       FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
-      [hash],
-    );
-    if (rows[0] && live && this.invalidation.live && heard === this.heard) this.active.set(hash, rows[0]);
-    return rows[0] ?? null;
+    return this.active.get(hash, async () => {
+      const rows: ActiveKey[] = await this.keys.query(
+        `SELECT id, workspace_id AS "workspaceId", scopes, rate_limit_per_minute AS "rateLimitPerMinute"
+         FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL`,
+        [hash],
+      );
+      return rows[0] ?? null;
+    });
   }
 }

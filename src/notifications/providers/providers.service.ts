@@ -3,8 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../config/config';
-import { ALL, CacheInvalidation } from '../../platform/cache/cache-invalidation';
-import { TtlCache } from '../../platform/cache/ttl-cache';
+import { CacheInvalidation } from '../../platform/cache/cache-invalidation';
+import { SharedCache } from '../../platform/cache/shared-cache';
 import { Clock } from '../../platform/clock';
 import { SecretBox } from '../../platform/crypto/secret-box';
 import { FieldError, notFound, ProblemException } from '../../platform/http/problem';
@@ -33,11 +33,7 @@ const CHANGED = 'providers';
 @Injectable()
 export class ProvidersService {
   /** The route lists by `workspace:channel`, kept while invalidations reach this instance. */
-  private readonly routeCache: TtlCache<string, ProviderAccount[]>;
-  /** Lookups under way, shared: concurrent sends on a cold cache ask once. */
-  private readonly resolving = new Map<string, Promise<ProviderAccount[]>>();
-  /** Invalidations heard: a lookup that overlapped one does not cache (its rows may predate it). */
-  private heard = 0;
+  private readonly routeCache: SharedCache<ProviderAccount[]>;
   /** AAD `provider:<id>:config`: rows sealed before the helper existed open unchanged. */
   private readonly configs: SealedConfig<ProviderConfig>;
 
@@ -47,15 +43,9 @@ export class ProvidersService {
     box: SecretBox,
     private readonly config: AppConfig,
     private readonly clock: Clock,
-    private readonly invalidation: CacheInvalidation,
+    invalidation: CacheInvalidation,
   ) {
-    this.routeCache = new TtlCache(clock, { ttlMs: CACHE_TTL_MS, max: 10_000 });
-    invalidation.on(CHANGED, (workspaceId) => {
-      this.heard++;
-      const mine = (key: string) => workspaceId === ALL || key.startsWith(`${workspaceId}:`);
-      this.routeCache.deleteWhere(mine);
-      for (const key of [...this.resolving.keys()]) if (mine(key)) this.resolving.delete(key);
-    });
+    this.routeCache = new SharedCache(invalidation, CHANGED, clock, { ttlMs: CACHE_TTL_MS, max: 10_000 });
     this.configs = new SealedConfig(box, (id) => `provider:${id}:config`);
   }
 
@@ -160,29 +150,14 @@ export class ProvidersService {
    * The enabled providers of a channel in the order sends try them: cached while invalidations
    * reach this instance (a change on any instance drops it everywhere), else read every time.
    */
-  async routes(workspaceId: string, channel: Channel): Promise<ProviderAccount[]> {
-    const key = `${workspaceId}:${channel}`;
-    const cached = this.routeCache.get(key);
-    if (cached) return cached;
-    const pending = this.resolving.get(key);
-    if (pending) return pending;
-    const heard = this.heard;
-    const live = this.invalidation.live;
-    const lookup: Promise<ProviderAccount[]> = this.providers
-      .find({
+  routes(workspaceId: string, channel: Channel): Promise<ProviderAccount[]> {
+    return this.routeCache.get(`${workspaceId}:${channel}`, async () => {
+      const rows = await this.providers.find({
         where: { workspaceId, channel, enabled: true },
         order: { priority: 'ASC', createdAt: 'ASC' },
-      })
-      .then((rows) => {
-        const accounts = rows.map((p) => this.toAccount(p));
-        if (live && heard === this.heard) this.routeCache.set(key, accounts);
-        return accounts;
-      })
-      .finally(() => {
-        if (this.resolving.get(key) === lookup) this.resolving.delete(key);
       });
-    this.resolving.set(key, lookup);
-    return lookup;
+      return rows.map((p) => this.toAccount(p));
+    });
   }
 
   private async checkConfig(
@@ -223,8 +198,8 @@ export class ProvidersService {
   }
 
   /** Every instance drops the workspace's routes (this one at once, whatever Redis says). */
-  private async forget(workspaceId: string): Promise<void> {
-    await this.invalidation.publish(CHANGED, workspaceId).catch(() => undefined);
+  private forget(workspaceId: string): Promise<void> {
+    return this.routeCache.forget(workspaceId);
   }
 
   private toAccount(p: Provider): ProviderAccount {

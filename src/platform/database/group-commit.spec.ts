@@ -58,4 +58,38 @@ describe('GroupCommit', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(flushes).toHaveLength(2);
   });
+  it('with a linger, a trickle of requests waits for company; a full batch does not wait', async () => {
+    jest.useFakeTimers();
+    try {
+      const flushes: string[][] = [];
+      const commit = new GroupCommit<string, void>(
+        async (items) => {
+          flushes.push(items);
+        },
+        3,
+        1,
+        50,
+      );
+      const trickle = [commit.add(['a'])];
+      await jest.advanceTimersByTimeAsync(20);
+      trickle.push(commit.add(['b']));
+      expect(flushes).toEqual([]);
+      await jest.advanceTimersByTimeAsync(30);
+      await Promise.all(trickle);
+      expect(flushes).toEqual([['a', 'b']]);
+
+      // three items fill a batch: flushed at once, the rest lingers
+      const full = [commit.add(['c', 'd', 'e']), commit.add(['f'])];
+      await jest.advanceTimersByTimeAsync(0);
+      expect(flushes).toEqual([
+        ['a', 'b'],
+        ['c', 'd', 'e'],
+      ]);
+      await jest.advanceTimersByTimeAsync(50);
+      await Promise.all(full);
+      expect(flushes).toEqual([['a', 'b'], ['c', 'd', 'e'], ['f']]);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
