@@ -106,7 +106,15 @@ describe('outbound deliveries', () => {
     receiver.respondWith(500);
     await emit(ep.type);
     await waitFor(async () => (await deliveries(ep.id))[0]?.status === 'dead', 15_000, 'dead');
-    const dlq = (await t.http().get(`/v1/dlq?kind=delivery&endpointId=${ep.id}`).set(t.auth())).body.data;
+    // The entry is written right after the status: wait for it rather than race it.
+    const dlq = await waitFor(
+      async () => {
+        const { data } = (await t.http().get(`/v1/dlq?kind=delivery&endpointId=${ep.id}`).set(t.auth())).body;
+        return data.length > 0 && data;
+      },
+      5000,
+      'the DLQ entry',
+    );
     expect(dlq).toHaveLength(1);
     expect(dlq[0].attempts).toBe(3);
     receiver.respondWith(200);

@@ -229,13 +229,6 @@ export class DeliverySender {
          delivered_at = CASE WHEN $2 = 'succeeded' THEN now() ELSE delivered_at END WHERE id = $1`,
       [delivery.id, status, info.statusCode ?? null, info.error ?? null],
     );
-    await this.outcomes.report({
-      kind: status === 'succeeded' ? 'delivery.succeeded' : 'delivery.dead',
-      id: delivery.id,
-      workspaceId: delivery.workspaceId,
-      at: this.clock.now(),
-      eventType: delivery.eventType,
-    });
     if (status === 'dead') {
       this.logger.warn(`delivery ${delivery.id} to endpoint ${delivery.endpointId} is dead: ${info.error}`);
       await this.dlq.add({
@@ -248,6 +241,14 @@ export class DeliverySender {
         attempts: delivery.attempts,
       });
     }
+    // Counted last: the DLQ entry is what an operator acts on, the fact only what analytics shows.
+    await this.outcomes.report({
+      kind: status === 'succeeded' ? 'delivery.succeeded' : 'delivery.dead',
+      id: delivery.id,
+      workspaceId: delivery.workspaceId,
+      at: this.clock.now(),
+      eventType: delivery.eventType,
+    });
   }
 
   private async record(
