@@ -75,16 +75,10 @@ export class WorkflowExecutions {
     if (workflows.length === 0) return;
     // A source's event was not emitted by a workflow: its depth is 0 without reading it again.
     const depth = event.sourceId ? 0 : depthOfDedupeKey((await this.scopes.event(event.id))?.dedupeKey);
-    const scopeEvent: ScopeEvent = {
-      id: event.id,
-      type: event.type,
-      occurredAt: new Date(event.occurredAt).toISOString(),
-      data: event.data,
-    };
     // Only a filter needs the scope now; without one the walk finds the contact (one lookup, not two).
     const filtered = workflows.some((w) => (w.trigger as EventTrigger).filter);
     const { scope, contactId } = filtered
-      ? await this.scopes.build(event.workspaceId, scopeEvent, null)
+      ? await this.scopes.build(event.workspaceId, scopeEventOf(event), null)
       : { scope: null, contactId: null };
     for (const w of workflows) {
       const filter = (w.trigger as EventTrigger).filter;
@@ -326,5 +320,14 @@ function summary(e: WorkflowExecution): ExecutionSummaryView {
     failedStep: e.failedStep,
     startedAt: e.startedAt.toISOString(),
     finishedAt: e.finishedAt?.toISOString() ?? null,
+  };
+}
+
+function scopeEventOf(event: StoredEvent): ScopeEvent {
+  return {
+    id: event.id,
+    type: event.type,
+    occurredAt: new Date(event.occurredAt).toISOString(),
+    data: event.data,
   };
 }
