@@ -50,9 +50,16 @@ describe('API-key cache with revocation across instances', () => {
     expect((await b.http().get('/v1/api-keys?limit=1').set(b.auth(key.key))).status).toBe(200);
     const { CacheInvalidation } = await import('../../src/platform/cache/cache-invalidation');
     const bus = b.app.get(CacheInvalidation);
-    const subscriber = (bus as unknown as { subscriber: { disconnect(reconnect: boolean): void } })
-      .subscriber;
+    const subscriber = (
+      bus as unknown as {
+        subscriber: { disconnect(reconnect: boolean): void; once(event: 'close', f: () => void): void };
+      }
+    ).subscriber;
+    // `live` turns false only once the socket has closed: wait for that, or the loop below may see
+    // the connection before it dropped.
+    const closed = new Promise<void>((r) => subscriber.once('close', r));
     subscriber.disconnect(true); // dropped and reconnecting: whatever it missed, it forgets everything
+    await closed;
     await db.query(`UPDATE api_keys SET revoked_at = now() WHERE id = $1`, [key.id]);
     for (let i = 0; i < 100 && !bus.live; i++) await new Promise((r) => setTimeout(r, 50));
     expect((await b.http().get('/v1/api-keys?limit=1').set(b.auth(key.key))).status).toBe(401);
