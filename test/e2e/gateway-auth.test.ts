@@ -116,7 +116,14 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
     ).find((w) => w.slug === 'default')!.id;
     await t.app
       .get(DlqService)
-      .add({ workspaceId: workspaceA, kind: 'event', refId: eventId, summary: 'x', error: 'y', attempts: 1 });
+      .deadLetter(() => Promise.resolve(true), {
+        workspaceId: workspaceA,
+        kind: 'event',
+        refId: eventId,
+        summary: 'x',
+        error: 'y',
+        attempts: 1,
+      });
     const user = await t
       .http()
       .post('/v1/users')

@@ -149,6 +149,37 @@ describe('EventProcessor (service)', () => {
     expect(Subscribers.seen.get('steady')).toEqual([{ n: 4, tag: 'vip' }]);
   });
 
+  it('`dead` and its DLQ entry are one write: an entry that cannot be filed leaves the event to run again, which files both once', async () => {
+    Subscribers.failuresLeft = 100;
+    const id = await write('probe.dies', { n: 9 });
+    const entries = async () =>
+      Number((await db.query(`SELECT count(*) AS n FROM dlq_entries WHERE ref_id = $1`, [id]))[0].n);
+    for (let i = 0; i < 3; i++) await processor.process(id); // EVENT_RETRY_SCHEDULE 0,1h,1h,1h
+    expect(await row(id)).toMatchObject({ status: 'failed', attempts: 3 });
+
+    // The entry's insert refused (as if the worker died between the two): the event is not dead.
+    await db.query(
+      `CREATE FUNCTION probe_refuse_dlq() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'dlq refused'; END $$`,
+    );
+    await db.query(
+      `CREATE TRIGGER probe_refuse_dlq BEFORE INSERT ON dlq_entries FOR EACH ROW
+       WHEN (NEW.ref_id = '${id}') EXECUTE FUNCTION probe_refuse_dlq()`,
+    );
+    try {
+      await expect(processor.process(id)).rejects.toThrow('dlq refused');
+    } finally {
+      await db.query(`DROP TRIGGER probe_refuse_dlq ON dlq_entries; DROP FUNCTION probe_refuse_dlq()`);
+    }
+    expect(await row(id)).toMatchObject({ status: 'processing', attempts: 4 });
+    expect(await entries()).toBe(0);
+
+    await processor.process(id); // the job run again
+    expect(await row(id)).toMatchObject({ status: 'dead', attempts: 5 });
+    expect(await entries()).toBe(1);
+    await processor.process(id); // and once more: nothing to claim, no second entry
+    expect(await entries()).toBe(1);
+  });
+
   it('an event no probe subscribes to: the probes do not run, the event is processed', async () => {
     const id = await write('other.thing', { n: 3 });
     await processor.process(id);

@@ -177,19 +177,25 @@ export class SyncAttempts {
 
   private async fail(r: SyncRecord, code: string, message: string, attempts = r.attempts): Promise<void> {
     const error = `${code}: ${message}`.slice(0, 1000);
-    await this.records.update(
-      { id: r.id },
-      { status: 'failed', lastError: error, nextAttemptAt: null, updatedAt: this.clock.now() },
+    const failed = await this.dlq.deadLetter(
+      async (tx) =>
+        !!(
+          await tx.update(
+            SyncRecord,
+            { id: r.id, status: 'pending' },
+            { status: 'failed', lastError: error, nextAttemptAt: null, updatedAt: this.clock.now() },
+          )
+        ).affected,
+      {
+        workspaceId: r.workspaceId,
+        kind: 'accounting',
+        refId: r.id,
+        summary: `${r.entityType} ${r.localId}`.slice(0, 200),
+        error,
+        attempts,
+      },
     );
-    this.logger.warn(`sync ${r.id} (${r.entityType}) failed after ${attempts} attempts: ${code}`);
-    await this.dlq.add({
-      workspaceId: r.workspaceId,
-      kind: 'accounting',
-      refId: r.id,
-      summary: `${r.entityType} ${r.localId}`.slice(0, 200),
-      error,
-      attempts,
-    });
+    if (failed) this.logger.warn(`sync ${r.id} (${r.entityType}) failed after ${attempts} attempts: ${code}`);
   }
 
   @RetriesDlq('accounting')

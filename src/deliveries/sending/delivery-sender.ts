@@ -224,14 +224,19 @@ export class DeliverySender {
     status: 'succeeded' | 'dead',
     info: { statusCode?: number | null; error?: string },
   ) {
-    await this.dataSource.query(
-      `UPDATE deliveries SET status = $2, last_status_code = $3, last_error = $4,
-         delivered_at = CASE WHEN $2 = 'succeeded' THEN now() ELSE delivered_at END WHERE id = $1`,
-      [delivery.id, status, info.statusCode ?? null, info.error ?? null],
-    );
-    if (status === 'dead') {
-      this.logger.warn(`delivery ${delivery.id} to endpoint ${delivery.endpointId} is dead: ${info.error}`);
-      await this.dlq.add({
+    // Only a delivery not dead already: repeated after an outage, this files no second DLQ entry.
+    const mark = async (q: { query: DataSource['query'] }) => {
+      const [rows]: [unknown[]] = await q.query(
+        `UPDATE deliveries SET status = $2, last_status_code = $3, last_error = $4,
+           delivered_at = CASE WHEN $2 = 'succeeded' THEN now() ELSE delivered_at END
+         WHERE id = $1 AND status <> 'dead' RETURNING id`,
+        [delivery.id, status, info.statusCode ?? null, info.error ?? null],
+      );
+      return rows.length > 0;
+    };
+    if (status === 'succeeded') await mark(this.dataSource);
+    else if (
+      await this.dlq.deadLetter(mark, {
         workspaceId: delivery.workspaceId,
         kind: 'delivery',
         refId: delivery.id,
@@ -239,8 +244,9 @@ export class DeliverySender {
         summary: delivery.eventType,
         error: info.error ?? 'failed',
         attempts: delivery.attempts,
-      });
-    }
+      })
+    )
+      this.logger.warn(`delivery ${delivery.id} to endpoint ${delivery.endpointId} is dead: ${info.error}`);
     // Counted last: the DLQ entry is what an operator acts on, the fact only what analytics shows.
     await this.outcomes.report({
       kind: status === 'succeeded' ? 'delivery.succeeded' : 'delivery.dead',

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { Clock } from '../../platform/clock';
 import { notFound, ProblemException } from '../../platform/http/problem';
@@ -13,6 +13,11 @@ import { DLQ_KINDS, DlqKind } from './dlq-kinds';
 import { DlqEntryView, DlqFilter, DlqQuery } from './dlq.dto';
 
 export type DlqRetrier = (workspaceId: string, refId: string) => Promise<void>;
+
+/** A dead-letter entry as its module describes it. */
+export type NewDlqEntry = Omit<DlqEntry, 'id' | 'createdAt' | 'archivedAt' | 'retriedAt' | 'endpointId'> & {
+  endpointId?: string;
+};
 
 export const DLQ_RETRIER = definePluginPoint<DlqRetrier>({ title: 'DLQ retrier', required: DLQ_KINDS });
 
@@ -50,18 +55,25 @@ export class DlqService implements OnModuleInit {
     this.retriers = new Map(this.plugins.get(DLQ_RETRIER).map((d) => [d.name, d.handler]));
   }
 
-  async add(
-    entry: Omit<DlqEntry, 'id' | 'createdAt' | 'archivedAt' | 'retriedAt' | 'endpointId'> & {
-      endpointId?: string;
-    },
-  ) {
-    await this.entries.insert({
-      ...entry,
-      endpointId: entry.endpointId ?? null,
-      id: uuidv7(),
-      createdAt: this.clock.now(),
-      archivedAt: null,
-      retriedAt: null,
+  /**
+   * Marks work dead and files its entry in one transaction. `markDead` makes the module's own write
+   * with `tx` and says whether it moved the row to its dead state (false: already dead, or no
+   * longer this caller's to fail); only then is the entry written. Both or neither: a worker killed
+   * in between leaves the work as it was, to be run again; and one entry per death, however often
+   * the caller repeats itself after an outage.
+   */
+  deadLetter(markDead: (tx: EntityManager) => Promise<boolean>, entry: NewDlqEntry): Promise<boolean> {
+    return this.entries.manager.transaction(async (tx) => {
+      if (!(await markDead(tx))) return false;
+      await tx.insert(DlqEntry, {
+        ...entry,
+        endpointId: entry.endpointId ?? null,
+        id: uuidv7(),
+        createdAt: this.clock.now(),
+        archivedAt: null,
+        retriedAt: null,
+      });
+      return true;
     });
   }
 

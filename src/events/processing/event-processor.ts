@@ -153,34 +153,37 @@ export class EventProcessor {
     const delay = this.schedule.delayBefore(row.attempts - row.retry_round_start + 1, 0.2);
     const dead = delay === undefined;
     const done = this.recording(outcome, 5);
-    await this.dataSource.query(
-      `UPDATE events SET status = $2, last_error = $3, attempt_log = attempt_log || $4::jsonb${done.sql}
-       WHERE id = $1`,
-      [
-        row.id,
-        dead ? 'dead' : 'failed',
-        message,
-        JSON.stringify([this.attempt(row.attempts, startedAt, 'failed', message)]),
-        ...done.params,
-      ],
-    );
-    this.outcomes.inc({ outcome: dead ? 'dead' : 'failed' });
-    if (dead) {
-      this.logger.warn(`event ${row.id} (${row.type}) is dead after ${row.attempts} attempts`);
-      // Recorded `dead`: a job run again would find nothing to claim, so the entry must be made now.
-      await untilReachable(() =>
-        this.dlq.add({
-          workspaceId: row.workspace_id,
-          kind: 'event',
-          refId: row.id,
-          summary: row.type,
-          error: message,
-          attempts: row.attempts,
-        }),
+    const mark = async (q: { query: DataSource['query'] }) => {
+      const [rows]: [unknown[]] = await q.query(
+        `UPDATE events SET status = $2, last_error = $3, attempt_log = attempt_log || $4::jsonb${done.sql}
+         WHERE id = $1 AND status = 'processing' RETURNING id`,
+        [
+          row.id,
+          dead ? 'dead' : 'failed',
+          message,
+          JSON.stringify([this.attempt(row.attempts, startedAt, 'failed', message)]),
+          ...done.params,
+        ],
       );
-    } else {
+      return rows.length > 0;
+    };
+    this.outcomes.inc({ outcome: dead ? 'dead' : 'failed' });
+    if (!dead) {
+      await mark(this.dataSource);
       await this.jobs.enqueueBulk([eventJob(row.id, row.queue, row.attempts, row.retry_round_start, delay)]);
+      return;
     }
+    // `dead` and its DLQ entry are one write: a job run again after it finds nothing to claim.
+    const entry = {
+      workspaceId: row.workspace_id,
+      kind: 'event' as const,
+      refId: row.id,
+      summary: row.type,
+      error: message,
+      attempts: row.attempts,
+    };
+    if (await untilReachable(() => this.dlq.deadLetter(mark, entry)))
+      this.logger.warn(`event ${row.id} (${row.type}) is dead after ${row.attempts} attempts`);
   }
 
   private attempt(

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { Batched, BatchLoader } from '../../platform/database/batched';
 import { Clock } from '../../platform/clock';
+import { DlqService, type NewDlqEntry } from '../../events/dlq/dlq.service';
 import type { Channel } from '../channels';
 import type { ProviderKind } from '../providers/provider-kind';
 import type { AttemptStatus, NotificationAttempt } from './notification-attempt.entity';
@@ -22,6 +23,7 @@ export class NotificationLedger {
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
     private readonly observers: StatusObservers,
+    private readonly dlq: DlqService,
   ) {}
 
   /** Concurrent loads (jobs running at once) are one `WHERE id = ANY($1)`. */
@@ -286,17 +288,23 @@ export class NotificationLedger {
     return left.length === 0 ? null : skipped;
   }
 
-  /** Nothing left to try. Returns false when the notification was not in a state to fail. */
-  async fail(n: Notification, code: string, detail: string): Promise<boolean> {
+  /**
+   * Nothing left to try: `failed`, and its dead-letter entry in the same transaction. Returns false
+   * (and files nothing) when the notification was not in a state to fail.
+   */
+  async fail(n: Notification, code: string, detail: string, dead: NewDlqEntry): Promise<boolean> {
     const now = this.clock.now();
-    const [rows]: [unknown[]] = await this.dataSource.query(
-      `UPDATE notifications SET status = 'failed', error_code = $2, error = $3, updated_at = $4,
-         timeline = timeline || $5::jsonb
-       WHERE id = $1 AND status IN ('queued', 'scheduled', 'sending', 'sent') RETURNING id`,
-      [n.id, code, detail.slice(0, 1000), now, entry('failed', now, n.attempts || undefined, detail)],
-    );
-    if (rows.length > 0) await this.observers.notify({ notification: n, status: 'failed', at: now });
-    return rows.length > 0;
+    const failed = await this.dlq.deadLetter(async (tx) => {
+      const [rows]: [unknown[]] = await tx.query(
+        `UPDATE notifications SET status = 'failed', error_code = $2, error = $3, updated_at = $4,
+           timeline = timeline || $5::jsonb
+         WHERE id = $1 AND status IN ('queued', 'scheduled', 'sending', 'sent') RETURNING id`,
+        [n.id, code, detail.slice(0, 1000), now, entry('failed', now, n.attempts || undefined, detail)],
+      );
+      return rows.length > 0;
+    }, dead);
+    if (failed) await this.observers.notify({ notification: n, status: 'failed', at: now });
+    return failed;
   }
 
   /** A failed notification back in the queue with every route open again (a DLQ retry). */

@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { type ConfigOf, InjectConfig } from '../../config/area-config';
 import { notificationsConfig } from '../notifications.config';
-import { DlqService, RetriesDlq } from '../../events/dlq/dlq.service';
+import { RetriesDlq } from '../../events/dlq/dlq.service';
 import { Clock } from '../../platform/clock';
 import { MetricsService } from '../../platform/metrics/metrics.service';
 import { ProblemException } from '../../platform/http/problem';
@@ -52,7 +52,6 @@ export class NotificationSender {
     private readonly composer: NotificationComposer,
     private readonly adapters: ProviderAdapters,
     private readonly jobs: JobQueue,
-    private readonly dlq: DlqService,
     private readonly pacer: ProviderPacer,
     private readonly breakers: ProviderBreakers,
     private readonly clock: Clock,
@@ -240,9 +239,7 @@ export class NotificationSender {
   }
 
   private async giveUp(n: Notification, code: string, detail: string): Promise<void> {
-    if (!(await this.ledger.fail(n, code, detail))) return;
-    this.logger.warn(`notification ${n.id} failed after ${n.attempts} calls: ${code}`);
-    await this.dlq.add({
+    const failed = await this.ledger.fail(n, code, detail, {
       workspaceId: n.workspaceId,
       kind: 'notification',
       refId: n.id,
@@ -250,6 +247,7 @@ export class NotificationSender {
       error: detail.slice(0, 1000),
       attempts: n.attempts,
     });
+    if (failed) this.logger.warn(`notification ${n.id} failed after ${n.attempts} calls: ${code}`);
   }
 
   @RetriesDlq('notification')
