@@ -155,11 +155,13 @@ export async function startPonte(
     WEB_CONCURRENCY: process.env.BENCH_WEB_CONCURRENCY ?? '1',
     ...env,
   };
-  // As `npm start` runs it (a 64 MB young generation: fewer scavenges under load); e.g.
+  // As `npm start` runs it (the heap's sizing: README, "Throughput or memory"); e.g.
   // BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles Ponte's processes alone.
-  const nodeArgs = ['--max-semi-space-size=64', ...(process.env.BENCH_NODE_ARGS ?? '').split(' ')].filter(
-    Boolean,
-  );
+  const nodeArgs = [
+    '--max-semi-space-size=32',
+    '--heap-growing-percent=50',
+    ...(process.env.BENCH_NODE_ARGS ?? '').split(' '),
+  ].filter(Boolean);
   const start = async (role: string | undefined): Promise<ChildProcess> => {
     const own = role ? await freePort() : port;
     return startProcess(

@@ -136,9 +136,9 @@ describe('Dockerfile', () => {
   it('runs the build as the unprivileged node user under tini, with no third-party package source', () => {
     expect(runtime.filter((l) => /^USER /.test(l))).toEqual(['USER node']);
     expect(runtime).toContain('ENTRYPOINT ["/usr/bin/tini", "--"]');
-    // The same node flags as `npm start` (a 64 MB young generation, see docs/scaling.md).
+    // The same node flags as `npm start` (the heap's sizing, README "Throughput or memory").
     const start = (JSON.parse(read('package.json')) as { scripts: { start: string } }).scripts.start;
-    expect(start).toBe('node --max-semi-space-size=64 dist/src/main.js');
+    expect(start).toBe('node --max-semi-space-size=32 --heap-growing-percent=50 dist/src/main.js');
     expect(runtime).toContain(
       `CMD [${start
         .split(' ')
