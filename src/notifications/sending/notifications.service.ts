@@ -55,7 +55,7 @@ export const WINDOW_GUARD = definePluginPoint<WindowGuard>({ title: 'window guar
 export const GuardsWindow = () => declare(WINDOW_GUARD);
 
 /** Bulk items prepared between two turns of the event loop. */
-const BULK_SLICE = 50;
+const BULK_SLICE = 10;
 
 /** The sending API: accept (persist, then enqueue), list, read, cancel. */
 @Injectable()
