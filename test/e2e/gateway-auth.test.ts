@@ -114,16 +114,14 @@ describe('gateway: credentials, scopes, workspaces, isolation', () => {
         slug: string;
       }[]
     ).find((w) => w.slug === 'default')!.id;
-    await t.app
-      .get(DlqService)
-      .deadLetter(() => Promise.resolve(true), {
-        workspaceId: workspaceA,
-        kind: 'event',
-        refId: eventId,
-        summary: 'x',
-        error: 'y',
-        attempts: 1,
-      });
+    await t.app.get(DlqService).deadLetter(() => Promise.resolve(true), {
+      workspaceId: workspaceA,
+      kind: 'event',
+      refId: eventId,
+      summary: 'x',
+      error: 'y',
+      attempts: 1,
+    });
     const user = await t
       .http()
       .post('/v1/users')
