@@ -65,11 +65,26 @@ export function wallClock(instant: Date, timeZone: string): WallClock {
 export const isoDate = (d: Pick<WallClock, 'year' | 'month' | 'day'>): string =>
   `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
+/**
+ * Offsets already worked out, by zone and UTC minute: `formatToParts` costs ~50 µs, and a bulk
+ * send renders the same `date` (or `now`) a thousand times. Zones change offset on whole minutes
+ * (only 19th-century local mean times did otherwise), so the minute settles the answer.
+ */
+const offsets = new Map<string, number>();
+const OFFSETS_KEPT = 4096;
+
 /** Minutes the zone is ahead of UTC at an instant (-180 for São Paulo). */
 export function offsetMinutes(instant: Date, timeZone: string): number {
-  const w = wallClock(instant, timeZone);
-  const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute);
-  return Math.round((asUtc - Math.floor(instant.getTime() / 60_000) * 60_000) / 60_000);
+  const minute = Math.floor(instant.getTime() / 60_000);
+  const key = `${timeZone} ${minute}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const w = wallClock(instant, timeZone);
+    offset = Math.round((Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - minute * 60_000) / 60_000);
+    if (offsets.size >= OFFSETS_KEPT) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }
 
 /** `2026-03-08` + `09:30` in `America/New_York` → the instant. */
@@ -77,19 +92,17 @@ export function zonedToInstant(date: string, time: string, timeZone: string): Da
   const [y, m, d] = date.split('-').map(Number);
   const [hh, mm] = time.split(':').map(Number);
   const naive = Date.UTC(y, m - 1, d, hh, mm);
-  // Two passes settle the offset on either side of a transition.
-  const first = naive - offsetMinutes(new Date(naive), timeZone) * 60_000;
-  const second = naive - offsetMinutes(new Date(first), timeZone) * 60_000;
-  if (first === second) return new Date(first);
-  // The guesses that map back to the wall time win (both, in an overlap: the earlier). In a gap
-  // neither does: take the later (moved forward by the gap).
-  const back = (t: number) => {
+  // The zone's offsets a day either side (transitions are months apart) give the one or two
+  // instants the wall time can be; those that map back to it win (both, in an overlap: the
+  // earlier). In a gap neither does: take the later (moved forward by the gap).
+  const guesses = [-1, 1].map(
+    (day) => naive - offsetMinutes(new Date(naive + day * 86_400_000), timeZone) * 60_000,
+  );
+  const fits = guesses.filter((t) => {
     const w = wallClock(new Date(t), timeZone);
     return w.hour === hh && w.minute === mm;
-  };
-  const fits = [first, second].filter(back);
-  if (fits.length) return new Date(Math.min(...fits));
-  return new Date(Math.max(first, second));
+  });
+  return new Date(fits.length ? Math.min(...fits) : Math.max(...guesses));
 }
 
 /** The local calendar date (`YYYY-MM-DD`) of an instant in a zone. */
