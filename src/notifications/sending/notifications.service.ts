@@ -1,4 +1,3 @@
-import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
@@ -22,6 +21,7 @@ import { entry, timelineOf } from './notification-ledger';
 import { NotificationAttempt } from './notification-attempt.entity';
 import { prepareNotification, PrepareOptions, WindowGuard } from './notification-request';
 import { WorkspacesService } from '../../gateway/workspaces/workspaces.service';
+import { TurnBudget } from '../../platform/turn-budget';
 import { ContactsService } from '../contacts/contacts.service';
 import { Notification, type NotificationStatus } from './notification.entity';
 import { BulkNotificationsDto, NotificationQuery, SendNotificationDto } from './notifications.dto';
@@ -54,7 +54,7 @@ export const WINDOW_GUARD = definePluginPoint<WindowGuard>({ title: 'window guar
 /** `@GuardsWindow()` on a method `(workspaceId, phone, viaProviderId) => open?`. */
 export const GuardsWindow = () => declare(WINDOW_GUARD);
 
-/** Bulk items prepared between two turns of the event loop. */
+/** Bulk items in preparation at once (those that read contacts wait on PostgreSQL together). */
 const BULK_SLICE = 10;
 
 /** The sending API: accept (persist, then enqueue), list, read, cancel. */
@@ -146,20 +146,22 @@ export class NotificationsService implements OnModuleInit {
 
   /**
    * Each item is validated and accepted on its own; the accepted ones are stored in one insert.
-   * Items are prepared BULK_SLICE at a time with a turn of the event loop between slices: a
-   * thousand renders in one run of promises would hold this process's timers (the provider
-   * pacer's slots, other requests) for the whole request.
+   * Up to BULK_SLICE items are prepared at once, in turns of the event loop of about a millisecond: a
+   * thousand renders in one run would hold this process's I/O and timers (the workers' job
+   * fetches, the provider pacer's slots, other requests) for the whole request.
    */
   async sendBulk(caller: Principal, dto: BulkNotificationsDto): Promise<{ results: BulkItemResult[] }> {
     const now = this.clock.now();
-    const results: Array<BulkItemResult & { row?: Notification }> = [];
-    for (let start = 0; start < dto.notifications.length; start += BULK_SLICE) {
-      if (start > 0) await setImmediatePromise();
-      const slice = dto.notifications.slice(start, start + BULK_SLICE);
-      results.push(
-        ...(await Promise.all(slice.map((item, k) => this.bulkItem(caller, item, start + k, now)))),
-      );
+    const budget = new TurnBudget();
+    const pending: Array<Promise<BulkItemResult & { row?: Notification }>> = [];
+    for (const [index, item] of dto.notifications.entries()) {
+      if (index >= BULK_SLICE) await pending[index - BULK_SLICE];
+      await budget.spend();
+      const result = this.bulkItem(caller, item, index, now);
+      result.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+      pending.push(result);
     }
+    const results = await Promise.all(pending);
     await this.store(results.flatMap((r) => (r.row ? [r.row] : [])));
     return { results: results.map(({ row: _row, ...r }) => r) };
   }
