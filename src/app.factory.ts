@@ -8,6 +8,7 @@ import { IngestService } from './events/inbound/ingest.service';
 import { registerWebhookRoutes } from './events/inbound/webhook-routes';
 import { AuthService } from './gateway/auth/auth.service';
 import { registerBullBoard } from './gateway/operator-console/bull-board';
+import { installLeanAsyncBind } from './platform/async-resource-bind';
 import { createFastifyAdapter } from './platform/http/fastify-adapter';
 import { ProblemFilter } from './platform/http/problem.filter';
 import { installSecurityHeaders } from './platform/http/security-headers';
@@ -25,6 +26,7 @@ export async function createApp(
   config: AppConfig,
   options: AppOptions & { logger?: LoggerService | false } = {},
 ): Promise<NestFastifyApplication> {
+  installLeanAsyncBind();
   const adapter = createFastifyAdapter(config);
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, options), adapter, {
     bodyParser: false,
