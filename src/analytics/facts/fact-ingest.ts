@@ -32,7 +32,11 @@ export class FactIngest {
     // One flush at a time: concurrent flushes add to the same hourly and daily rollup rows and
     // would only wait for each other's row locks; meanwhile the next batch gathers. Nobody waits
     // on a fact but the job that reported it: a trickle lingers to be written with company.
-    this.batches = new GroupCommit((facts) => this.write(facts), config.ingestBatch, 1, LINGER_MS);
+    this.batches = new GroupCommit((facts) => this.write(facts), {
+      maxBatch: config.ingestBatch,
+      maxInFlight: 1,
+      lingerMs: LINGER_MS,
+    });
   }
 
   async record(facts: Fact[]): Promise<void> {

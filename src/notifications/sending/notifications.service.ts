@@ -62,7 +62,9 @@ const BULK_SLICE = 10;
 export class NotificationsService implements OnModuleInit {
   private readonly logger = new Logger('Notifications');
   /** The ids each flush inserted (an id given twice is stored once). */
-  private readonly batches = new GroupCommit<Notification, Set<string>>((rows) => this.flush(rows));
+  private readonly batches = new GroupCommit<Notification, Set<string>>((rows) => this.flush(rows), {
+    afterAcknowledge: (rows, inserted) => this.enqueue(rows.filter((n) => inserted.has(n.id))),
+  });
   private windowGuard?: WindowGuard;
 
   constructor(
@@ -251,7 +253,7 @@ export class NotificationsService implements OnModuleInit {
     return view;
   }
 
-  /** Persists and enqueues, in group commits with concurrent requests. */
+  /** Persists (answered on the commit), then enqueues, in group commits with concurrent requests. */
   private store(rows: Notification[]): Promise<Set<string>> {
     return rows.length ? this.batches.add(rows) : Promise.resolve(new Set());
   }
@@ -279,6 +281,12 @@ export class NotificationsService implements OnModuleInit {
       rows.map((n) => n.conversationId),
       rows.map((n) => n.viaProviderId),
     ]);
+    return new Set(inserted.map((r) => r.id));
+  }
+
+  /** After the 202: best effort, the relay enqueues what this could not (Redis down, a crash). */
+  private async enqueue(rows: Notification[]): Promise<void> {
+    if (rows.length === 0) return;
     const now = this.clock.nowMs();
     try {
       await this.jobs.enqueueBulk(
@@ -288,7 +296,6 @@ export class NotificationsService implements OnModuleInit {
       // Stored is accepted: the relay enqueues it once Redis is back.
       this.logger.warn(`enqueueing ${rows.length} notifications failed: ${(err as Error).message}`);
     }
-    return new Set(inserted.map((r) => r.id));
   }
 
   /** Offers again what is due soon but may have lost its job (Redis wiped), and stuck sends. */

@@ -13,8 +13,7 @@ describe('GroupCommit', () => {
         if (items.includes('bad')) throw failure();
         return items;
       },
-      500,
-      1,
+      { maxInFlight: 1 },
     );
     return { commit, flushes, release };
   }
@@ -66,9 +65,7 @@ describe('GroupCommit', () => {
         async (items) => {
           flushes.push(items);
         },
-        3,
-        1,
-        50,
+        { maxBatch: 3, maxInFlight: 1, lingerMs: 50 },
       );
       const trickle = [commit.add(['a'])];
       await jest.advanceTimersByTimeAsync(20);
@@ -91,5 +88,41 @@ describe('GroupCommit', () => {
     } finally {
       jest.useRealTimers();
     }
+  });
+
+  it('answers on the flush, then runs the follow-up while holding the flush place', async () => {
+    const flushes: string[][] = [];
+    const followed: string[][] = [];
+    let releaseFollowUp: () => void = () => undefined;
+    const followUp = new Promise<void>((r) => (releaseFollowUp = r));
+    const commit = new GroupCommit<string, string[]>(
+      async (items) => {
+        flushes.push(items);
+        if (items.includes('bad')) throw new Error('invalid input syntax');
+        return items;
+      },
+      {
+        maxInFlight: 1,
+        afterAcknowledge: async (items) => {
+          followed.push(items);
+          if (followed.length === 1) await followUp;
+          if (items.includes('boom')) throw new Error('redis down');
+        },
+      },
+    );
+    // answered although its follow-up has not finished
+    expect(await commit.add(['a'])).toEqual(['a']);
+    expect(followed).toEqual([['a']]);
+    // the next batch waits for the follow-up: the place is held
+    const next = [commit.add(['b']), commit.add(['bad']), commit.add(['boom'])];
+    await new Promise((r) => setImmediate(r));
+    expect(flushes).toEqual([['a']]);
+    releaseFollowUp();
+    // the batch fails on 'bad', each request is flushed alone, and only stored ones are followed up
+    const settled = await Promise.allSettled(next);
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(followed).toEqual([['a'], ['b'], ['boom']]);
+    // a failing follow-up changed nothing for its caller, and the commit goes on
+    expect(await commit.add(['c'])).toEqual(['c']);
   });
 });

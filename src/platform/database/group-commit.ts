@@ -15,10 +15,26 @@ interface Pending<T, R> {
  * batch smaller than `maxBatch` waits that long for company before it is flushed, so a trickle
  * of items is written a few dozen at a time instead of one statement each.
  *
+ * With `afterAcknowledge`, the callers are answered as soon as the flush has committed, and the
+ * follow-up (enqueueing what was stored) runs while the batch still holds its flush's place: a
+ * request does not wait for Redis once its rows are durable (the outbox relay offers what a crash
+ * or an outage left unenqueued), and the number of follow-ups in flight stays bounded.
+ *
  * The flush is one statement, so one row the database refuses fails all of them: then each
  * request's items are flushed again on their own, and only the request that brought the bad row
  * fails. Not when the database is down — every retry would fail the same way.
  */
+export interface GroupCommitOptions<T, R> {
+  /** Items per flush (500). */
+  maxBatch?: number;
+  /** Flushes (with their follow-ups) at once (4). */
+  maxInFlight?: number;
+  /** How long a batch smaller than maxBatch waits for company (0: not at all). */
+  lingerMs?: number;
+  /** Runs after the callers have their answer, before the flush's place is freed; must not throw. */
+  afterAcknowledge?: (items: T[], result: R) => Promise<void>;
+}
+
 export class GroupCommit<T, R> {
   private queue: Pending<T, R>[] = [];
   /** Items in `queue`. */
@@ -26,12 +42,20 @@ export class GroupCommit<T, R> {
   private inFlight = 0;
   private lingering = false;
 
+  private readonly maxBatch: number;
+  private readonly maxInFlight: number;
+  private readonly lingerMs: number;
+  private readonly afterAcknowledge?: (items: T[], result: R) => Promise<void>;
+
   constructor(
     private readonly flush: (items: T[]) => Promise<R>,
-    private readonly maxBatch = 500,
-    private readonly maxInFlight = 4,
-    private readonly lingerMs = 0,
-  ) {}
+    options: GroupCommitOptions<T, R> = {},
+  ) {
+    this.maxBatch = options.maxBatch ?? 500;
+    this.maxInFlight = options.maxInFlight ?? 4;
+    this.lingerMs = options.lingerMs ?? 0;
+    this.afterAcknowledge = options.afterAcknowledge;
+  }
 
   add(items: T[]): Promise<R> {
     return new Promise<R>((resolve, reject) => {
@@ -78,22 +102,36 @@ export class GroupCommit<T, R> {
   }
 
   private async run(batch: Pending<T, R>[]): Promise<void> {
+    const items = batch.flatMap((p) => p.items);
+    let result: R;
     try {
-      const result = await this.flush(batch.flatMap((p) => p.items));
-      for (const p of batch) p.resolve(result);
+      result = await this.flush(items);
     } catch (err) {
       if (batch.length === 1 || unavailableDependency(err)) {
         for (const p of batch) p.reject(err);
         return;
       }
-      await Promise.all(
-        batch.map((p) =>
-          this.flush(p.items).then(
-            (result) => p.resolve(result),
-            (own: unknown) => p.reject(own),
-          ),
-        ),
-      );
+      await Promise.all(batch.map((p) => this.runAlone(p)));
+      return;
     }
+    for (const p of batch) p.resolve(result);
+    await this.follow(items, result);
+  }
+
+  private async runAlone(p: Pending<T, R>): Promise<void> {
+    let result: R;
+    try {
+      result = await this.flush(p.items);
+    } catch (own) {
+      p.reject(own);
+      return;
+    }
+    p.resolve(result);
+    await this.follow(p.items, result);
+  }
+
+  /** The follow-up is the owner's to report on; its failure must not touch answered callers. */
+  private async follow(items: T[], result: R): Promise<void> {
+    await this.afterAcknowledge?.(items, result).catch(() => undefined);
   }
 }
