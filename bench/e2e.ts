@@ -40,6 +40,9 @@ export let lastE2eRss: { app: number; processes: number[] } | undefined;
  * through an undici `Pool` rather than `fetch`: on a 2-core machine the generator's own CPU is CPU
  * Ponte does not get, and `fetch` costs about twice as much per request.
  */
+/** Requests the generator keeps open at once: the pool's connections, one request each. */
+const OPEN_REQUESTS = 256;
+
 class Leads {
   private next = 0;
   private readonly webhook = new Webhook(SECRET);
@@ -49,7 +52,7 @@ class Leads {
 
   constructor(url: string) {
     const { origin, pathname } = new URL(url);
-    this.pool = new Pool(origin, { connections: 256, pipelining: 1 });
+    this.pool = new Pool(origin, { connections: OPEN_REQUESTS, pipelining: 1 });
     this.path = pathname;
   }
 
@@ -134,7 +137,10 @@ async function phase(
       const due = Math.floor((elapsed / 1000) * rate);
       const inFlight = posted - rejected - (sink.firstArrival.size - arrivedBefore);
       // A slot missed while held back is dropped, not made up later in a burst.
-      const room = Math.max(0, Math.min(due - slots, MAX_IN_FLIGHT - inFlight, 256 - requests.size));
+      const room = Math.max(
+        0,
+        Math.min(due - slots, MAX_IN_FLIGHT - inFlight, OPEN_REQUESTS - requests.size),
+      );
       slots = inFlight >= MAX_IN_FLIGHT ? due : slots + room;
       for (let i = 0; i < room; i++) {
         posted++;

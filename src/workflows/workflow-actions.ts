@@ -105,11 +105,14 @@ export class BuiltinActions {
       const d = ctx.event.data;
       const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
       if (!text(d.phone) && !text(d.email)) throw new StepError('The event reaches no contact to tag');
+      // A contact made here starts with the tags: no UPDATE after the INSERT.
       const made = await this.contacts.upsertFromChannel(ctx.workspaceId, {
         phone: text(d.phone),
         email: text(d.email),
         name: text(d.name) ?? null,
+        tags: list,
       });
+      if (list.every((t) => made.tags.includes(t))) return { contactId: made.id, tags: made.tags };
       id = made.id;
     }
     const now = await this.contacts.addTags(ctx.workspaceId, id, list);

@@ -168,6 +168,14 @@ describe('contacts: upsert, search, preferences and the consent log, LGPD export
     expect((await contacts.findByAddress(ws.id, { phone: '+553192953088' }))?.id).toBe(a.id);
     const twilio = await contacts.upsertFromChannel(ws.id, { phone: 'whatsapp:+5531992953088' });
     expect(twilio.id).toBe(a.id);
+    // Tags are what a contact this call creates starts with; a found one keeps its own.
+    const again = await contacts.upsertFromChannel(ws.id, { phone: '+5531992953088', tags: ['lead'] });
+    expect(again).toMatchObject({ id: a.id, tags: [] });
+    const made = await contacts.upsertFromChannel(ws.id, {
+      phone: '+5531992950001',
+      tags: ['lead', 'vip', 'lead'],
+    });
+    expect((await contacts.find(ws.id, made.id))?.tags).toEqual(['lead', 'vip']);
     const other = await workspace();
     expect(await contacts.find(other.id, a.id)).toBeNull();
     expect(await contacts.findByAddress(other.id, { phone: '+5531992953088' })).toBeNull();

@@ -99,6 +99,8 @@ describe('workflow stage batched across concurrent jobs', () => {
       ],
     );
     expect(tagged[0].n).toBe(N);
+    // The tag step makes each new contact with its tags: no UPDATE of the tags after the INSERT.
+    expect(statements.filter((s) => /^\s*UPDATE contacts/.test(s))).toEqual([]);
     await waitFor(async () => meta.sentMessages().length >= N, 60_000, 'every welcome at the provider');
     const to = meta.sentMessages().map((m) => m.to.replace('+', ''));
     expect(new Set(to).size).toBe(N);

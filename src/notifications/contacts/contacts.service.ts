@@ -32,6 +32,8 @@ export interface ChannelAddress {
   phone?: string;
   email?: string;
   name?: string | null;
+  /** Tags a contact this call creates starts with (a found contact's tags are left as they are). */
+  tags?: string[];
 }
 
 /**
@@ -191,6 +193,7 @@ export class ContactsService {
         email: email ?? null,
       });
       row.name = name ?? null;
+      row.tags = [...new Set(input.tags ?? [])];
       // Without a phone no unique index stops a twin: serialise on the address instead.
       const lock = phone ? undefined : `contact:${workspaceId}:${email ? `email:${email}` : `wa:${waId}`}`;
       if (await this.writes.insert(row, lock)) return row;
