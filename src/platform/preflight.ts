@@ -8,6 +8,8 @@ export class StartupError extends Error {}
 
 function where(url: string): string {
   const u = new URL(url);
+  const socketDir = u.searchParams.get('host');
+  if (socketDir) return `the socket in ${socketDir}`;
   return `${u.hostname}:${u.port || (u.protocol.startsWith('redis') ? 6379 : 5432)}`;
 }
 
@@ -22,7 +24,7 @@ export async function prepareDatabase(config: AppConfig, log: (msg: string) => v
   } catch (err) {
     const e = err as { code?: string; message: string };
     const reason =
-      e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || /timeout/i.test(e.message)
+      ['ECONNREFUSED', 'ENOTFOUND', 'ENOENT'].includes(e.code ?? '') || /timeout/i.test(e.message)
         ? 'is not reachable'
         : `refused the connection (${e.message})`;
     throw new StartupError(`PostgreSQL ${reason} at ${where(config.database.url)}: ${HINT_PG}`);
