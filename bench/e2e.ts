@@ -35,14 +35,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** What the last `e2e` run measured, for `memory` when both run in one `npm run bench`. */
 export let lastE2eRss: { app: number; processes: number[] } | undefined;
 
+/** Requests the generator keeps open at once: the pool's connections, one request each. */
+const OPEN_REQUESTS = 256;
+
 /**
  * Signed `lead.created` events, a new phone number each; remembers when each was posted. Posted
  * through an undici `Pool` rather than `fetch`: on a 2-core machine the generator's own CPU is CPU
  * Ponte does not get, and `fetch` costs about twice as much per request.
  */
-/** Requests the generator keeps open at once: the pool's connections, one request each. */
-const OPEN_REQUESTS = 256;
-
 class Leads {
   private next = 0;
   private readonly webhook = new Webhook(SECRET);
