@@ -73,8 +73,8 @@ export class WorkflowExecutions {
     const { workflows, mayCancel } = await this.triggers.of(event.workspaceId, event.type);
     if (mayCancel) await this.cancelMatching(event);
     if (workflows.length === 0) return;
-    // A source's event was not emitted by a workflow: its depth is 0 without reading it again.
-    const depth = event.sourceId ? 0 : depthOfDedupeKey((await this.scopes.event(event.id))?.dedupeKey);
+    // A source's event was not emitted by a workflow: its depth is 0.
+    const depth = event.sourceId ? 0 : depthOfDedupeKey(event.dedupeKey);
     // Only a filter needs the scope now; without one the walk finds the contact (one lookup, not two).
     const filtered = workflows.some((w) => (w.trigger as EventTrigger).filter);
     const { scope, contactId } = filtered

@@ -138,6 +138,7 @@ describe('accounting: syncs to Omie and a REST ERP', () => {
       id,
       workspaceId,
       sourceId: null,
+      dedupeKey: null,
       type: 'client.registered',
       occurredAt: new Date(stored.occurredAt),
       receivedAt: new Date(),

@@ -54,6 +54,7 @@ describe('collections assistant dialogues', () => {
         id: randomUUID(),
         workspaceId,
         sourceId: null,
+        dedupeKey: null,
         type: 'whatsapp.message.received',
         occurredAt: new Date(),
         receivedAt: new Date(),

@@ -96,4 +96,36 @@ describe('workflow steps beyond notify and delay', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(receiver.deliveries()).toHaveLength(2); // nothing ran twice, nothing after the cancel
   });
+
+  it('an emit that triggers its own workflow stops at the loop guard, five emits deep', async () => {
+    const ws = await workspaceHarness(t);
+    const wf = await ws.post('/v1/workflows', {
+      key: 'echo',
+      name: 'Echo',
+      active: true,
+      trigger: { event: 'echo.ping' },
+      steps: [{ id: 'again', type: 'emit', event: 'echo.ping', data: '{"n": (event.data.n ?? 0) + 1}' }],
+    });
+    expect(wf.status).toBe(201);
+    // Posted through the API: an internal event, whose depth comes from its dedupe key.
+    expect((await ws.post('/v1/events', { type: 'echo.ping', data: { n: 0 } })).status).toBe(202);
+    const failed = await waitFor(
+      async () => {
+        const list = (await ws.get(`/v1/workflows/${wf.body.id}/executions`)).body.data;
+        return list.find((e: { status: string }) => e.status === 'failed');
+      },
+      30_000,
+      'the execution the loop guard stops',
+    );
+    expect(failed).toMatchObject({
+      failedStep: 'again',
+      error: expect.stringMatching(/Loop guard: .* 6 emits deep/),
+    });
+    const all = (await ws.get(`/v1/workflows/${wf.body.id}/executions`)).body.data as Array<{
+      status: string;
+    }>;
+    expect(all.map((e) => e.status).sort()).toEqual([...Array(5).fill('succeeded'), 'failed'].sort());
+    const pings = (await ws.get('/v1/events?type=echo.ping')).body.data as Array<{ data: { n: number } }>;
+    expect(pings.map((e) => e.data.n).sort()).toEqual([0, 1, 2, 3, 4, 5]);
+  });
 });

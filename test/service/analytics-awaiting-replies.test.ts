@@ -28,6 +28,7 @@ describe('analytics.facts: awaiting replies batched (service)', () => {
     id: uuidv7(),
     workspaceId: p.workspaceId,
     sourceId: null,
+    dedupeKey: null,
     type: 'whatsapp.message.received',
     occurredAt: new Date(at),
     receivedAt: new Date(at),

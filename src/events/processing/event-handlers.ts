@@ -13,6 +13,8 @@ export interface StoredEvent {
   receivedAt: Date;
   data: Record<string, unknown>;
   attempts: number;
+  /** The key it was stored under (an emitted event's carries the emitting chain's depth). */
+  dedupeKey: string | null;
 }
 
 /** Fields an enriching subscriber adds to the event's data: stored with the event, seen by the later subscribers. */

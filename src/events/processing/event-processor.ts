@@ -84,6 +84,7 @@ export class EventProcessor {
       attempts: row.attempts,
       occurredAt: row.occurred_at,
       receivedAt: row.received_at,
+      dedupeKey: row.dedupe_key,
     };
     const startedAt = new Date();
     let stored = false; // the enrichment, before the plain subscribers ran: not written again

@@ -15,6 +15,7 @@ export interface ClaimedRow {
   received_at: Date;
   queue: string;
   handled_by: string[];
+  dedupe_key: string | null;
 }
 
 export interface ProcessedOutcome {
@@ -29,7 +30,7 @@ const CLAIM = `
   FROM unnest($1::uuid[]) AS u(id)
   WHERE e.id = u.id AND e.status IN ('received', 'failed', 'processing')
   RETURNING e.id, e.workspace_id, e.source_id, e.type, e.data, e.attempts, e.retry_round_start, e.occurred_at,
-    e.received_at, e.queue, e.handled_by`;
+    e.received_at, e.queue, e.handled_by, e.dedupe_key`;
 
 // `data` is left as it is (not rewritten, nor re-toasted) when nobody enriched the event.
 const PROCESSED = `
