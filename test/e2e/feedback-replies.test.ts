@@ -83,7 +83,7 @@ describe('feedback replies: a reply to the service-completed-feedback request be
     const queue = t.app.get(JobQueue).queue(QueueName.Workflows);
     const job = await waitFor(
       async () => (await queue.getDelayed())[0] as Job | undefined,
-      5000,
+      15_000, // the run parks after its send: seconds on a loaded machine
       'the 2 h timer',
     );
     await job.promote();
