@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import IORedis from 'ioredis';
+import { openLoop } from './open-loop';
 import { Client, Pool } from 'pg';
 
 export const DIST = join(__dirname, '..');
@@ -255,7 +256,11 @@ export async function settle(): Promise<void> {
  * The reference of every throughput benchmark: a bare Fastify hello-world, closed loop, on a
  * settled machine; the better of two halves, so a passing disturbance does not make the ratio.
  */
-export async function measureReference(report: Report, duration: number): Promise<LoadFigures> {
+export async function measureReference(
+  report: Report,
+  duration: number,
+  fixedRate?: number,
+): Promise<LoadFigures> {
   await settle();
   const port = await freePort();
   const hello = await startProcess(
@@ -275,6 +280,18 @@ export async function measureReference(report: Report, duration: number): Promis
       ...reference,
       halves: halves.map((h) => h.rps),
     });
+    if (fixedRate) {
+      // The same open loop as Ponte's fixed-rate phase: the generator's own floor at that rate.
+      const body = JSON.stringify({ hello: 'x'.repeat(600) });
+      const request = () => ({
+        method: 'POST' as const,
+        path: '/',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+      const fixed = await openLoop({ url, rate: fixedRate, duration, request });
+      report.figure(`reference-hello-world-${fixedRate}rps`, { rate: fixedRate, ...fixed });
+    }
     return reference;
   } finally {
     await stopProcess(hello);

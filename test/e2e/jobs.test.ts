@@ -42,6 +42,41 @@ describe('job registry and workers', () => {
     }
   });
 
+  it('adds a small group job by job and a large one through addBulk, each with its id and options', async () => {
+    const t = await startTestApp({ jobRegistry: registry, imports: [ProbeJobsModule] });
+    try {
+      const jobs = t.app.get(JobQueue);
+      const queue = jobs.queue(QueueName.Maintenance);
+      const addBulk = jest.spyOn(queue, 'addBulk');
+      const delayed = await queue.getDelayedCount(); // the app's own schedulers
+      const later = { delay: 600_000 };
+      const group = (n: number, tag: string) =>
+        Array.from({ length: n }, (_, i) => ({
+          name: 'probe.run' as const,
+          data: { n: i },
+          opts: { ...later, jobId: `probe.run-${tag}-${i}` },
+        }));
+      await jobs.enqueueBulk(group(3, 'small'));
+      // A pipeline per small group is what filled the old generation (JobQueue.enqueueBulk).
+      expect(addBulk).not.toHaveBeenCalled();
+      await jobs.enqueueBulk(group(51, 'large'));
+      expect(addBulk).toHaveBeenCalledTimes(1);
+      for (const id of ['probe.run-small-2', 'probe.run-large-50']) {
+        const job = await queue.getJob(id);
+        expect(job?.name).toBe('probe.run');
+        expect(job?.opts.delay).toBe(600_000);
+        expect(await job?.getState()).toBe('delayed');
+      }
+      expect(await queue.getDelayedCount()).toBe(delayed + 54);
+      // The same ids again are the same jobs (a caller's stable id deduplicates), both ways.
+      await jobs.enqueueBulk([...group(3, 'small'), ...group(51, 'large')]);
+      expect(await queue.getDelayedCount()).toBe(delayed + 54);
+      addBulk.mockRestore();
+    } finally {
+      await t.close();
+    }
+  });
+
   it('lets an active job finish during a graceful shutdown', async () => {
     const t = await startTestApp({ jobRegistry: registry, imports: [ProbeJobsModule] });
     let closed = false;
