@@ -12,9 +12,9 @@ import { notFound, ProblemException } from '../platform/http/problem';
 import { CalendarConnection } from './calendar-connection.entity';
 import { CalendarProblem } from './calendar.problems';
 import {
-  ConnectionView,
-  CreateConnectionDto,
-  CreatedConnectionView,
+  CalendarConnectionView,
+  CreateCalendarConnectionDto,
+  CreatedCalendarConnectionView,
   OAuthCallbackQuery,
 } from './calendar.dto';
 import { calendar_v3 } from '@googleapis/calendar';
@@ -27,7 +27,7 @@ import {
 
 const hashState = (state: string) => createHash('sha256').update(state).digest('hex');
 
-export function toConnectionView(c: CalendarConnection): ConnectionView {
+export function toConnectionView(c: CalendarConnection): CalendarConnectionView {
   return {
     id: c.id,
     kind: c.kind,
@@ -57,7 +57,7 @@ export class CalendarConnections {
     private readonly clock: Clock,
   ) {}
 
-  async create(caller: Principal, dto: CreateConnectionDto): Promise<CreatedConnectionView> {
+  async create(caller: Principal, dto: CreateCalendarConnectionDto): Promise<CreatedCalendarConnectionView> {
     const now = this.clock.now();
     const row = this.repo.create({
       id: uuidv7(),
@@ -96,7 +96,7 @@ export class CalendarConnections {
   }
 
   /** Google's redirect after consent: the code is exchanged once and the tokens stored sealed. */
-  async callback(query: OAuthCallbackQuery): Promise<ConnectionView> {
+  async callback(query: OAuthCallbackQuery): Promise<CalendarConnectionView> {
     const row = await this.repo.findOne({ where: { oauthState: hashState(query.state) } });
     if (!row) throw new CalendarProblem('CALENDAR_OAUTH_FAILED', 'Unknown or already used state');
     if (query.error || !query.code)
@@ -127,12 +127,12 @@ export class CalendarConnections {
     return toConnectionView(await this.repo.findOneByOrFail({ id: row.id }));
   }
 
-  list(caller: Principal, query: PageQuery): Promise<Page<ConnectionView>> {
+  list(caller: Principal, query: PageQuery): Promise<Page<CalendarConnectionView>> {
     const qb = this.repo.createQueryBuilder('c').where('c.workspaceId = :ws', { ws: caller.workspaceId });
     return paginate(qb, query, toConnectionView);
   }
 
-  async get(caller: Principal, id: string): Promise<ConnectionView> {
+  async get(caller: Principal, id: string): Promise<CalendarConnectionView> {
     return toConnectionView(await this.find(caller.workspaceId, id));
   }
 

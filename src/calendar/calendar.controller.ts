@@ -18,10 +18,10 @@ import {
   AvailabilityView,
   CalendarEventPage,
   CalendarEventView,
-  ConnectionPage,
-  ConnectionView,
-  CreateConnectionDto,
-  CreatedConnectionView,
+  CalendarConnectionPage,
+  CalendarConnectionView,
+  CreateCalendarConnectionDto,
+  CreatedCalendarConnectionView,
   CreateCalendarEventDto,
   CalendarEventQuery,
   OAuthCallbackQuery,
@@ -48,30 +48,33 @@ export class CalendarController {
   @ApiOperation({
     summary: 'Connect Google Calendar: OAuth (answers the consent URL) or a service account key',
   })
-  @ApiCreatedResponse({ type: CreatedConnectionView })
+  @ApiCreatedResponse({ type: CreatedCalendarConnectionView })
   @ApiProblems(400, 409, 415, 422)
   createConnection(
     @Caller() caller: Principal,
-    @Body() dto: CreateConnectionDto,
-  ): Promise<CreatedConnectionView> {
+    @Body() dto: CreateCalendarConnectionDto,
+  ): Promise<CreatedCalendarConnectionView> {
     return this.connections.create(caller, dto);
   }
 
   @Get('connections')
   @RequireScope('calendar:read')
   @ApiOperation({ summary: 'List calendar connections' })
-  @ApiOkResponse({ type: ConnectionPage })
+  @ApiOkResponse({ type: CalendarConnectionPage })
   @ApiProblems(400)
-  listConnections(@Caller() caller: Principal, @Query() query: PageQuery): Promise<ConnectionPage> {
+  listConnections(@Caller() caller: Principal, @Query() query: PageQuery): Promise<CalendarConnectionPage> {
     return this.connections.list(caller, query);
   }
 
   @Get('connections/:id')
   @RequireScope('calendar:read')
   @ApiOperation({ summary: 'A calendar connection (never its credentials)' })
-  @ApiOkResponse({ type: ConnectionView })
+  @ApiOkResponse({ type: CalendarConnectionView })
   @ApiProblems(404)
-  getConnection(@Caller() caller: Principal, @Param('id', IdPipe) id: string): Promise<ConnectionView> {
+  getConnection(
+    @Caller() caller: Principal,
+    @Param('id', IdPipe) id: string,
+  ): Promise<CalendarConnectionView> {
     return this.connections.get(caller, id);
   }
 
@@ -91,9 +94,12 @@ export class CalendarController {
   @ApiOperation({
     summary: 'Sync now (a job): changes made in Google reach Ponte without waiting for the schedule',
   })
-  @ApiAcceptedResponse({ type: ConnectionView })
+  @ApiAcceptedResponse({ type: CalendarConnectionView })
   @ApiProblems(404)
-  async syncNow(@Caller() caller: Principal, @Param('id', IdPipe) id: string): Promise<ConnectionView> {
+  async syncNow(
+    @Caller() caller: Principal,
+    @Param('id', IdPipe) id: string,
+  ): Promise<CalendarConnectionView> {
     const view = await this.connections.get(caller, id);
     await this.jobs.enqueue('calendar.sync', { workspaceId: caller.workspaceId, connectionId: id });
     return view;
@@ -102,9 +108,9 @@ export class CalendarController {
   @Get('google/oauth/callback')
   @Public()
   @ApiOperation({ summary: 'Where Google sends the browser after consent: stores the tokens (sealed)' })
-  @ApiOkResponse({ type: ConnectionView })
+  @ApiOkResponse({ type: CalendarConnectionView })
   @ApiProblems(400, 502)
-  callback(@Query() query: OAuthCallbackQuery): Promise<ConnectionView> {
+  callback(@Query() query: OAuthCallbackQuery): Promise<CalendarConnectionView> {
     return this.connections.callback(query);
   }
 

@@ -44,7 +44,7 @@ export class ServiceAccountKeyDto {
   private_key: string;
 }
 
-export class CreateConnectionDto {
+export class CreateCalendarConnectionDto {
   @ApiProperty({
     description: '`oauth`: answers a Google consent URL to open; `service_account`: a Google Workspace key',
     enum: CONNECTION_KINDS,
@@ -88,7 +88,7 @@ export class CreateConnectionDto {
   subject?: string;
 }
 
-export class ConnectionView {
+export class CalendarConnectionView {
   @ApiProperty({ description: 'Connection id', format: 'uuid' }) id: string;
   @ApiProperty({ description: 'How Ponte reaches Google', enum: CONNECTION_KINDS }) kind: ConnectionKind;
   @ApiProperty({ description: 'Name', example: 'Agenda da clínica' }) name: string;
@@ -106,7 +106,7 @@ export class ConnectionView {
   @ApiProperty({ description: 'Created', format: 'date-time' }) createdAt: string;
 }
 
-export class CreatedConnectionView extends ConnectionView {
+export class CreatedCalendarConnectionView extends CalendarConnectionView {
   @ApiPropertyOptional({
     description: 'OAuth only: open it in a browser; Google sends the user back to the callback',
     example: 'https://accounts.google.com/o/oauth2/v2/auth?...',
@@ -114,7 +114,7 @@ export class CreatedConnectionView extends ConnectionView {
   authorizationUrl?: string;
 }
 
-export class ConnectionPage extends PageOf(ConnectionView) {}
+export class CalendarConnectionPage extends PageOf(CalendarConnectionView) {}
 
 export class OAuthCallbackQuery {
   @ApiPropertyOptional({ description: 'Authorization code from Google' })

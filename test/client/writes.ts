@@ -197,6 +197,20 @@ export async function workspaceWrites(ponte: PonteClient, host: string) {
     params: { path: { id: workflow.data?.id ?? '' } },
     body: { name: 'Tag VIP orders (over R$ 100)', active: false },
   });
+  // Accounting's body once came out as the calendar's (two classes named CreateConnectionDto).
+  const erp = await ponte.POST('/v1/accounting/connections', {
+    body: {
+      kind: 'omie',
+      name: 'Omie — InterAlpha',
+      config: { appKey: '1234567890', appSecret: 'abcdef', baseUrl: `http://${host}:9/api/v1` },
+      triggers: ['client.registered', 'payment.received'],
+      enabled: false,
+    },
+  });
+  const erpUpdate = await ponte.PATCH('/v1/accounting/connections/{id}', {
+    params: { path: { id: erp.data?.id ?? '' } },
+    body: { name: 'Omie — InterAlpha Centro', config: { categoryCode: '1.01.01' } },
+  });
   const appointment = await ponte.POST('/v1/appointments', {
     body: {
       contact: { name: 'Maria Souza', phone: '+5531988887777' },
@@ -224,6 +238,8 @@ export async function workspaceWrites(ponte: PonteClient, host: string) {
   return {
     apiKey,
     user,
+    erp,
+    erpUpdate,
     meta,
     standard,
     sourceUpdate,

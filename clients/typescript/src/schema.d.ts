@@ -5912,80 +5912,72 @@ export interface components {
             /** @description Every step of the version, in order */
             steps: components["schemas"]["StepRunView"][];
         };
-        CreateConnectionDto: {
+        CreateAccountingConnectionDto: {
             /**
-             * @description `oauth`: answers a Google consent URL to open; `service_account`: a Google Workspace key
-             * @example oauth
+             * @description Accounting system
+             * @example omie
              * @enum {string}
              */
-            kind: "oauth" | "service_account";
+            kind: "omie" | "rest";
             /**
-             * @description A name to recognise it by
-             * @example Agenda da clínica
-             */
-            name?: string;
-            /**
-             * @description Calendars to sync and book into; the first is the default
-             * @default [
-             *       "primary"
-             *     ]
-             * @example [
-             *       "primary"
-             *     ]
-             */
-            calendarIds?: string[];
-            /** @description Service account key (kind service_account) */
-            serviceAccount?: components["schemas"]["ServiceAccountKeyDto"];
-            /**
-             * @description Service accounts with domain-wide delegation: the user whose calendars are used
-             * @example agenda@clinica.com.br
-             */
-            subject?: string;
-        };
-        ConnectionView: {
-            /**
-             * Format: uuid
-             * @description Connection id
-             */
-            id: string;
-            /**
-             * @description How Ponte reaches Google
-             * @enum {string}
-             */
-            kind: "oauth" | "service_account";
-            /**
-             * @description Name
-             * @example Agenda da clínica
+             * @description A name to recognise the connection by
+             * @example Omie — InterAlpha
              */
             name: string;
             /**
-             * @description `pending` until consent; `needs_reauth` when Google revoked the grant (open a new consent)
-             * @enum {string}
+             * @description omie {appKey, appSecret, baseUrl?, categoryCode?, accountId?}; rest {baseUrl, headers?, operations: {setupCustomer|getCustomer|syncInvoice|syncPayment|fetchChanges: {request: JSONata → {method, path, query?, body?}, response?: JSONata over {status, body, input}}}}. Both: mappings? {customer?, invoice?, payment?}: JSONata over the trigger event data. Secrets are stored encrypted and shown masked.
+             * @example {
+             *       "appKey": "1234567890",
+             *       "appSecret": "abcdef…"
+             *     }
              */
-            status: "pending" | "active" | "needs_reauth";
+            config: {
+                [key: string]: unknown;
+            };
             /**
-             * @description Calendars synced; the first is the default
+             * @description Events that sync to this connection (all three by default)
              * @example [
-             *       "primary"
+             *       "client.registered",
+             *       "payment.received"
              *     ]
              */
-            calendarIds: string[];
+            triggers?: ("client.registered" | "client.updated" | "invoice.issued" | "payment.received")[];
             /**
-             * Format: date-time
-             * @description Last completed sync
+             * @description Disabled connections receive nothing
+             * @default true
+             * @example true
              */
-            lastSyncedAt: string | null;
-            /** @description Last sync or push error */
-            lastError: string | null;
-            /**
-             * Format: date-time
-             * @description Created
-             */
-            createdAt: string;
+            enabled?: boolean;
         };
-        ConnectionPage: {
+        AccountingConnectionView: {
+            /**
+             * @description Connection id
+             * @example 01936b2e-1f2a-7cc3-8a4b-1234567890ab
+             */
+            id: string;
+            /**
+             * @description Accounting system
+             * @enum {string}
+             */
+            kind: "omie" | "rest";
+            /** @description Name */
+            name: string;
+            /** @description Config with secrets masked */
+            config: {
+                [key: string]: unknown;
+            };
+            /** @description Events that sync to it */
+            triggers: ("client.registered" | "client.updated" | "invoice.issued" | "payment.received")[];
+            /** @description Whether it receives syncs */
+            enabled: boolean;
+            /** @description Created (ISO 8601) */
+            createdAt: string;
+            /** @description Last changed (ISO 8601) */
+            updatedAt: string;
+        };
+        AccountingConnectionPage: {
             /** @description Items, newest first */
-            data: components["schemas"]["ConnectionView"][];
+            data: components["schemas"]["AccountingConnectionView"][];
             /**
              * @description Cursor of the next page; null on the last
              * @example null
@@ -6388,7 +6380,37 @@ export interface components {
             /** @description The key JSON’s `private_key` (PEM); stored sealed, never shown again */
             private_key: string;
         };
-        CreatedConnectionView: {
+        CreateCalendarConnectionDto: {
+            /**
+             * @description `oauth`: answers a Google consent URL to open; `service_account`: a Google Workspace key
+             * @example oauth
+             * @enum {string}
+             */
+            kind: "oauth" | "service_account";
+            /**
+             * @description A name to recognise it by
+             * @example Agenda da clínica
+             */
+            name?: string;
+            /**
+             * @description Calendars to sync and book into; the first is the default
+             * @default [
+             *       "primary"
+             *     ]
+             * @example [
+             *       "primary"
+             *     ]
+             */
+            calendarIds?: string[];
+            /** @description Service account key (kind service_account) */
+            serviceAccount?: components["schemas"]["ServiceAccountKeyDto"];
+            /**
+             * @description Service accounts with domain-wide delegation: the user whose calendars are used
+             * @example agenda@clinica.com.br
+             */
+            subject?: string;
+        };
+        CreatedCalendarConnectionView: {
             /**
              * Format: uuid
              * @description Connection id
@@ -6433,6 +6455,56 @@ export interface components {
              * @example https://accounts.google.com/o/oauth2/v2/auth?...
              */
             authorizationUrl?: string;
+        };
+        CalendarConnectionView: {
+            /**
+             * Format: uuid
+             * @description Connection id
+             */
+            id: string;
+            /**
+             * @description How Ponte reaches Google
+             * @enum {string}
+             */
+            kind: "oauth" | "service_account";
+            /**
+             * @description Name
+             * @example Agenda da clínica
+             */
+            name: string;
+            /**
+             * @description `pending` until consent; `needs_reauth` when Google revoked the grant (open a new consent)
+             * @enum {string}
+             */
+            status: "pending" | "active" | "needs_reauth";
+            /**
+             * @description Calendars synced; the first is the default
+             * @example [
+             *       "primary"
+             *     ]
+             */
+            calendarIds: string[];
+            /**
+             * Format: date-time
+             * @description Last completed sync
+             */
+            lastSyncedAt: string | null;
+            /** @description Last sync or push error */
+            lastError: string | null;
+            /**
+             * Format: date-time
+             * @description Created
+             */
+            createdAt: string;
+        };
+        CalendarConnectionPage: {
+            /** @description Items, newest first */
+            data: components["schemas"]["CalendarConnectionView"][];
+            /**
+             * @description Cursor of the next page; null on the last
+             * @example null
+             */
+            nextCursor: string | null;
         };
         CreateCalendarEventDto: {
             /**
@@ -15352,7 +15424,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConnectionPage"];
+                    "application/json": components["schemas"]["AccountingConnectionPage"];
                 };
             };
             /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
@@ -15415,7 +15487,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateConnectionDto"];
+                "application/json": components["schemas"]["CreateAccountingConnectionDto"];
             };
         };
         responses: {
@@ -15424,7 +15496,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConnectionView"];
+                    "application/json": components["schemas"]["AccountingConnectionView"];
                 };
             };
             /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
@@ -15521,7 +15593,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConnectionView"];
+                    "application/json": components["schemas"]["AccountingConnectionView"];
                 };
             };
             /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
@@ -15664,7 +15736,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConnectionView"];
+                    "application/json": components["schemas"]["AccountingConnectionView"];
                 };
             };
             /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
@@ -16761,7 +16833,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConnectionPage"];
+                    "application/json": components["schemas"]["CalendarConnectionPage"];
                 };
             };
             /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
@@ -16824,7 +16896,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CreateConnectionDto"];
+                "application/json": components["schemas"]["CreateCalendarConnectionDto"];
             };
         };
         responses: {
@@ -16833,7 +16905,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CreatedConnectionView"];
+                    "application/json": components["schemas"]["CreatedCalendarConnectionView"];
                 };
             };
             /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */
@@ -16930,7 +17002,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConnectionView"];
+                    "application/json": components["schemas"]["CalendarConnectionView"];
                 };
             };
             /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
@@ -17069,7 +17141,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConnectionView"];
+                    "application/json": components["schemas"]["CalendarConnectionView"];
                 };
             };
             /** @description Missing or unknown credentials (`UNAUTHENTICATED`) */
@@ -17146,7 +17218,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ConnectionView"];
+                    "application/json": components["schemas"]["CalendarConnectionView"];
                 };
             };
             /** @description The request failed validation (`VALIDATION_FAILED`, with `errors[]`) or its body could not be parsed (`MALFORMED_BODY`) */

@@ -13,9 +13,9 @@ import { Caller, Principal, RequireScope } from '../../platform/http/principal';
 import { ApiProblems } from '../../platform/openapi/problem-response';
 import {
   ConnectionCheckView,
-  ConnectionPage,
-  ConnectionView,
-  CreateConnectionDto,
+  AccountingConnectionPage,
+  AccountingConnectionView,
+  CreateAccountingConnectionDto,
   UpdateConnectionDto,
 } from './connections.dto';
 import { ConnectionsService } from './connections.service';
@@ -32,40 +32,43 @@ export class ConnectionsController {
   @ApiOperation({
     summary: 'Connect an accounting system (Omie or a REST ERP); credentials are stored encrypted',
   })
-  @ApiCreatedResponse({ type: ConnectionView })
+  @ApiCreatedResponse({ type: AccountingConnectionView })
   @ApiProblems(400, 409, 415, 422)
-  create(@Caller() caller: Principal, @Body() dto: CreateConnectionDto): Promise<ConnectionView> {
+  create(
+    @Caller() caller: Principal,
+    @Body() dto: CreateAccountingConnectionDto,
+  ): Promise<AccountingConnectionView> {
     return this.connections.create(caller, dto);
   }
 
   @Get()
   @RequireScope('accounting:read')
   @ApiOperation({ summary: 'List accounting connections (secrets masked)' })
-  @ApiOkResponse({ type: ConnectionPage })
+  @ApiOkResponse({ type: AccountingConnectionPage })
   @ApiProblems(400)
-  list(@Caller() caller: Principal, @Query() query: PageQuery): Promise<ConnectionPage> {
+  list(@Caller() caller: Principal, @Query() query: PageQuery): Promise<AccountingConnectionPage> {
     return this.connections.list(caller, query);
   }
 
   @Get(':id')
   @RequireScope('accounting:read')
   @ApiOperation({ summary: 'Get an accounting connection (secrets masked)' })
-  @ApiOkResponse({ type: ConnectionView })
+  @ApiOkResponse({ type: AccountingConnectionView })
   @ApiProblems(404)
-  get(@Caller() caller: Principal, @Param('id', IdPipe) id: string): Promise<ConnectionView> {
+  get(@Caller() caller: Principal, @Param('id', IdPipe) id: string): Promise<AccountingConnectionView> {
     return this.connections.get(caller, id);
   }
 
   @Patch(':id')
   @RequireScope('accounting:write')
   @ApiOperation({ summary: 'Change a connection; config keys given are merged into the current config' })
-  @ApiOkResponse({ type: ConnectionView })
+  @ApiOkResponse({ type: AccountingConnectionView })
   @ApiProblems(400, 404, 415, 422)
   update(
     @Caller() caller: Principal,
     @Param('id', IdPipe) id: string,
     @Body() dto: UpdateConnectionDto,
-  ): Promise<ConnectionView> {
+  ): Promise<AccountingConnectionView> {
     return this.connections.update(caller, id, dto);
   }
 

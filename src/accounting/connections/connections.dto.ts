@@ -16,7 +16,7 @@ import { TRIGGERS } from './connection-config';
 const CONFIG_DOC =
   'omie {appKey, appSecret, baseUrl?, categoryCode?, accountId?}; rest {baseUrl, headers?, operations: {setupCustomer|getCustomer|syncInvoice|syncPayment|fetchChanges: {request: JSONata → {method, path, query?, body?}, response?: JSONata over {status, body, input}}}}. Both: mappings? {customer?, invoice?, payment?}: JSONata over the trigger event data. Secrets are stored encrypted and shown masked.';
 
-export class CreateConnectionDto {
+export class CreateAccountingConnectionDto {
   @ApiProperty({ description: 'Accounting system', enum: CONNECTION_KINDS, example: 'omie' })
   @IsIn(CONNECTION_KINDS)
   kind: ConnectionKind;
@@ -80,7 +80,7 @@ export class UpdateConnectionDto {
   enabled?: boolean;
 }
 
-export class ConnectionView {
+export class AccountingConnectionView {
   @ApiProperty({ description: 'Connection id', example: '01936b2e-1f2a-7cc3-8a4b-1234567890ab' }) id: string;
   @ApiProperty({ description: 'Accounting system', enum: CONNECTION_KINDS }) kind: string;
   @ApiProperty({ description: 'Name' }) name: string;
@@ -92,7 +92,7 @@ export class ConnectionView {
   @ApiProperty({ description: 'Last changed (ISO 8601)' }) updatedAt: string;
 }
 
-export class ConnectionPage extends PageOf(ConnectionView) {}
+export class AccountingConnectionPage extends PageOf(AccountingConnectionView) {}
 
 export class ConnectionCheckView {
   @ApiProperty({ description: 'Whether the system accepted the stored credentials' }) ok: boolean;

@@ -21,8 +21,8 @@ import {
 import { AccountingConnection } from './connection.entity';
 import {
   ConnectionCheckView,
-  ConnectionView,
-  CreateConnectionDto,
+  AccountingConnectionView,
+  CreateAccountingConnectionDto,
   UpdateConnectionDto,
 } from './connections.dto';
 
@@ -37,7 +37,7 @@ export class ConnectionsService {
     private readonly clock: Clock,
   ) {}
 
-  async create(caller: Principal, dto: CreateConnectionDto): Promise<ConnectionView> {
+  async create(caller: Principal, dto: CreateAccountingConnectionDto): Promise<AccountingConnectionView> {
     const config = await this.checked(dto.kind, dto.config);
     const id = uuidv7();
     const now = this.clock.now();
@@ -56,18 +56,18 @@ export class ConnectionsService {
     return this.toView(row);
   }
 
-  list(caller: Principal, query: PageQuery): Promise<Page<ConnectionView>> {
+  list(caller: Principal, query: PageQuery): Promise<Page<AccountingConnectionView>> {
     const qb = this.connections
       .createQueryBuilder('c')
       .where('c.workspaceId = :ws', { ws: caller.workspaceId });
     return paginate(qb, query, (c) => this.toView(c));
   }
 
-  async get(caller: Principal, id: string): Promise<ConnectionView> {
+  async get(caller: Principal, id: string): Promise<AccountingConnectionView> {
     return this.toView(await this.find(caller.workspaceId, id));
   }
 
-  async update(caller: Principal, id: string, dto: UpdateConnectionDto): Promise<ConnectionView> {
+  async update(caller: Principal, id: string, dto: UpdateConnectionDto): Promise<AccountingConnectionView> {
     const c = await this.find(caller.workspaceId, id);
     if (dto.config !== undefined)
       c.configSealed = this.seal(
@@ -150,7 +150,7 @@ export class ConnectionsService {
     return { id: c.id, workspaceId: c.workspaceId, kind: c.kind, config: this.open(c) };
   }
 
-  private toView(c: AccountingConnection): ConnectionView {
+  private toView(c: AccountingConnection): AccountingConnectionView {
     return {
       id: c.id,
       kind: c.kind,
