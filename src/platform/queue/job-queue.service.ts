@@ -12,14 +12,14 @@ export interface EnqueueItem<T = unknown> {
   opts?: JobsOptions;
 }
 
+/** Up to this many jobs for one queue are added one by one rather than by `addBulk`. */
+const SMALL_BATCH = 50;
+
 /**
  * Enqueues jobs by name: the registry says which queue. Job ids are never plain integers (BullMQ's
  * own counter would collide after a Redis wipe): a caller's stable id deduplicates, otherwise a
  * UUIDv7. Bulk enqueues are grouped per queue (see enqueueBulk).
  */
-/** Up to this many jobs for one queue are added one by one rather than by `addBulk`. */
-const SMALL_BATCH = 50;
-
 @Injectable()
 export class JobQueue {
   private readonly queues = new Map<QueueName, Queue>();
