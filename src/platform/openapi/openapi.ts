@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { INestApplication, Logger } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -57,31 +57,6 @@ const TAGS: Array<[name: string, description: string]> = [
 export function packageVersion(): string {
   return (JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string })
     .version;
-}
-
-/**
- * Two classes of the same name with different shapes share one schema name, and the one read last
- * silently becomes both (`POST /v1/accounting/connections` once documented the calendar's body).
- * @nestjs/swagger only warns, at start-up; here it stops the document from being built.
- */
-function withoutDuplicateSchemas<T>(build: () => T): T {
-  const duplicates: string[] = [];
-  const warn = Logger.warn.bind(Logger);
-  Logger.warn = (message: unknown, ...rest: unknown[]) => {
-    const name = /^Duplicate DTO detected: "([^"]+)"/.exec(String(message))?.[1];
-    if (name) duplicates.push(name);
-    else warn(message, ...(rest as string[]));
-  };
-  try {
-    const result = build();
-    if (duplicates.length)
-      throw new Error(
-        `Schema names used by two different classes: ${[...new Set(duplicates)].join(', ')}; rename one of each`,
-      );
-    return result;
-  } finally {
-    Logger.warn = warn;
-  }
 }
 
 /** `Controller_method` of every handler marked `@Public()`, as Nest names their operations. */
@@ -151,9 +126,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     modules.flatMap((m) => [...m.controllers.values()].map((w) => w.metatype)),
     modules.flatMap((m) => [...m.providers.values()].map((w) => w.metatype)),
   );
-  const document = withoutDuplicateSchemas(() =>
-    SwaggerModule.createDocument(app, config, { extraModels: [ProblemResponse] }),
-  );
+  const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemResponse] });
   markPublicOperations(document, publicHandlers(app));
   markFreeFormObjects(document);
   listProblemCodes(document);
