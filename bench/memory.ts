@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import IORedis from 'ioredis';
 import { loadConfig } from '../src/config/config';
 import { eventJob } from '../src/events/processing/event-jobs';
+import { EagerWorker } from '../src/platform/queue/eager-worker';
 import { withJobId } from '../src/platform/queue/job-queue.service';
 import { defaultJobOptions, QueueName } from '../src/platform/queue/queue.registry';
 import { e2e, lastE2eRss } from './e2e';
@@ -39,7 +40,7 @@ export async function memory(): Promise<void> {
     defaultJobOptions: defaultJobOptions(config.queue),
   });
   let done = 0;
-  const worker = new Worker(QueueName.EventsHigh, async () => undefined, {
+  const worker = new EagerWorker(QueueName.EventsHigh, async () => undefined, {
     connection: new IORedis(config.redis.url, { maxRetriesPerRequest: null }),
     prefix: config.queue.prefix,
     concurrency: config.queue.concurrency,

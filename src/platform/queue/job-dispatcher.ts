@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
 import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { EagerWorker } from './eager-worker';
 import { AppConfig } from '../../config/config';
 import { dependencyOutage, outageBackoffMs } from './dependency-outage';
 import { ON_JOB } from './on-job.decorator';
@@ -83,7 +84,7 @@ export class JobDispatcher implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private startWorker(queue: QueueName): Worker {
-    const worker = new Worker(queue, (job, token) => this.dispatch(job, token), {
+    const worker = new EagerWorker(queue, (job, token) => this.dispatch(job, token), {
       connection: this.redis.forWorker(),
       prefix: this.config.queue.prefix,
       concurrency: BATCHED_QUEUES.has(queue)
