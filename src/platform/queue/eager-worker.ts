@@ -46,6 +46,9 @@ if (missing.length)
 export class EagerWorker extends Worker {}
 
 async function eagerMainLoop(this: WorkerInternals): Promise<void> {
+  // Set by BullMQ's constructor; without it the loop below would never fetch.
+  if (typeof this._concurrency !== 'number')
+    throw new Error("EagerWorker: this BullMQ's Worker has no _concurrency; see eager-worker.ts");
   const running = new Set<Promise<void>>();
   let wake: (() => void) | undefined;
   const wakeUp = () => {

@@ -8,9 +8,9 @@ import {
 } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, ModuleRef, Reflector } from '@nestjs/core';
 import { DelayedError, Job, Queue, UnrecoverableError, Worker } from 'bullmq';
-import { EagerWorker } from './eager-worker';
 import { AppConfig } from '../../config/config';
 import { dependencyOutage, outageBackoffMs } from './dependency-outage';
+import { EagerWorker } from './eager-worker';
 import { ON_JOB } from './on-job.decorator';
 import { ALL_QUEUES, BATCHED_QUEUES, JOB_REGISTRY, JobRegistry, QueueName } from './queue.registry';
 import { RedisConnections } from './redis.connections';
