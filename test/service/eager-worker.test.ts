@@ -29,8 +29,10 @@ describe('EagerWorker (service tier)', () => {
     concurrency: number,
     autorun = true,
   ): EagerWorker => {
+    const own = connection.duplicate();
+    connections.push(own);
     const w = new EagerWorker(name, handler, {
-      connection: connections[connections.push(connection.duplicate()) - 1],
+      connection: own,
       prefix,
       concurrency,
       autorun,

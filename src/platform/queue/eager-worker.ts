@@ -60,11 +60,9 @@ async function eagerMainLoop(this: WorkerInternals): Promise<void> {
   this.mainLoopQueue = { add: wakeUp };
   let tokenPostfix = 0;
   const start = (job: Job): void => {
-    const done: Promise<void> = this.processJob(
-      job,
-      job.token!,
-      () => running.size <= this._concurrency,
-    ).then(
+    // A finishing job hands its slot to the successor its `moveToFinished` fetches (BullMQ itself
+    // fetches none while paused or closing): the loop never holds more than `concurrency` jobs.
+    const done: Promise<void> = this.processJob(job, job.token!, () => true).then(
       (next) => {
         running.delete(done);
         if (next) start(next);
