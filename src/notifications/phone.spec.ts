@@ -19,3 +19,32 @@ describe('toE164', () => {
     expect(toE164(input)).toBeUndefined();
   });
 });
+
+describe('toE164 memo', () => {
+  const parse = jest.requireActual<typeof import('libphonenumber-js/max')>('libphonenumber-js/max');
+
+  it('reads a number once, however often it is asked, refusals included', () => {
+    const spy = jest.spyOn(parse, 'parsePhoneNumberFromString');
+    try {
+      for (let i = 0; i < 5; i++) {
+        expect(toE164('+55 31 98765-4321')).toBe('+5531987654321');
+        expect(toE164('+55 31 1234-999')).toBeUndefined();
+      }
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('does not keep long texts', () => {
+    const spy = jest.spyOn(parse, 'parsePhoneNumberFromString');
+    try {
+      const long = `+55 31 98765-4321${' '.repeat(100)}`;
+      expect(toE164(long)).toBe('+5531987654321');
+      expect(toE164(long)).toBe('+5531987654321');
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});

@@ -1,4 +1,16 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { LruCache } from '../platform/cache/lru';
+
+const NOT_A_PHONE = Symbol('not a phone');
+/**
+ * Texts already read, with their answer. A message's number is read at each stage it passes (the
+ * lead's mapping, the contact, the notification, the send), and a reading with libphonenumber's
+ * full metadata costs tens of microseconds; the answer depends on the text alone, so a bounded memo
+ * reads each number once. Only texts of a phone number's length are kept (at most about a
+ * megabyte in all): a huge text from a payload is read, refused and forgotten.
+ */
+const answers = new LruCache<string, string | typeof NOT_A_PHONE>(10_000);
+const MEMO_MAX_LENGTH = 40;
 
 /**
  * A phone number in E.164, with Brazilian mobiles in their 9-digit form: WhatsApp still reports
@@ -7,6 +19,15 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
  * code; other national numbers use `defaultRegion`. Undefined when it is not a phone number.
  */
 export function toE164(input: string, defaultRegion: 'BR' = 'BR'): string | undefined {
+  if (input.length > MEMO_MAX_LENGTH) return read(input, defaultRegion);
+  const known = answers.get(input);
+  if (known !== undefined) return known === NOT_A_PHONE ? undefined : known;
+  const answer = read(input, defaultRegion);
+  answers.set(input, answer ?? NOT_A_PHONE);
+  return answer;
+}
+
+function read(input: string, defaultRegion: 'BR'): string | undefined {
   const trimmed = input.trim().replace(/^whatsapp:/, '');
   const digits = trimmed.replace(/\D/g, '');
   if (digits.length < 8 || digits.length > 15) return undefined;
