@@ -5,9 +5,9 @@ const NOT_A_PHONE = Symbol('not a phone');
 /**
  * Texts already read, with their answer. A message's number is read at each stage it passes (the
  * lead's mapping, the contact, the notification, the send), and a reading with libphonenumber's
- * full metadata costs tens of microseconds; the answer depends on the text alone, so a bounded memo
- * reads each number once. Only texts of a phone number's length are kept (at most about a
- * megabyte in all): a huge text from a payload is read, refused and forgotten.
+ * full metadata costs tens of microseconds; the answer depends on the text alone (the region is
+ * always BR), so a bounded memo reads each number once. Only texts of a phone number's length are
+ * kept (a few megabytes at most): a huge text from a payload is read, refused and forgotten.
  */
 const answers = new LruCache<string, string | typeof NOT_A_PHONE>(10_000);
 const MEMO_MAX_LENGTH = 40;
