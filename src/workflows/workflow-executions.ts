@@ -8,13 +8,16 @@ import { OutboxSweep, StuckWork } from '../platform/outbox/outbox-relay';
 import { EventDetail } from '../events/store/events.service';
 import { Clock } from '../platform/clock';
 import { Batched } from '../platform/database/batched';
+import { selectEntities } from '../platform/database/entity-rows';
 import { notFound } from '../platform/http/problem';
 import { Page, PageQuery, paginate } from '../platform/http/pagination';
 import { Principal } from '../platform/http/principal';
 import { JobQueue } from '../platform/queue/job-queue.service';
 import { QueueName } from '../platform/queue/queue.registry';
 import { eventsOf, EventTrigger, patternsFor, Step } from './workflow-definition';
-import { executionJob } from './workflow-runner';
+import { LEASE_SECONDS } from './execution-leases';
+import { LocalWalks } from './local-walks';
+import { executionJob, WorkflowRunner } from './workflow-runner';
 import { ScopeEvent, WorkflowScope } from './workflow-scope';
 import { depthOfDedupeKey } from './workflow-steps';
 import { Workflow } from './workflow.entity';
@@ -39,6 +42,8 @@ interface ExecutionStart {
   contact_id: string | null;
   depth: number;
   cancel_on_events: string[];
+  /** Walked by the starting process (LocalWalks): stored with its lease, and no job. */
+  leased: boolean;
 }
 
 /**
@@ -48,7 +53,9 @@ interface ExecutionStart {
 @Injectable()
 export class WorkflowExecutions {
   private readonly logger = new Logger('Workflows');
-  private readonly starts = new Batched<ExecutionStart, void>((items) => this.startMany(items));
+  private readonly starts = new Batched<ExecutionStart, WorkflowExecution | undefined>((items) =>
+    this.startMany(items),
+  );
 
   constructor(
     @InjectRepository(WorkflowVersion) private readonly versions: Repository<WorkflowVersion>,
@@ -56,6 +63,8 @@ export class WorkflowExecutions {
     @InjectRepository(WorkflowStepRun) private readonly runs: Repository<WorkflowStepRun>,
     private readonly scopes: WorkflowScope,
     private readonly triggers: WorkflowTriggers,
+    private readonly runner: WorkflowRunner,
+    private readonly walks: LocalWalks,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
   ) {}
@@ -80,6 +89,7 @@ export class WorkflowExecutions {
     const { scope, contactId } = filtered
       ? await this.scopes.build(event.workspaceId, scopeEventOf(event), null)
       : { scope: null, contactId: null };
+    let walks = 0;
     for (const w of workflows) {
       const filter = (w.trigger as EventTrigger).filter;
       if (filter && scope) {
@@ -90,17 +100,69 @@ export class WorkflowExecutions {
           continue;
         }
       }
-      await this.start(w, event.id, { triggerEventId: event.id, contactId, depth });
+      // Each walk gets its own copy of the data (the first gets this handler's own).
+      const data = walks++ ? structuredClone(event.data) : event.data;
+      await this.start(w, event.id, {
+        triggerEventId: event.id,
+        contactId,
+        depth,
+        event: scopeEventOf({ ...event, data }),
+      });
     }
   }
 
-  /** One execution per (workflow, trigger key); its first job. Starts of concurrent jobs share one INSERT and one addBulk. */
+  /**
+   * One execution per (workflow, trigger key), walked at once in this process when it has a place
+   * (LocalWalks), else by a job. Starts of concurrent jobs share one INSERT and one addBulk. The
+   * walk is not awaited: the start is durable once stored, and the trigger's job goes on.
+   */
   async start(
     w: Workflow,
     triggerKey: string,
-    fields: { triggerEventId?: string; scheduledAt?: Date; contactId?: string | null; depth?: number },
+    fields: {
+      triggerEventId?: string;
+      scheduledAt?: Date;
+      contactId?: string | null;
+      depth?: number;
+      /** The trigger event as stored (saves the walk reading it). */
+      event?: ScopeEvent;
+    },
   ): Promise<void> {
-    await this.starts.run({
+    const here = this.walks.take();
+    const leasedAt = Date.now(); // the lease runs from no later than this
+    let exec: WorkflowExecution | undefined;
+    try {
+      exec = await this.starts.run(this.startOf(w, triggerKey, fields, here));
+    } catch (err) {
+      if (here) this.walks.release();
+      throw err;
+    }
+    if (!here) return;
+    if (!exec) return this.walks.release(); // started before: a retried event starts nothing twice
+    const started = exec;
+    this.walks.run(() => this.walkHere(started, fields.event, leasedAt));
+  }
+
+  /**
+   * A walk here that threw has given its lease back (WorkflowRunner): a job takes the execution
+   * over. Should Redis refuse that job too, the relay offers the execution once it counts as lost.
+   */
+  private async walkHere(exec: WorkflowExecution, event: ScopeEvent | undefined, leasedAt: number) {
+    try {
+      await this.runner.walkStarted(exec, event, leasedAt);
+    } catch (err) {
+      this.logger.warn(`execution ${exec.id}: walk handed to a job (${(err as Error).message})`);
+      await this.jobs.enqueueBulk([executionJob(exec.id, exec.seq)]).catch(() => undefined);
+    }
+  }
+
+  private startOf(
+    w: Workflow,
+    triggerKey: string,
+    fields: { triggerEventId?: string; scheduledAt?: Date; contactId?: string | null; depth?: number },
+    leased: boolean,
+  ): ExecutionStart {
+    return {
       id: uuidv7(),
       workspace_id: w.workspaceId,
       workflow_id: w.id,
@@ -111,27 +173,33 @@ export class WorkflowExecutions {
       contact_id: fields.contactId ?? null,
       depth: fields.depth ?? 0,
       cancel_on_events: w.cancelOn ? eventsOf(w.cancelOn.event) : [],
-    });
+      leased,
+    };
   }
 
-  private async startMany(items: ExecutionStart[]): Promise<void[]> {
+  /** Inserts the new executions; answers each one walked here as stored, and gives the others their job. */
+  private async startMany(items: ExecutionStart[]): Promise<Array<WorkflowExecution | undefined>> {
     const sorted = [...items].sort((a, b) =>
       a.workflow_id === b.workflow_id
         ? a.trigger_key.localeCompare(b.trigger_key)
         : a.workflow_id.localeCompare(b.workflow_id),
     );
-    const inserted: Array<{ id: string }> = await this.executions.query(
+    const inserted = await selectEntities(
+      this.executions,
       `INSERT INTO workflow_executions (id, workspace_id, workflow_id, version, trigger_key, trigger_event_id, scheduled_at,
-         contact_id, depth, cancel_on_events, status, seq, started_at, updated_at)
+         contact_id, depth, cancel_on_events, status, seq, started_at, updated_at, lease_until)
        SELECT id, workspace_id, workflow_id, version, trigger_key, trigger_event_id, scheduled_at, contact_id, depth,
-         ARRAY(SELECT jsonb_array_elements_text(cancel_on_events)), 'running', 0, $2, $2
+         ARRAY(SELECT jsonb_array_elements_text(cancel_on_events)), 'running', 0, $2, $2,
+         CASE WHEN leased THEN now() + make_interval(secs => ${LEASE_SECONDS}) END
        FROM jsonb_to_recordset($1::jsonb) AS i(id uuid, workspace_id uuid, workflow_id uuid, version int, trigger_key text,
-         trigger_event_id uuid, scheduled_at timestamptz, contact_id uuid, depth int, cancel_on_events jsonb)
-       ON CONFLICT (workflow_id, trigger_key) DO NOTHING RETURNING id`,
+         trigger_event_id uuid, scheduled_at timestamptz, contact_id uuid, depth int, cancel_on_events jsonb, leased boolean)
+       ON CONFLICT (workflow_id, trigger_key) DO NOTHING RETURNING *`,
       [JSON.stringify(sorted), this.clock.now()],
     );
-    if (inserted.length) await this.jobs.enqueueBulk(inserted.map((r) => executionJob(r.id, 0)));
-    return items.map(() => undefined);
+    const queued = inserted.filter((e) => e.leaseUntil === null);
+    if (queued.length) await this.jobs.enqueueBulk(queued.map((e) => executionJob(e.id, 0)));
+    const walked = new Map(inserted.filter((e) => e.leaseUntil !== null).map((e) => [e.id, e]));
+    return items.map((i) => walked.get(i.id));
   }
 
   private async cancelMatching(event: StoredEvent): Promise<void> {

@@ -14,7 +14,7 @@ import { ExecutionLeases, LEASE_SECONDS, StepRunState } from './execution-leases
 import { StepError } from './step-error';
 import { StepWrite, StepWrites } from './step-writes';
 import { allSteps, DelayStep, Step } from './workflow-definition';
-import { WorkflowScope } from './workflow-scope';
+import { ScopeEvent, WorkflowScope } from './workflow-scope';
 import { evaluateField, StepContext, WorkflowSteps } from './workflow-steps';
 import { WorkflowExecution } from './workflow-execution.entity';
 import { WorkflowStepRun } from './workflow-step-run.entity';
@@ -96,47 +96,33 @@ export class WorkflowRunner {
     return found;
   }
 
+  /**
+   * A new execution its starter leased when it stored it, walked in the starter's process: no job,
+   * no lease statement, and the trigger event as the starter has it (what the stored one holds).
+   * When it throws, the lease is free again and the caller hands the execution to a job.
+   */
+  walkStarted(exec: WorkflowExecution, event: ScopeEvent | undefined, leasedAt: number): Promise<void> {
+    return this.walkExecution(exec, [], leasedAt, event);
+  }
+
   private async walkExecution(
     exec: WorkflowExecution,
     stored: StepRunState[],
     leasedAt: number,
+    known?: ScopeEvent,
   ): Promise<void> {
-    const version = await this.version(exec.workflowId, exec.version);
-    const event = exec.triggerEventId
-      ? await this.scopes.event(exec.triggerEventId)
-      : this.scopes.scheduleEvent(exec.scheduledAt ?? exec.startedAt);
-    const { scope, contactId } = await this.scopes.build(
-      exec.workspaceId,
-      event ?? {
-        id: exec.triggerEventId,
-        type: 'unknown',
-        occurredAt: exec.startedAt.toISOString(),
-        data: {},
-      },
-      exec.contactId,
-    );
-    const rows = new Map(stored.map((r) => [r.stepId, r]));
-    for (const r of rows.values())
-      if (r.status === 'succeeded') scope.steps[r.stepId] = { status: r.status, output: r.output };
-    const ctx: StepContext = {
-      workspaceId: exec.workspaceId,
-      executionId: exec.id,
-      depth: exec.depth,
-      contactId,
-      scope,
-    };
-    const foundContactId = exec.contactId ? null : contactId;
-    const walk: Walk = { exec, rows, ctx, leasedAt, finished: false, foundContactId };
-    let outcome: Outcome;
+    let walked: { walk: Walk; outcome: Outcome };
     try {
-      outcome = await this.walk(version.steps, walk, true);
+      walked = await this.walkFromTop(exec, stored, leasedAt, known);
     } catch (err) {
-      // Free the lease so that this job, put back after an outage, can take it again at once.
+      // Free the lease so that this job, put back after an outage (or the job a walk started
+      // here hands it to), can take it again at once.
       const release = () =>
         this.executions.update({ id: exec.id, seq: exec.seq, status: 'running' }, { leaseUntil: null });
       await (dependencyOutage(err) ? untilReachable(release) : release());
       throw err;
     }
+    const { walk, outcome } = walked;
     if (outcome === 'done' && !walk.finished) {
       const now = this.clock.now();
       await this.executions.update(
@@ -159,6 +145,44 @@ export class WorkflowRunner {
         status: outcome === 'done' ? 'succeeded' : 'failed',
         workflow: exec.workflowId,
       });
+  }
+
+  /** The scope the execution's expressions see, then the walk of its version from the top. */
+  private async walkFromTop(
+    exec: WorkflowExecution,
+    stored: StepRunState[],
+    leasedAt: number,
+    known: ScopeEvent | undefined,
+  ): Promise<{ walk: Walk; outcome: Outcome }> {
+    const version = await this.version(exec.workflowId, exec.version);
+    const event =
+      known ??
+      (exec.triggerEventId
+        ? await this.scopes.event(exec.triggerEventId)
+        : this.scopes.scheduleEvent(exec.scheduledAt ?? exec.startedAt));
+    const { scope, contactId } = await this.scopes.build(
+      exec.workspaceId,
+      event ?? {
+        id: exec.triggerEventId,
+        type: 'unknown',
+        occurredAt: exec.startedAt.toISOString(),
+        data: {},
+      },
+      exec.contactId,
+    );
+    const rows = new Map(stored.map((r) => [r.stepId, r]));
+    for (const r of rows.values())
+      if (r.status === 'succeeded') scope.steps[r.stepId] = { status: r.status, output: r.output };
+    const ctx: StepContext = {
+      workspaceId: exec.workspaceId,
+      executionId: exec.id,
+      depth: exec.depth,
+      contactId,
+      scope,
+    };
+    const foundContactId = exec.contactId ? null : contactId;
+    const walk: Walk = { exec, rows, ctx, leasedAt, finished: false, foundContactId };
+    return { walk, outcome: await this.walk(version.steps, walk, true) };
   }
 
   /**

@@ -8,10 +8,11 @@ import { startTestApp, TestApp, testEnv } from '../support/test-app';
 const META = { accessToken: 'EAAG-kill-token', phoneNumberId: '5007' };
 
 /**
- * `lead-welcome` executions walked 100 at a time by one worker process (shared lease, step-run
- * and finish statements), killed with SIGKILL in the middle: after a restart every execution
- * finishes (the relay takes over the leases the dead worker held), every lead gets one welcome
- * notification and no step has a second run row.
+ * `lead-welcome` executions started and walked 100 at a time by one worker process (in the
+ * process that stored them, leased at insert, with shared step-run and finish statements), killed
+ * with SIGKILL in the middle: after a restart every execution finishes (the relay takes over the
+ * leases the dead worker held), every lead gets one welcome notification and no step has a second
+ * run row.
  */
 describe('a workflow worker killed with SIGKILL in the middle of a batch', () => {
   let api: TestApp;

@@ -1,12 +1,11 @@
 import { EventBus } from '../../src/events/bus/event-bus';
 import { EventsService } from '../../src/events/store/events.service';
-import { WorkspacesService } from '../../src/gateway/workspaces/workspaces.service';
-import type { Principal } from '../../src/platform/http/principal';
 import { JobQueue } from '../../src/platform/queue/job-queue.service';
 import { WorkflowExecutions } from '../../src/workflows/workflow-executions';
 import { WorkflowsService } from '../../src/workflows/workflows.service';
 import { WelcomeModule } from '../fixtures/welcome.module';
 import { waitFor } from '../support/private-redis';
+import { newWorkspaceCaller } from '../support/service-caller';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -26,13 +25,7 @@ describe('a new module plugs in by declaring (service tier)', () => {
   });
 
   it('its subscriber, its job and its workflow action run on an emitted event', async () => {
-    const ws = await t.app.get(WorkspacesService).create({ name: `svc-welcome-${Math.random()}` });
-    const caller: Principal = {
-      workspaceId: ws.id,
-      actorType: 'api_key',
-      actorId: 'test',
-      scopes: ['admin'],
-    };
+    const { ws, caller } = await newWorkspaceCaller(t, 'svc-welcome');
     const workflow = await t.app.get(WorkflowsService).create(caller, {
       key: 'greet-lead',
       name: 'Greet the lead',

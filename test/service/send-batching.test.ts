@@ -1,11 +1,10 @@
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { WorkspacesService } from '../../src/gateway/workspaces/workspaces.service';
 import { NotificationLedger } from '../../src/notifications/sending/notification-ledger';
 import { sandboxAccount } from '../../src/notifications/sending/notification-routes';
 import { NotificationsService } from '../../src/notifications/sending/notifications.service';
 import type { Notification } from '../../src/notifications/sending/notification.entity';
-import type { Principal } from '../../src/platform/http/principal';
+import { newWorkspaceCaller } from '../support/service-caller';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const COUNT = 40;
@@ -26,13 +25,7 @@ describe('send stage batched across concurrent jobs (service tier)', () => {
   });
 
   it('claims and marks many notifications in a few statements, one winner per notification', async () => {
-    const ws = await t.app.get(WorkspacesService).create({ name: `batch-${Math.random()}` });
-    const caller: Principal = {
-      workspaceId: ws.id,
-      actorType: 'api_key',
-      actorId: 'test',
-      scopes: ['admin'],
-    };
+    const { ws, caller } = await newWorkspaceCaller(t, 'batch');
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString(); // no worker takes them meanwhile
     const ids: string[] = [];
     for (let i = 0; i < COUNT; i++) {

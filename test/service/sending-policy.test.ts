@@ -1,11 +1,11 @@
 import { DlqService } from '../../src/events/dlq/dlq.service';
-import { WorkspacesService } from '../../src/gateway/workspaces/workspaces.service';
 import { ProvidersService } from '../../src/notifications/providers/providers.service';
 import { NotificationsService } from '../../src/notifications/sending/notifications.service';
 import type { Principal } from '../../src/platform/http/principal';
 import { FakeMetaGraph } from '../fakes/meta-graph';
 import { FakeTwilio } from '../fakes/twilio-rest';
 import { waitFor } from '../support/private-redis';
+import { newWorkspaceCaller } from '../support/service-caller';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -34,13 +34,7 @@ describe('sending policy (service tier)', () => {
 
   /** A workspace of its own with Meta first, then Twilio, on WhatsApp. */
   async function workspace(): Promise<Principal> {
-    const ws = await t.app.get(WorkspacesService).create({ name: `svc-${Math.random()}` });
-    const caller: Principal = {
-      workspaceId: ws.id,
-      actorType: 'api_key',
-      actorId: 'test',
-      scopes: ['admin'],
-    };
+    const { caller } = await newWorkspaceCaller(t, 'svc');
     const providers = t.app.get(ProvidersService);
     await providers.create(caller, {
       channel: 'whatsapp',

@@ -1,11 +1,10 @@
 import { DataSource } from 'typeorm';
 import { EventsService } from '../../src/events/store/events.service';
-import { WorkspacesService } from '../../src/gateway/workspaces/workspaces.service';
-import type { Principal } from '../../src/platform/http/principal';
 import { WorkflowExecutions } from '../../src/workflows/workflow-executions';
 import { WorkflowRunner } from '../../src/workflows/workflow-runner';
 import { WorkflowsService } from '../../src/workflows/workflows.service';
 import { waitFor } from '../support/private-redis';
+import { newWorkspaceCaller } from '../support/service-caller';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
@@ -24,13 +23,7 @@ describe('workflow runner (service tier)', () => {
   });
 
   it('runs each step once across duplicate and stale jobs, parks on a delay and resumes after it', async () => {
-    const ws = await t.app.get(WorkspacesService).create({ name: `svc-wf-${Math.random()}` });
-    const caller: Principal = {
-      workspaceId: ws.id,
-      actorType: 'api_key',
-      actorId: 'test',
-      scopes: ['admin'],
-    };
+    const { caller } = await newWorkspaceCaller(t, 'svc-wf');
     const workflow = await t.app.get(WorkflowsService).create(caller, {
       key: 'follow-up',
       name: 'Follow up',
