@@ -13,10 +13,10 @@ import { notFound } from '../platform/http/problem';
 import { Page, PageQuery, paginate } from '../platform/http/pagination';
 import { Principal } from '../platform/http/principal';
 import { JobQueue } from '../platform/queue/job-queue.service';
+import { LocalRuns } from '../platform/queue/local-runs';
 import { QueueName } from '../platform/queue/queue.registry';
 import { eventsOf, EventTrigger, patternsFor, Step } from './workflow-definition';
 import { LEASE_SECONDS } from './execution-leases';
-import { LocalWalks } from './local-walks';
 import { executionJob, WorkflowRunner } from './workflow-runner';
 import { ScopeEvent, WorkflowScope } from './workflow-scope';
 import { depthOfDedupeKey } from './workflow-steps';
@@ -42,7 +42,7 @@ interface ExecutionStart {
   contact_id: string | null;
   depth: number;
   cancel_on_events: string[];
-  /** Walked by the starting process (LocalWalks): stored with its lease, and no job. */
+  /** Walked by the starting process (LocalRuns): stored with its lease, and no job. */
   leased: boolean;
 }
 
@@ -64,7 +64,7 @@ export class WorkflowExecutions {
     private readonly scopes: WorkflowScope,
     private readonly triggers: WorkflowTriggers,
     private readonly runner: WorkflowRunner,
-    private readonly walks: LocalWalks,
+    private readonly walks: LocalRuns,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
   ) {}
@@ -113,7 +113,7 @@ export class WorkflowExecutions {
 
   /**
    * One execution per (workflow, trigger key), walked at once in this process when it has a place
-   * (LocalWalks), else by a job. Starts of concurrent jobs share one INSERT and one addBulk. The
+   * (LocalRuns), else by a job. Starts of concurrent jobs share one INSERT and one addBulk. The
    * walk is not awaited: the start is durable once stored, and the trigger's job goes on.
    */
   async start(

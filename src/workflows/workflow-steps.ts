@@ -76,7 +76,7 @@ export class WorkflowSteps {
             data: data as Record<string, unknown>,
             category: step.category as 'transactional' | 'marketing' | undefined,
           },
-          { id },
+          { id, sendHere: true },
         );
         sent.push({ channels, notificationId: accepted.id, status: accepted.status });
       } catch (err) {

@@ -5,7 +5,6 @@ import { EventsModule } from '../events/events.module';
 import { GatewayModule } from '../gateway/gateway.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ExecutionLeases } from './execution-leases';
-import { LocalWalks } from './local-walks';
 import { StepWrites } from './step-writes';
 import { BuiltinActions, WorkflowActions } from './workflow-actions';
 import { WorkflowExecutions } from './workflow-executions';
@@ -41,7 +40,6 @@ import { WorkflowsPersonalData } from './workflows-personal-data';
     WorkflowScope,
     WorkflowSteps,
     ExecutionLeases,
-    LocalWalks,
     StepWrites,
     WorkflowRunner,
     WorkflowTriggers,

@@ -9,10 +9,11 @@ const META = { accessToken: 'EAAG-kill-token', phoneNumberId: '5007' };
 
 /**
  * `lead-welcome` executions started and walked 100 at a time by one worker process (in the
- * process that stored them, leased at insert, with shared step-run and finish statements), killed
- * with SIGKILL in the middle: after a restart every execution finishes (the relay takes over the
- * leases the dead worker held), every lead gets one welcome notification and no step has a second
- * run row.
+ * process that stored them, leased at insert, with shared step-run and finish statements, each
+ * welcome sent by the same process without a job), killed with SIGKILL in the middle: after a
+ * restart every execution finishes (the relay takes over the leases the dead worker held), every
+ * lead gets one welcome notification, sent once (only a call in flight at the kill may reach the
+ * provider twice), and no step has a second run row.
  */
 describe('a workflow worker killed with SIGKILL in the middle of a batch', () => {
   let api: TestApp;
@@ -79,8 +80,12 @@ describe('a workflow worker killed with SIGKILL in the middle of a batch', () =>
     worker = startWorker(env);
     await waitFor(async () => (await succeeded()) >= 20, 90_000, 'the worker to get going');
     worker.kill('SIGKILL');
+    await new Promise((r) => worker!.once('exit', r));
     const before = await succeeded();
     expect(before).toBeLessThan(total); // it really died mid-load
+    const [{ n: inFlight }]: Array<{ n: number }> = await db.query(
+      `SELECT count(*)::int AS n FROM notifications WHERE template_key = 'lead-welcome' AND status = 'sending'`,
+    );
 
     worker = startWorker(env);
     await waitFor(async () => (await succeeded()) === total, 170_000, `${total} executions succeeded`);
@@ -101,5 +106,26 @@ describe('a workflow worker killed with SIGKILL in the middle of a batch', () =>
       `SELECT count(*)::int AS n, count(DISTINCT to_phone)::int AS phones FROM notifications WHERE template_key = 'lead-welcome'`,
     );
     expect(notifications[0]).toEqual({ n: total, phones: total });
-  }, 300_000);
+
+    // Every welcome is sent: the ones the dead worker had stored but not sent (no job held them)
+    // and the ones it left `sending` are offered again by the relay (the latter once stale, after
+    // STUCK_SENDING_MS).
+    const sent: Array<{ sent: number }> = await waitFor(
+      async () => {
+        const rows: Array<{ sent: number }> = await db.query(
+          `SELECT count(a.*) FILTER (WHERE a.status = 'sent')::int AS sent FROM notifications n
+           LEFT JOIN notification_attempts a ON a.notification_id = n.id
+           WHERE n.template_key = 'lead-welcome' AND n.status IN ('sent', 'delivered') GROUP BY n.id`,
+        );
+        return rows.length === total && rows;
+      },
+      200_000,
+      `${total} welcomes sent`,
+    );
+    expect(sent.filter((r) => r.sent !== 1)).toEqual([]);
+    const byPhone = new Map<string, number>();
+    for (const m of meta.sentMessages()) byPhone.set(m.to, (byPhone.get(m.to) ?? 0) + 1);
+    expect(byPhone.size).toBe(total);
+    expect([...byPhone.values()].filter((n) => n > 1).length).toBeLessThanOrEqual(inFlight);
+  }, 480_000);
 });

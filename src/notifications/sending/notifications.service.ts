@@ -15,7 +15,9 @@ import { Principal } from '../../platform/http/principal';
 import { flattenValidationErrors } from '../../platform/http/validation';
 import { savedUrlRefusal } from '../../platform/outbound/ssrf-guard';
 import { JobQueue } from '../../platform/queue/job-queue.service';
+import { LocalRuns } from '../../platform/queue/local-runs';
 import { NotificationComposer } from './notification-composer';
+import { NotificationSender } from './notification-sender';
 import { notificationJob, STUCK_SENDING_MS } from './notification-jobs';
 import { entry, timelineOf } from './notification-ledger';
 import { NotificationAttempt } from './notification-attempt.entity';
@@ -66,6 +68,8 @@ export class NotificationsService implements OnModuleInit {
     afterAcknowledge: (rows, inserted) => this.enqueue(rows.filter((n) => inserted.has(n.id))),
   });
   private windowGuard?: WindowGuard;
+  /** Rows whose first call this process makes itself, without a job (`sendFor`'s `sendHere`). */
+  private readonly sentHere = new WeakSet<Notification>();
 
   constructor(
     @InjectRepository(Notification) private readonly notifications: Repository<Notification>,
@@ -75,6 +79,8 @@ export class NotificationsService implements OnModuleInit {
     private readonly workspaces: WorkspacesService,
     private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
+    private readonly local: LocalRuns,
+    private readonly sender: NotificationSender,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly plugins: PluginRegistry,
@@ -91,14 +97,31 @@ export class NotificationsService implements OnModuleInit {
   /**
    * For other modules (conversation replies, opt-out confirmations, workflow steps): the same path
    * as the API. With `options.id`, asking twice sends once (the second answer is the first's id).
+   * With `sendHere`, a worker makes the first call itself when it has a place (LocalRuns) and the
+   * notification is due now and not `low`: no job, so no queue hop (a workflow's notify step).
    */
   async sendFor(
     workspaceId: string,
     dto: SendNotificationDto,
-    options: Omit<PrepareOptions, 'windowGuard'> = {},
+    options: Omit<PrepareOptions, 'windowGuard'> & { sendHere?: boolean } = {},
   ): Promise<NotificationAcceptedView> {
     const n = await this.prepare(workspaceId, dto, this.clock.now(), options);
-    const inserted = await this.store([n]);
+    const here =
+      options.sendHere === true &&
+      n.status === 'queued' &&
+      n.priority !== 'low' &&
+      n.nextAttemptAt.getTime() <= this.clock.nowMs() &&
+      this.local.take();
+    if (here) this.sentHere.add(n);
+    let inserted: Set<string>;
+    try {
+      inserted = await this.store([n]);
+    } catch (err) {
+      if (here) this.local.release();
+      throw err;
+    }
+    if (here && inserted.has(n.id)) this.local.run(() => this.sendNow(n));
+    else if (here) this.local.release();
     if (inserted.has(n.id)) return { id: n.id, status: n.status };
     // the id was stored before: answer where that notification stands
     const [stored] = await this.notifications.find({
@@ -284,8 +307,22 @@ export class NotificationsService implements OnModuleInit {
     return new Set(inserted.map((r) => r.id));
   }
 
+  /**
+   * The first call made here. A send that throws (PostgreSQL or Redis unreachable before its
+   * records) goes to its job, which finds what was done by the calls counted: none is made twice.
+   */
+  private async sendNow(n: Notification): Promise<void> {
+    try {
+      await this.sender.send({ notificationId: n.id, attempts: 0 });
+    } catch (err) {
+      this.logger.warn(`notification ${n.id}: send handed to a job (${(err as Error).message})`);
+      await this.enqueue([n], true);
+    }
+  }
+
   /** After the 202: best effort, the relay enqueues what this could not (Redis down, a crash). */
-  private async enqueue(rows: Notification[]): Promise<void> {
+  private async enqueue(all: Notification[], handedOver = false): Promise<void> {
+    const rows = handedOver ? all : all.filter((n) => !this.sentHere.has(n));
     if (rows.length === 0) return;
     const now = this.clock.nowMs();
     try {

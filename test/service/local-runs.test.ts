@@ -1,5 +1,8 @@
 import { DataSource } from 'typeorm';
 import { EventsService } from '../../src/events/store/events.service';
+import { NotificationSender } from '../../src/notifications/sending/notification-sender';
+import { NotificationsService } from '../../src/notifications/sending/notifications.service';
+import type { Principal } from '../../src/platform/http/principal';
 import { JobQueue } from '../../src/platform/queue/job-queue.service';
 import { QueueName } from '../../src/platform/queue/queue.registry';
 import { WorkflowExecutions } from '../../src/workflows/workflow-executions';
@@ -11,9 +14,10 @@ import { startTestApp, TestApp } from '../support/test-app';
 
 /**
  * An execution an event starts is walked by the worker that stored it, with no job on the
- * workflows queue; a walk that throws gives its lease back and a job finishes the execution.
+ * workflows queue, and its notify step's message is sent by that worker too, with no job on the
+ * notifications queue; a walk or a send that throws is handed to its job, which finishes it.
  */
-describe('new executions walked where they start (service tier)', () => {
+describe('work run where it is stored (service tier)', () => {
   let t: TestApp;
 
   beforeAll(async () => {
@@ -23,14 +27,18 @@ describe('new executions walked where they start (service tier)', () => {
     await t?.close();
   });
 
-  const setup = async () => {
+  const setup = async (
+    steps: object[] = [
+      { id: 'announce', type: 'emit', event: 'lead.announced', data: '{"name": event.data.name}' },
+    ],
+  ) => {
     const { caller } = await newWorkspaceCaller(t, 'svc-walk');
     const workflow = await t.app.get(WorkflowsService).create(caller, {
       key: 'announce',
       name: 'Announce',
       active: true,
       trigger: { event: 'lead.created' },
-      steps: [{ id: 'announce', type: 'emit', event: 'lead.announced', data: '{"name": event.data.name}' }],
+      steps,
     } as never);
     const succeeded = () =>
       waitFor(
@@ -47,6 +55,30 @@ describe('new executions walked where they start (service tier)', () => {
   };
   const job = (executionId: string) =>
     t.app.get(JobQueue).queue(QueueName.Workflows).getJob(`wf-${executionId}-0`);
+  const welcome = {
+    id: 'welcome',
+    type: 'notify',
+    channels: ['whatsapp'],
+    to: '{"phone": event.data.phone}',
+    template: 'lead-welcome',
+    data: '{"name": event.data.name}',
+  };
+  /** The welcome an execution's notify step made, once the sandbox took it. */
+  const welcomeSent = (caller: Principal, executionId: string) =>
+    waitFor(
+      async () => {
+        const run = (await t.app.get(WorkflowExecutions).get(caller, executionId)).steps[0];
+        const id = (run.output as { notifications?: Array<{ notificationId: string }> } | null)
+          ?.notifications?.[0].notificationId;
+        if (!id) return undefined;
+        const n = await t.app.get(NotificationsService).get(caller, id);
+        return ['sent', 'delivered'].includes(n.status) && n;
+      },
+      15_000,
+      'the welcome sent',
+    );
+  const sendJob = (notificationId: string) =>
+    t.app.get(JobQueue).queue(QueueName.Notifications).getJob(`ntf-${notificationId}-0`);
 
   it('walks a new execution in the process that started it: no workflows job, the lease given back', async () => {
     const ws = await setup();
@@ -76,6 +108,38 @@ describe('new executions walked where they start (service tier)', () => {
       expect(await ws.announced()).toEqual([{ name: 'Bia' }]);
     } finally {
       build.mockRestore();
+      t.clock.reset();
+    }
+  });
+
+  it("sends a notify step's message from the worker that walked it: no notifications job", async () => {
+    const ws = await setup([welcome]);
+    await t.app
+      .get(EventsService)
+      .create(ws.caller, { type: 'lead.created', data: { name: 'Caio', phone: '+5531988887777' } });
+    const execution = await ws.succeeded();
+    const sent = await welcomeSent(ws.caller, execution.id);
+    expect(sent.attempts).toBe(1);
+    expect(await sendJob(sent.id)).toBeUndefined();
+  });
+
+  it('hands a send that throws to its job, which makes the one call', async () => {
+    const ws = await setup([welcome]);
+    const send = jest
+      .spyOn(t.app.get(NotificationSender), 'send')
+      .mockRejectedValueOnce(new Error('ledger unavailable'));
+    t.clock.advance(3600_000); // as above: the relay does not see it as pending
+    try {
+      await t.app
+        .get(EventsService)
+        .create(ws.caller, { type: 'lead.created', data: { name: 'Duda', phone: '+5531988886666' } });
+      const execution = await ws.succeeded();
+      const sent = await welcomeSent(ws.caller, execution.id);
+      expect(send).toHaveBeenCalledTimes(1);
+      expect(sent.attempts).toBe(1);
+      expect(await sendJob(sent.id)).toBeDefined();
+    } finally {
+      send.mockRestore();
       t.clock.reset();
     }
   });

@@ -1,0 +1,52 @@
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { AppConfig } from '../../config/config';
+
+/**
+ * Places for running, in the worker process that stored it, work that would otherwise be a job on
+ * a hot queue (a new workflow execution's walk, a workflow notification's first call): a queue hop
+ * fewer, and the rows in hand. At most WORKER_BATCH_CONCURRENCY at once in a process (a hot
+ * queue's own bound); past it, in an API process and once shutting down, the work goes through its
+ * queue. Work held here when its process dies is recovered as a job's would be (a lease or a
+ * `sending` state that runs out, then the relay).
+ */
+@Injectable()
+export class LocalRuns implements BeforeApplicationShutdown {
+  private readonly limit: number;
+  private held = 0;
+  private closing = false;
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(config: AppConfig) {
+    this.limit = config.isWorker ? config.queue.batchConcurrency : 0;
+  }
+
+  /** A place for one run, or false; a place taken is given back by `release` or by its run's end. */
+  take(): boolean {
+    if (this.closing || this.held >= this.limit) return false;
+    this.held++;
+    return true;
+  }
+
+  release(): void {
+    this.held--;
+  }
+
+  /** Runs `work` in a place taken; it must not reject. Shutdown waits for it. */
+  run(work: () => Promise<void>): void {
+    const running: Promise<void> = work().finally(() => {
+      this.running.delete(running);
+      this.held--;
+    });
+    this.running.add(running);
+  }
+
+  /** How many runs are under way here. */
+  get size(): number {
+    return this.running.size;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing = true;
+    while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+}
