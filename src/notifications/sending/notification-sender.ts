@@ -71,9 +71,18 @@ export class NotificationSender {
   @OnJob('notifications.send')
   async send(data: NotificationJobData): Promise<void> {
     const n = await this.ledger.load(data.notificationId);
-    if (!n || !['queued', 'scheduled', 'sending'].includes(n.status)) return;
-    // A stale job (its call was made), or a call in flight on another worker: nothing to do.
-    if (data.attempts !== undefined && data.attempts !== n.attempts) return;
+    // A stale job (its call was made): nothing to do.
+    if (!n || (data.attempts !== undefined && data.attempts !== n.attempts)) return;
+    return this.callFor(n);
+  }
+
+  /**
+   * The notification's next call, from its row as stored (a job's load, or the row the process
+   * that stored it has in hand); every write below checks the row's state in its WHERE.
+   */
+  async callFor(n: Notification): Promise<void> {
+    if (!['queued', 'scheduled', 'sending'].includes(n.status)) return;
+    // A call in flight on another worker: nothing to do.
     if (n.status === 'sending' && this.clock.nowMs() - n.updatedAt.getTime() < STUCK_SENDING_MS) return;
     let contactId: string | undefined;
     if (n.attempts === 0) {

@@ -308,12 +308,12 @@ export class NotificationsService implements OnModuleInit {
   }
 
   /**
-   * The first call made here. A send that throws (PostgreSQL or Redis unreachable before its
+   * The first call made here, from the row in hand (no load). A send that throws (PostgreSQL or Redis unreachable before its
    * records) goes to its job, which finds what was done by the calls counted: none is made twice.
    */
   private async sendNow(n: Notification): Promise<void> {
     try {
-      await this.sender.send({ notificationId: n.id, attempts: 0 });
+      await this.sender.callFor(n);
     } catch (err) {
       this.logger.warn(`notification ${n.id}: send handed to a job (${(err as Error).message})`);
       await this.enqueue([n], true);
