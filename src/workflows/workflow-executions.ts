@@ -64,7 +64,7 @@ export class WorkflowExecutions {
     private readonly scopes: WorkflowScope,
     private readonly triggers: WorkflowTriggers,
     private readonly runner: WorkflowRunner,
-    private readonly walks: LocalRuns,
+    private readonly local: LocalRuns,
     private readonly jobs: JobQueue,
     private readonly clock: Clock,
   ) {}
@@ -128,19 +128,19 @@ export class WorkflowExecutions {
       event?: ScopeEvent;
     },
   ): Promise<void> {
-    const here = this.walks.take();
+    const here = this.local.take();
     const leasedAt = Date.now(); // the lease runs from no later than this
     let exec: WorkflowExecution | undefined;
     try {
       exec = await this.starts.run(this.startOf(w, triggerKey, fields, here));
     } catch (err) {
-      if (here) this.walks.release();
+      if (here) this.local.release();
       throw err;
     }
     if (!here) return;
-    if (!exec) return this.walks.release(); // started before: a retried event starts nothing twice
+    if (!exec) return this.local.release(); // started before: a retried event starts nothing twice
     const started = exec;
-    this.walks.run(() => this.walkHere(started, fields.event, leasedAt));
+    this.local.run(() => this.walkHere(started, fields.event, leasedAt));
   }
 
   /**

@@ -308,8 +308,9 @@ export class NotificationsService implements OnModuleInit {
   }
 
   /**
-   * The first call made here, from the row in hand (no load). A send that throws (PostgreSQL or Redis unreachable before its
-   * records) goes to its job, which finds what was done by the calls counted: none is made twice.
+   * The first call made here, from the row in hand (no load). A send that throws (PostgreSQL or
+   * Redis unreachable before its records) goes to its job, which finds what was done by the calls
+   * counted: none is made twice.
    */
   private async sendNow(n: Notification): Promise<void> {
     try {

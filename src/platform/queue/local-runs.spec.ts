@@ -5,7 +5,7 @@ const config = (role: string, batchConcurrency: number) =>
   ({ isWorker: role !== 'api', queue: { batchConcurrency } }) as unknown as AppConfig;
 
 describe('LocalRuns', () => {
-  it('holds at most WORKER_BATCH_CONCURRENCY places, and gives each back when its walk ends', async () => {
+  it('holds at most WORKER_BATCH_CONCURRENCY places, and gives each back when its run ends', async () => {
     const runs = new LocalRuns(config('all', 2));
     expect(runs.take()).toBe(true);
     expect(runs.take()).toBe(true);
@@ -26,7 +26,7 @@ describe('LocalRuns', () => {
     expect(new LocalRuns(config('api', 1000)).take()).toBe(false);
   });
 
-  it('waits for the running walks at shutdown and takes no new ones meanwhile', async () => {
+  it('waits for the runs under way at shutdown and takes no new ones meanwhile', async () => {
     const runs = new LocalRuns(config('worker', 10));
     let finish!: () => void;
     expect(runs.take()).toBe(true);
