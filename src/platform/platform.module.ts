@@ -25,6 +25,7 @@ import { PersonalDataRegistry } from './personal-data/personal-data';
 import { PluginRegistry } from './plugins/plugin-registry';
 import { QueueModule, RedisModule } from './queue/queue.module';
 import { jobRegistry, JobRegistry } from './queue/queue.registry';
+import { LocalRuns } from './queue/local-runs';
 import { WorkerGate } from './queue/worker-gate';
 import { MaintenanceMode } from './maintenance';
 
@@ -80,6 +81,7 @@ export class PlatformModule {
         MetricsService,
         HealthService,
         WorkerGate,
+        LocalRuns,
         MaintenanceMode,
         IdempotencyService,
         IdempotencyInterceptor,
@@ -109,6 +111,7 @@ export class PlatformModule {
         outboxConfig.provider.provide,
         OutboxRelay,
         MaintenanceMode,
+        LocalRuns,
       ],
     };
   }

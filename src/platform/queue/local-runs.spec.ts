@@ -1,12 +1,17 @@
 import type { AppConfig } from '../../config/config';
+import type { MaintenanceMode } from '../maintenance';
 import { LocalRuns } from './local-runs';
 
 const config = (role: string, batchConcurrency: number) =>
   ({ isWorker: role !== 'api', queue: { batchConcurrency } }) as unknown as AppConfig;
+/** The instance's view of the restore flag. */
+const maintenance = { current: undefined as object | undefined };
+const localRuns = (role: string, batchConcurrency: number) =>
+  new LocalRuns(config(role, batchConcurrency), maintenance as unknown as MaintenanceMode);
 
 describe('LocalRuns', () => {
   it('holds at most WORKER_BATCH_CONCURRENCY places, and gives each back when its run ends', async () => {
-    const runs = new LocalRuns(config('all', 2));
+    const runs = localRuns('all', 2);
     expect(runs.take()).toBe(true);
     expect(runs.take()).toBe(true);
     expect(runs.take()).toBe(false);
@@ -23,11 +28,11 @@ describe('LocalRuns', () => {
   });
 
   it('has no places in an API process', () => {
-    expect(new LocalRuns(config('api', 1000)).take()).toBe(false);
+    expect(localRuns('api', 1000).take()).toBe(false);
   });
 
   it('waits for the runs under way at shutdown and takes no new ones meanwhile', async () => {
-    const runs = new LocalRuns(config('worker', 10));
+    const runs = localRuns('worker', 10);
     let finish!: () => void;
     expect(runs.take()).toBe(true);
     runs.run(() => new Promise<void>((resolve) => (finish = resolve)));
@@ -39,5 +44,16 @@ describe('LocalRuns', () => {
     finish();
     await closing;
     expect(runs.size).toBe(0);
+  });
+
+  it('takes no new runs while a restore holds maintenance, and takes them again after', () => {
+    const runs = localRuns('all', 10);
+    maintenance.current = { reason: 'restoring' };
+    try {
+      expect(runs.take()).toBe(false);
+    } finally {
+      maintenance.current = undefined;
+    }
+    expect(runs.take()).toBe(true);
   });
 });

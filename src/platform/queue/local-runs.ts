@@ -1,13 +1,15 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/config';
+import { MaintenanceMode } from '../maintenance';
 
 /**
  * Places for running, in the worker process that stored it, work that would otherwise be a job on
  * a hot queue (a new workflow execution's walk, a workflow notification's first call): a queue hop
  * fewer, and the rows in hand. At most WORKER_BATCH_CONCURRENCY at once in a process (a hot
- * queue's own bound); past it, in an API process and once shutting down, the work goes through its
- * queue. Work held here when its process dies is recovered as a job's would be (a lease or a
- * `sending` state that runs out, then the relay).
+ * queue's own bound); past it, in an API process, once shutting down and in maintenance (a restore
+ * pauses the queues and waits only for their jobs), the work goes through its queue. Work held here
+ * when its process dies is recovered as a job's would be (a lease or a `sending` state that runs
+ * out, then the relay).
  */
 @Injectable()
 export class LocalRuns implements BeforeApplicationShutdown {
@@ -16,13 +18,16 @@ export class LocalRuns implements BeforeApplicationShutdown {
   private closing = false;
   private readonly running = new Set<Promise<void>>();
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly maintenance: MaintenanceMode,
+  ) {
     this.limit = config.isWorker ? config.queue.batchConcurrency : 0;
   }
 
   /** A place for one run, or false; a place taken is given back by `release` or by its run's end. */
   take(): boolean {
-    if (this.closing || this.held >= this.limit) return false;
+    if (this.closing || this.held >= this.limit || this.maintenance.current) return false;
     this.held++;
     return true;
   }

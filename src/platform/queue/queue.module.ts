@@ -4,7 +4,6 @@ import { DiscoveryModule } from '@nestjs/core';
 import { AppConfig } from '../../config/config';
 import { JobDispatcher } from './job-dispatcher';
 import { JobQueue } from './job-queue.service';
-import { LocalRuns } from './local-runs';
 import { ALL_QUEUES, defaultJobOptions, JOB_REGISTRY, jobRegistry, JobRegistry } from './queue.registry';
 import { RedisConnections } from './redis.connections';
 
@@ -35,8 +34,8 @@ export class QueueModule {
         }),
         BullModule.registerQueue(...ALL_QUEUES.map((name) => ({ name }))),
       ],
-      providers: [{ provide: JOB_REGISTRY, useValue: registry }, JobQueue, JobDispatcher, LocalRuns],
-      exports: [BullModule, JobQueue, JobDispatcher, LocalRuns, JOB_REGISTRY],
+      providers: [{ provide: JOB_REGISTRY, useValue: registry }, JobQueue, JobDispatcher],
+      exports: [BullModule, JobQueue, JobDispatcher, JOB_REGISTRY],
     };
   }
 }
