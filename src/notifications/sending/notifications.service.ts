@@ -317,13 +317,14 @@ export class NotificationsService implements OnModuleInit {
       await this.sender.callFor(n);
     } catch (err) {
       this.logger.warn(`notification ${n.id}: send handed to a job (${(err as Error).message})`);
-      await this.enqueue([n], true);
+      this.sentHere.delete(n);
+      await this.enqueue([n]);
     }
   }
 
   /** After the 202: best effort, the relay enqueues what this could not (Redis down, a crash). */
-  private async enqueue(all: Notification[], handedOver = false): Promise<void> {
-    const rows = handedOver ? all : all.filter((n) => !this.sentHere.has(n));
+  private async enqueue(all: Notification[]): Promise<void> {
+    const rows = all.filter((n) => !this.sentHere.has(n));
     if (rows.length === 0) return;
     const now = this.clock.nowMs();
     try {
