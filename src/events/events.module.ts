@@ -9,6 +9,7 @@ import { IngestService } from './inbound/ingest.service';
 import { EventHandlers } from './processing/event-handlers';
 import { EventProcessor } from './processing/event-processor';
 import { EventRelay } from './processing/event-relay';
+import { EventsHere } from './processing/events-here';
 import { JsonSource } from './sources/json/json.source';
 import { SourceKinds } from './sources/source-kind';
 import { SourceRejection } from './sources/source-rejection.entity';
@@ -44,6 +45,7 @@ import { EventsService } from './store/events.service';
     EventsService,
     EventHandlers,
     EventProcessor,
+    EventsHere,
     EventRelay,
     DlqService,
     EventErasure,

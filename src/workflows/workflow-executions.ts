@@ -128,19 +128,19 @@ export class WorkflowExecutions {
       event?: ScopeEvent;
     },
   ): Promise<void> {
-    const here = this.local.take();
+    const here = this.local.take('walks');
     const leasedAt = Date.now(); // the lease runs from no later than this
     let exec: WorkflowExecution | undefined;
     try {
       exec = await this.starts.run(this.startOf(w, triggerKey, fields, here));
     } catch (err) {
-      if (here) this.local.release();
+      if (here) this.local.release('walks');
       throw err;
     }
     if (!here) return;
-    if (!exec) return this.local.release(); // started before: a retried event starts nothing twice
+    if (!exec) return this.local.release('walks'); // started before: a retried event starts nothing twice
     const started = exec;
-    this.local.run(() => this.walkHere(started, fields.event, leasedAt));
+    this.local.run('walks', () => this.walkHere(started, fields.event, leasedAt));
   }
 
   /**

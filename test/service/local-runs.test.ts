@@ -1,4 +1,6 @@
 import { DataSource } from 'typeorm';
+import { EventHandlers } from '../../src/events/processing/event-handlers';
+import { EventRelay } from '../../src/events/processing/event-relay';
 import { EventsService } from '../../src/events/store/events.service';
 import { NotificationSender } from '../../src/notifications/sending/notification-sender';
 import { NotificationsService } from '../../src/notifications/sending/notifications.service';
@@ -13,9 +15,10 @@ import { newWorkspaceCaller } from '../support/service-caller';
 import { startTestApp, TestApp } from '../support/test-app';
 
 /**
- * An execution an event starts is walked by the worker that stored it, with no job on the
- * workflows queue, and its notify step's message is sent by that worker too, with no job on the
- * notifications queue; a walk or a send that throws is handed to its job, which finishes it.
+ * An event is processed by the worker that stored it, with no job on the events queue; the
+ * execution it starts is walked there too, with no job on the workflows queue, and its notify
+ * step's message is sent there, with no job on the notifications queue. A run that throws is
+ * handed to its job, which finishes it; the relay leaves a run under its lease alone.
  */
 describe('work run where it is stored (service tier)', () => {
   let t: TestApp;
@@ -79,6 +82,77 @@ describe('work run where it is stored (service tier)', () => {
     );
   const sendJob = (notificationId: string) =>
     t.app.get(JobQueue).queue(QueueName.Notifications).getJob(`ntf-${notificationId}-0`);
+
+  const leadCreated = (caller: Principal, name: string) =>
+    t.app.get(EventsService).create(caller, { type: 'lead.created', data: { name } });
+  const eventJob = (eventId: string) =>
+    t.app.get(JobQueue).queue(QueueName.Events).getJob(`evt-${eventId}-r0-0`);
+  const eventRow = async (id: string) => {
+    const [row]: Array<{ status: string; attempts: number; lease_until: Date | null }> = await t.app
+      .get(DataSource)
+      .query('SELECT status, attempts, lease_until FROM events WHERE id = $1', [id]);
+    return row;
+  };
+
+  it('processes a new event in the process that stored it: no events job, one attempt, under a lease', async () => {
+    const ws = await setup();
+    const { id } = await leadCreated(ws.caller, 'Eva');
+    await ws.succeeded();
+    expect(await ws.announced()).toEqual([{ name: 'Eva' }]);
+    const row = await eventRow(id);
+    expect(row).toMatchObject({ status: 'processed', attempts: 1 });
+    expect(row.lease_until).not.toBeNull();
+    expect(await eventJob(id)).toBeUndefined();
+  });
+
+  it('leaves an event under a live lease to its run, and offers it once the lease has run out', async () => {
+    const ws = await setup();
+    const { id } = await leadCreated(ws.caller, 'Fê');
+    await ws.succeeded();
+    const db = t.app.get(DataSource);
+    // As a process killed mid-run leaves it: claimed, leased, long received.
+    const leftAt = async (lease: string) =>
+      db.query(
+        `UPDATE events SET status = 'processing', received_at = now() - interval '1 hour', lease_until = now() + $2::interval
+         WHERE id = $1`,
+        [id, lease],
+      );
+    await leftAt('1 minute');
+    await t.app.get(EventRelay).relayEvents(10);
+    expect(await eventJob(id)).toBeUndefined();
+    await leftAt('-1 second');
+    await t.app.get(EventRelay).relayEvents(10);
+    await waitFor(
+      async () => (await eventRow(id)).status === 'processed',
+      15_000,
+      'the event processed by its job',
+    );
+    expect(await eventJob(id)).toBeDefined();
+    expect(await ws.announced()).toEqual([{ name: 'Fê' }]); // the execution was started once
+  });
+
+  it('hands an event whose run meets an outage to its job, which processes it once', async () => {
+    const ws = await setup();
+    const dispatch = jest.spyOn(t.app.get(EventHandlers), 'dispatch').mockResolvedValueOnce({
+      done: [],
+      enrichment: {},
+      failures: [],
+      outage: new Error('redis unreachable'),
+    });
+    t.clock.advance(3600_000); // as below: the relay does not see it as pending
+    try {
+      const { id } = await leadCreated(ws.caller, 'Gil');
+      await ws.succeeded();
+      // here (the outage), then by the job; the execution's own `lead.announced` is dispatched too
+      expect(dispatch.mock.calls.filter(([e]) => e.id === id)).toHaveLength(2);
+      expect(await eventJob(id)).toBeDefined();
+      expect(await eventRow(id)).toMatchObject({ status: 'processed', attempts: 1 }); // the first given back
+      expect(await ws.announced()).toEqual([{ name: 'Gil' }]);
+    } finally {
+      dispatch.mockRestore();
+      t.clock.reset();
+    }
+  });
 
   it('walks a new execution in the process that started it: no workflows job, the lease given back', async () => {
     const ws = await setup();

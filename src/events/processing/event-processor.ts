@@ -75,6 +75,14 @@ export class EventProcessor {
   async process(eventId: string): Promise<void> {
     const row = await this.statements.claim(eventId);
     if (!row) return; // processed, dead, or unknown: nothing to do
+    await this.run(row);
+  }
+
+  /**
+   * The attempt of an event claimed (by `process`, or stored claimed by EventsHere). Throws only
+   * for an outage, after giving the attempt back: the caller puts the event's job back.
+   */
+  async run(row: ClaimedRow): Promise<void> {
     const event: StoredEvent = {
       id: row.id,
       workspaceId: row.workspace_id,

@@ -6,7 +6,10 @@ import { eventJob } from './event-jobs';
 
 const BATCH = 2000;
 
-/** The event store's share of the outbox relay: stored events whose job BullMQ may not hold. */
+/**
+ * The event store's share of the outbox relay: stored events whose job BullMQ may not hold, but
+ * not those whose storing process is running them under a live lease (EventsHere).
+ */
 @Injectable()
 export class EventRelay {
   constructor(
@@ -39,6 +42,7 @@ export class EventRelay {
         `SELECT id, queue, status, attempts, retry_round_start FROM events
          WHERE status IN ('received', 'processing', 'failed') AND id > $1
            AND received_at < now() - make_interval(secs => $2)
+           AND (lease_until IS NULL OR lease_until < now())
          ORDER BY id LIMIT ${BATCH}`,
         [after, graceSeconds],
       );

@@ -5,6 +5,7 @@ import { GroupCommit } from '../../platform/database/group-commit';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { QueueName } from '../../platform/queue/queue.registry';
 import { eventJob } from '../processing/event-jobs';
+import { EVENT_LEASE_SECONDS, EventsHere } from '../processing/events-here';
 
 export interface NewEvent {
   workspaceId: string;
@@ -25,31 +26,41 @@ export interface WrittenEvent {
   inserted: boolean;
 }
 
-// One statement for any batch size (arrays, not a VALUES list), so PostgreSQL plans it once.
+// One statement for any batch size (arrays, not a VALUES list), so PostgreSQL plans it once. A row
+// run by the process storing it (EventsHere) is stored claimed: `processing`, attempt 1, leased.
 const INSERT = `
-  INSERT INTO events (id, workspace_id, source_id, type, dedupe_key, status, queue, occurred_at, received_at, data, raw_body)
-  SELECT id, ws, src, type, dk, 'received', q, oc, rc, d, raw
+  INSERT INTO events (id, workspace_id, source_id, type, dedupe_key, status, attempts, lease_until, queue,
+                      occurred_at, received_at, data, raw_body)
+  SELECT id, ws, src, type, dk, CASE WHEN h THEN 'processing' ELSE 'received' END, CASE WHEN h THEN 1 ELSE 0 END,
+    CASE WHEN h THEN now() + make_interval(secs => ${EVENT_LEASE_SECONDS}) END, q, oc, rc, d, raw
   FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-              $8::timestamptz[], $9::jsonb[], $10::bytea[]) AS t(id, ws, src, type, dk, q, oc, rc, d, raw)
+              $8::timestamptz[], $9::jsonb[], $10::bytea[], $11::bool[]) AS t(id, ws, src, type, dk, q, oc, rc, d, raw, h)
   ON CONFLICT (source_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
   RETURNING id`;
 
+interface Flushed {
+  inserted: Set<string>;
+  /** The rows given a place here (EventsHere), with their data as written. */
+  here: Map<string, string>;
+}
+
 /**
  * Events from concurrent requests are written by one multi-row INSERT (one round trip, one
- * commit); the writers are answered on the commit, and the batch is then enqueued by one addBulk
- * (see GroupCommit's afterAcknowledge): a webhook's 200 waits for PostgreSQL, not for Redis.
+ * commit); the writers are answered on the commit, and the batch then runs here (EventsHere, as
+ * far as a worker has places) or is enqueued by one addBulk (see GroupCommit's afterAcknowledge):
+ * a webhook's 200 waits for PostgreSQL, not for Redis.
  */
 @Injectable()
 export class EventWriter {
   private readonly logger = new Logger('EventWriter');
-  private readonly batches = new GroupCommit<NewEvent & { id: string }, Set<string>>(
-    (rows) => this.flush(rows),
-    { afterAcknowledge: (rows, inserted) => this.enqueue(rows.filter((r) => inserted.has(r.id))) },
-  );
+  private readonly batches = new GroupCommit<NewEvent & { id: string }, Flushed>((rows) => this.flush(rows), {
+    afterAcknowledge: (rows, flushed) => this.follow(rows, flushed),
+  });
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
+    private readonly here: EventsHere,
   ) {}
 
   /** Persists (deduplicated), resolves once the rows are committed, then enqueues them. */
@@ -58,7 +69,7 @@ export class EventWriter {
     const rows = events.map((e) => ({ ...e, id: uuidv7() }));
     return this.batches
       .add(rows)
-      .then((inserted) => rows.map((r) => ({ id: r.id, inserted: inserted.has(r.id) })));
+      .then(({ inserted }) => rows.map((r) => ({ id: r.id, inserted: inserted.has(r.id) })));
   }
 
   /**
@@ -68,7 +79,7 @@ export class EventWriter {
    */
   async insertIn(manager: EntityManager, events: NewEvent[]): Promise<Array<NewEvent & { id: string }>> {
     const rows = events.map((e) => ({ ...e, id: uuidv7() }));
-    const result: Array<{ id: string }> = await manager.query(INSERT, insertParams(rows));
+    const result: Array<{ id: string }> = await manager.query(INSERT, insertParams(rows, new Set()));
     const inserted = new Set(result.map((r) => r.id));
     return rows.filter((r) => inserted.has(r.id));
   }
@@ -83,14 +94,32 @@ export class EventWriter {
     }
   }
 
-  private async flush(rows: Array<NewEvent & { id: string }>): Promise<Set<string>> {
-    const result: Array<{ id: string }> = await this.dataSource.query(INSERT, insertParams(rows));
-    // Committed: acknowledge-worthy. Enqueued after (best effort; the outbox relay covers the rest).
-    return new Set(result.map((r) => r.id));
+  private async flush(rows: Array<NewEvent & { id: string }>): Promise<Flushed> {
+    const here = this.here.take(rows);
+    const params = insertParams(rows, here);
+    let result: Array<{ id: string }>;
+    try {
+      result = await this.dataSource.query(INSERT, params);
+    } catch (err) {
+      this.here.giveBack(here.size);
+      throw err;
+    }
+    // Committed: acknowledge-worthy. Run or enqueued after (best effort; the outbox relay covers the rest).
+    const inserted = new Set(result.map((r) => r.id));
+    const json = params[8] as string[];
+    return { inserted, here: new Map(rows.flatMap((r, i) => (here.has(r.id) ? [[r.id, json[i]]] : []))) };
+  }
+
+  private async follow(rows: Array<NewEvent & { id: string }>, { inserted, here }: Flushed): Promise<void> {
+    const stored = rows.filter((r) => inserted.has(r.id));
+    const mine = stored.filter((r) => here.has(r.id));
+    this.here.giveBack(here.size - mine.length); // duplicates: nothing to run
+    this.here.start(mine, here);
+    await this.enqueue(stored.filter((r) => !here.has(r.id)));
   }
 }
 
-function insertParams(rows: Array<NewEvent & { id: string }>): unknown[] {
+function insertParams(rows: Array<NewEvent & { id: string }>, here: Set<string>): unknown[] {
   return [
     rows.map((r) => r.id),
     rows.map((r) => r.workspaceId),
@@ -102,5 +131,6 @@ function insertParams(rows: Array<NewEvent & { id: string }>): unknown[] {
     rows.map((r) => r.receivedAt.toISOString()),
     rows.map((r) => JSON.stringify(r.data)),
     rows.map((r) => r.rawBody ?? null),
+    rows.map((r) => here.has(r.id)),
   ];
 }

@@ -48,4 +48,9 @@ export class EventRecord {
   @Column('text', { array: true, default: () => `'{}'` }) handledBy: string[];
   @Column('text', { nullable: true }) lastError: string | null;
   @Column('timestamptz', { nullable: true }) processedAt: Date | null;
+  /**
+   * Set when the process that stored the event runs its subscribers itself (EventsHere): until
+   * then the relay leaves the event to it. A process killed mid-run leaves the lease to run out.
+   */
+  @Column('timestamptz', { nullable: true, select: false }) leaseUntil: Date | null;
 }

@@ -111,17 +111,17 @@ export class NotificationsService implements OnModuleInit {
       n.status === 'queued' &&
       n.priority !== 'low' &&
       n.nextAttemptAt.getTime() <= this.clock.nowMs() &&
-      this.local.take();
+      this.local.take('sends');
     if (here) this.sentHere.add(n);
     let inserted: Set<string>;
     try {
       inserted = await this.store([n]);
     } catch (err) {
-      if (here) this.local.release();
+      if (here) this.local.release('sends');
       throw err;
     }
-    if (here && inserted.has(n.id)) this.local.run(() => this.sendNow(n));
-    else if (here) this.local.release();
+    if (here && inserted.has(n.id)) this.local.run('sends', () => this.sendNow(n));
+    else if (here) this.local.release('sends');
     if (inserted.has(n.id)) return { id: n.id, status: n.status };
     // the id was stored before: answer where that notification stands
     const [stored] = await this.notifications.find({

@@ -10,35 +10,36 @@ const localRuns = (role: string, batchConcurrency: number) =>
   new LocalRuns(config(role, batchConcurrency), maintenance as unknown as MaintenanceMode);
 
 describe('LocalRuns', () => {
-  it('holds at most WORKER_BATCH_CONCURRENCY places, and gives each back when its run ends', async () => {
+  it('holds at most WORKER_BATCH_CONCURRENCY places of each kind, and gives each back when its run ends', async () => {
     const runs = localRuns('all', 2);
-    expect(runs.take()).toBe(true);
-    expect(runs.take()).toBe(true);
-    expect(runs.take()).toBe(false);
+    expect(runs.take('walks')).toBe(true);
+    expect(runs.take('walks')).toBe(true);
+    expect(runs.take('walks')).toBe(false);
     let finish!: () => void;
-    runs.run(() => new Promise<void>((resolve) => (finish = resolve))); // in the first place
-    runs.release(); // the second, given back unused
+    runs.run('walks', () => new Promise<void>((resolve) => (finish = resolve))); // in the first place
+    runs.release('walks'); // the second, given back unused
     expect(runs.size).toBe(1);
-    expect(runs.take()).toBe(true);
-    expect(runs.take()).toBe(false);
+    expect(runs.take('walks')).toBe(true);
+    expect(runs.take('walks')).toBe(false);
+    expect(runs.take('sends')).toBe(true); // each kind has its own places
     finish();
     await new Promise((r) => setImmediate(r));
     expect(runs.size).toBe(0);
-    expect(runs.take()).toBe(true);
+    expect(runs.take('walks')).toBe(true);
   });
 
   it('has no places in an API process', () => {
-    expect(localRuns('api', 1000).take()).toBe(false);
+    expect(localRuns('api', 1000).take('events')).toBe(false);
   });
 
   it('waits for the runs under way at shutdown and takes no new ones meanwhile', async () => {
     const runs = localRuns('worker', 10);
     let finish!: () => void;
-    expect(runs.take()).toBe(true);
-    runs.run(() => new Promise<void>((resolve) => (finish = resolve)));
+    expect(runs.take('walks')).toBe(true);
+    runs.run('walks', () => new Promise<void>((resolve) => (finish = resolve)));
     let closed = false;
     const closing = runs.beforeApplicationShutdown().then(() => (closed = true));
-    expect(runs.take()).toBe(false);
+    expect(runs.take('walks')).toBe(false);
     await new Promise((r) => setImmediate(r));
     expect(closed).toBe(false);
     finish();
@@ -50,10 +51,10 @@ describe('LocalRuns', () => {
     const runs = localRuns('all', 10);
     maintenance.current = { reason: 'restoring' };
     try {
-      expect(runs.take()).toBe(false);
+      expect(runs.take('walks')).toBe(false);
     } finally {
       maintenance.current = undefined;
     }
-    expect(runs.take()).toBe(true);
+    expect(runs.take('walks')).toBe(true);
   });
 });
