@@ -18,7 +18,7 @@ import { QueueName } from '../platform/queue/queue.registry';
 import { eventsOf, EventTrigger, patternsFor, Step } from './workflow-definition';
 import { LEASE_SECONDS } from './execution-leases';
 import { executionJob, WorkflowRunner } from './workflow-runner';
-import { ScopeEvent, WorkflowScope } from './workflow-scope';
+import { BuiltScope, ScopeEvent, WorkflowScope } from './workflow-scope';
 import { depthOfDedupeKey } from './workflow-steps';
 import { Workflow } from './workflow.entity';
 import { WorkflowTriggers } from './workflow-triggers';
@@ -130,6 +130,12 @@ export class WorkflowExecutions {
   ): Promise<void> {
     const here = this.local.take('walks');
     const leasedAt = Date.now(); // the lease runs from no later than this
+    // A walk here builds its scope (the contact lookup) while the execution is being stored.
+    const built =
+      here && fields.event
+        ? this.scopes.build(w.workspaceId, fields.event, fields.contactId ?? null)
+        : undefined;
+    built?.catch(() => undefined); // its failure is the walk's, if there is one
     let exec: WorkflowExecution | undefined;
     try {
       exec = await this.starts.run(this.startOf(w, triggerKey, fields, here));
@@ -140,16 +146,21 @@ export class WorkflowExecutions {
     if (!here) return;
     if (!exec) return this.local.release('walks'); // started before: a retried event starts nothing twice
     const started = exec;
-    this.local.run('walks', () => this.walkHere(started, fields.event, leasedAt));
+    this.local.run('walks', () => this.walkHere(started, fields.event, leasedAt, built));
   }
 
   /**
    * A walk here that threw has given its lease back (WorkflowRunner): a job takes the execution
    * over. Should Redis refuse that job too, the relay offers the execution once it counts as lost.
    */
-  private async walkHere(exec: WorkflowExecution, event: ScopeEvent | undefined, leasedAt: number) {
+  private async walkHere(
+    exec: WorkflowExecution,
+    event: ScopeEvent | undefined,
+    leasedAt: number,
+    built: Promise<BuiltScope> | undefined,
+  ) {
     try {
-      await this.runner.walkStarted(exec, event, leasedAt);
+      await this.runner.walkStarted(exec, event, leasedAt, built);
     } catch (err) {
       this.logger.warn(`execution ${exec.id}: walk handed to a job (${(err as Error).message})`);
       await this.jobs.enqueueBulk([executionJob(exec.id, exec.seq)]).catch(() => undefined);

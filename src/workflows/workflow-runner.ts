@@ -14,7 +14,7 @@ import { ExecutionLeases, LEASE_SECONDS, StepRunState } from './execution-leases
 import { StepError } from './step-error';
 import { StepWrite, StepWrites } from './step-writes';
 import { allSteps, DelayStep, Step } from './workflow-definition';
-import { ScopeEvent, WorkflowScope } from './workflow-scope';
+import { BuiltScope, ScopeEvent, WorkflowScope } from './workflow-scope';
 import { evaluateField, StepContext, WorkflowSteps } from './workflow-steps';
 import { WorkflowExecution } from './workflow-execution.entity';
 import { WorkflowStepRun } from './workflow-step-run.entity';
@@ -99,10 +99,16 @@ export class WorkflowRunner {
   /**
    * A new execution its starter leased when it stored it, walked in the starter's process: no job,
    * no lease statement, and the trigger event as the starter has it (what the stored one holds).
-   * When it throws, the lease is free again and the caller hands the execution to a job.
+   * When it throws, the lease is free again and the caller hands the execution to a job. `built`:
+   * the scope, when the starter built it while storing the execution.
    */
-  walkStarted(exec: WorkflowExecution, event: ScopeEvent | undefined, leasedAt: number): Promise<void> {
-    return this.walkExecution(exec, [], leasedAt, event);
+  walkStarted(
+    exec: WorkflowExecution,
+    event: ScopeEvent | undefined,
+    leasedAt: number,
+    built?: Promise<BuiltScope>,
+  ): Promise<void> {
+    return this.walkExecution(exec, [], leasedAt, event, built);
   }
 
   private async walkExecution(
@@ -110,10 +116,11 @@ export class WorkflowRunner {
     stored: StepRunState[],
     leasedAt: number,
     known?: ScopeEvent,
+    built?: Promise<BuiltScope>,
   ): Promise<void> {
     let walked: { walk: Walk; outcome: Outcome };
     try {
-      walked = await this.walkFromTop(exec, stored, leasedAt, known);
+      walked = await this.walkFromTop(exec, stored, leasedAt, known, built);
     } catch (err) {
       // Free the lease so that this job, put back after an outage (or the job a walk started
       // here hands it to), can take it again at once.
@@ -148,19 +155,13 @@ export class WorkflowRunner {
   }
 
   /** The scope the execution's expressions see, then the walk of its version from the top. */
-  private async walkFromTop(
-    exec: WorkflowExecution,
-    stored: StepRunState[],
-    leasedAt: number,
-    known: ScopeEvent | undefined,
-  ): Promise<{ walk: Walk; outcome: Outcome }> {
-    const version = await this.version(exec.workflowId, exec.version);
+  private async buildScope(exec: WorkflowExecution, known: ScopeEvent | undefined): Promise<BuiltScope> {
     const event =
       known ??
       (exec.triggerEventId
         ? await this.scopes.event(exec.triggerEventId)
         : this.scopes.scheduleEvent(exec.scheduledAt ?? exec.startedAt));
-    const { scope, contactId } = await this.scopes.build(
+    return this.scopes.build(
       exec.workspaceId,
       event ?? {
         id: exec.triggerEventId,
@@ -170,6 +171,17 @@ export class WorkflowRunner {
       },
       exec.contactId,
     );
+  }
+
+  private async walkFromTop(
+    exec: WorkflowExecution,
+    stored: StepRunState[],
+    leasedAt: number,
+    known: ScopeEvent | undefined,
+    built?: Promise<BuiltScope>,
+  ): Promise<{ walk: Walk; outcome: Outcome }> {
+    const version = await this.version(exec.workflowId, exec.version);
+    const { scope, contactId } = await (built ?? this.buildScope(exec, known));
     const rows = new Map(stored.map((r) => [r.stepId, r]));
     for (const r of rows.values())
       if (r.status === 'succeeded') scope.steps[r.stepId] = { status: r.status, output: r.output };

@@ -8,6 +8,12 @@ import type { StepContext } from './workflow-steps';
 
 export type ScopeEvent = StepContext['scope']['event'];
 
+/** A walk's scope and the contact it found. */
+export interface BuiltScope {
+  scope: StepContext['scope'];
+  contactId: string | null;
+}
+
 /** Builds what expressions see: the event, the contact it reaches, now, the workspace. */
 @Injectable()
 export class WorkflowScope {
@@ -56,11 +62,7 @@ export class WorkflowScope {
     return this.contacts.findByAddress(workspaceId, { phone, email });
   }
 
-  async build(
-    workspaceId: string,
-    event: ScopeEvent,
-    contactId: string | null,
-  ): Promise<{ scope: StepContext['scope']; contactId: string | null }> {
+  async build(workspaceId: string, event: ScopeEvent, contactId: string | null): Promise<BuiltScope> {
     const contact =
       (contactId ? await this.contacts.find(workspaceId, contactId) : null) ??
       (await this.contactFor(workspaceId, event.data));

@@ -2,6 +2,8 @@ import { DataSource } from 'typeorm';
 import { EventHandlers } from '../../src/events/processing/event-handlers';
 import { EventRelay } from '../../src/events/processing/event-relay';
 import { EventsService } from '../../src/events/store/events.service';
+import { ContactPreferencesService } from '../../src/notifications/contacts/contact-preferences.service';
+import { ContactsService } from '../../src/notifications/contacts/contacts.service';
 import { NotificationSender } from '../../src/notifications/sending/notification-sender';
 import { NotificationsService } from '../../src/notifications/sending/notifications.service';
 import type { Principal } from '../../src/platform/http/principal';
@@ -195,6 +197,30 @@ describe('work run where it is stored (service tier)', () => {
     const sent = await welcomeSent(ws.caller, execution.id);
     expect(sent.attempts).toBe(1);
     expect(await sendJob(sent.id)).toBeUndefined();
+  });
+
+  it("honours the recipient's opt-out looked up while the notify step stored the message", async () => {
+    const ws = await setup([welcome]);
+    const { contact } = await t.app.get(ContactsService).upsert(ws.caller, { phone: '+5531988885555' });
+    await t.app.get(ContactPreferencesService).set(ws.caller, contact.id, {
+      channels: { whatsapp: { marketing: false, transactional: false } },
+    });
+    await t.app
+      .get(EventsService)
+      .create(ws.caller, { type: 'lead.created', data: { name: 'Hugo', phone: '+5531988885555' } });
+    const execution = await ws.succeeded();
+    const run = (await t.app.get(WorkflowExecutions).get(ws.caller, execution.id)).steps[0];
+    const id = (run.output as { notifications: Array<{ notificationId: string }> }).notifications[0]
+      .notificationId;
+    const n = await waitFor(
+      async () => {
+        const found = await t.app.get(NotificationsService).get(ws.caller, id);
+        return found.status !== 'queued' && found;
+      },
+      15_000,
+      'the welcome settled',
+    );
+    expect(n).toMatchObject({ status: 'suppressed', attempts: 0 });
   });
 
   it('hands a send that throws to its job, which makes the one call', async () => {

@@ -17,7 +17,7 @@ import { ProviderBreakers } from '../providers/provider-breakers';
 import { ProviderPacer } from '../providers/provider-pacer';
 import { NotificationComposer } from './notification-composer';
 import { SentObservers } from './sent-observers';
-import { ConsentGate } from './consent-gate';
+import { ConsentDecision, ConsentGate } from './consent-gate';
 import { NotificationJobData, notificationJob, STUCK_SENDING_MS } from './notification-jobs';
 import { NotificationLedger } from './notification-ledger';
 import { channelKey, NotificationRoutes, Route } from './notification-routes';
@@ -78,17 +78,18 @@ export class NotificationSender {
 
   /**
    * The notification's next call, from its row as stored (a job's load, or the row the process
-   * that stored it has in hand); every write below checks the row's state in its WHERE.
+   * that stored it has in hand); every write below checks the row's state in its WHERE. `consent`:
+   * the first call's consent decision, when its caller looked it up while storing the row.
    */
-  async callFor(n: Notification): Promise<void> {
+  async callFor(n: Notification, consent?: Promise<ConsentDecision>): Promise<void> {
     if (!['queued', 'scheduled', 'sending'].includes(n.status)) return;
     // A call in flight on another worker: nothing to do.
     if (n.status === 'sending' && this.clock.nowMs() - n.updatedAt.getTime() < STUCK_SENDING_MS) return;
     let contactId: string | undefined;
     if (n.attempts === 0) {
-      const consent = await this.honourConsent(n);
-      if (!consent) return;
-      contactId = consent.contactId ?? undefined;
+      const honoured = await this.honourConsent(n, consent);
+      if (!honoured) return;
+      contactId = honoured.contactId ?? undefined;
     }
     const route = await this.routes.next(n);
     if (!route) {
@@ -224,8 +225,11 @@ export class NotificationSender {
    * Before the first call: opted-out channels dropped, quiet hours waited out. Null: not now; else
    * the recipient's contact, if any.
    */
-  private async honourConsent(n: Notification): Promise<{ contactId: string | null } | null> {
-    const decision = await this.consent.check(n);
+  private async honourConsent(
+    n: Notification,
+    looked?: Promise<ConsentDecision>,
+  ): Promise<{ contactId: string | null } | null> {
+    const decision = await (looked ?? this.consent.check(n));
     if (decision.deferUntil) {
       const delay = decision.deferUntil.getTime() - this.clock.nowMs();
       if (

@@ -17,6 +17,7 @@ import { savedUrlRefusal } from '../../platform/outbound/ssrf-guard';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { LocalRuns } from '../../platform/queue/local-runs';
 import { NotificationComposer } from './notification-composer';
+import { ConsentDecision, ConsentGate } from './consent-gate';
 import { NotificationSender } from './notification-sender';
 import { notificationJob, STUCK_SENDING_MS } from './notification-jobs';
 import { entry, timelineOf } from './notification-ledger';
@@ -81,6 +82,7 @@ export class NotificationsService implements OnModuleInit {
     private readonly jobs: JobQueue,
     private readonly local: LocalRuns,
     private readonly sender: NotificationSender,
+    private readonly consent: ConsentGate,
     private readonly clock: Clock,
     private readonly config: AppConfig,
     private readonly plugins: PluginRegistry,
@@ -113,6 +115,9 @@ export class NotificationsService implements OnModuleInit {
       n.nextAttemptAt.getTime() <= this.clock.nowMs() &&
       this.local.take('sends');
     if (here) this.sentHere.add(n);
+    // The first call's consent is looked up while the row is stored (its failure is the send's).
+    const consent = here ? this.consent.check(n) : undefined;
+    consent?.catch(() => undefined);
     let inserted: Set<string>;
     try {
       inserted = await this.store([n]);
@@ -120,7 +125,7 @@ export class NotificationsService implements OnModuleInit {
       if (here) this.local.release('sends');
       throw err;
     }
-    if (here && inserted.has(n.id)) this.local.run('sends', () => this.sendNow(n));
+    if (here && inserted.has(n.id)) this.local.run('sends', () => this.sendNow(n, consent));
     else if (here) this.local.release('sends');
     if (inserted.has(n.id)) return { id: n.id, status: n.status };
     // the id was stored before: answer where that notification stands
@@ -312,9 +317,9 @@ export class NotificationsService implements OnModuleInit {
    * Redis unreachable before its records) goes to its job, which finds what was done by the calls
    * counted: none is made twice.
    */
-  private async sendNow(n: Notification): Promise<void> {
+  private async sendNow(n: Notification, consent?: Promise<ConsentDecision>): Promise<void> {
     try {
-      await this.sender.callFor(n);
+      await this.sender.callFor(n, consent);
     } catch (err) {
       this.logger.warn(`notification ${n.id}: send handed to a job (${(err as Error).message})`);
       this.sentHere.delete(n);
