@@ -22,7 +22,7 @@ type StoredRow = NewEvent & { id: string };
  */
 @Injectable()
 export class EventsHere {
-  private readonly logger = new Logger('EventProcessor');
+  private readonly logger = new Logger('EventsHere');
 
   constructor(
     private readonly local: LocalRuns,

@@ -144,18 +144,32 @@ export class ContactWrites {
     });
   }
 
-  /** Inserts of concurrent callers in one statement; a twin (in the table or the batch) is skipped. */
+  /**
+   * Inserts of concurrent callers in one statement; a twin (in the table or the batch) is skipped.
+   * Arrays, not TypeORM's builder: its parameter naming grows with the square of the values.
+   */
   private async insertMany(rows: Contact[]): Promise<boolean[]> {
     const sorted = [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const res = await this.contacts
-      .createQueryBuilder()
-      .insert()
-      .into(Contact)
-      .values(sorted.map(writable))
-      .orIgnore()
-      .returning('id')
-      .execute();
-    const inserted = new Set((res.raw as Array<{ id: string }>).map((r) => r.id));
+    const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
+    const time = (d: Date | null) => d?.toISOString() ?? null;
+    const result: Array<{ id: string }> = await this.contacts.query(INSERT_CONTACTS, [
+      sorted.map((r) => r.id),
+      sorted.map((r) => r.workspaceId),
+      sorted.map((r) => r.externalId),
+      sorted.map((r) => r.name),
+      sorted.map((r) => r.phone),
+      sorted.map((r) => r.waId),
+      sorted.map((r) => r.email),
+      sorted.map((r) => r.locale),
+      sorted.map((r) => JSON.stringify(r.tags ?? [])),
+      sorted.map((r) => JSON.stringify(r.attributes ?? {})),
+      sorted.map((r) => JSON.stringify(r.preferences ?? {})),
+      sorted.map((r) => json(r.quietHours)),
+      sorted.map((r) => time(r.createdAt)),
+      sorted.map((r) => time(r.updatedAt)),
+      sorted.map((r) => time(r.erasedAt)),
+    ]);
+    const inserted = new Set(result.map((r) => r.id));
     return rows.map((r) => inserted.has(r.id));
   }
 
@@ -167,6 +181,16 @@ export class ContactWrites {
     );
   }
 }
+
+const INSERT_CONTACTS = `
+  INSERT INTO contacts (id, workspace_id, external_id, name, phone, wa_id, email, locale, tags, attributes,
+                        preferences, quiet_hours, created_at, updated_at, erased_at)
+  SELECT id, ws, ext, nm, ph, wa, em, lc, ARRAY(SELECT jsonb_array_elements_text(tg)), attr, pref, qh, ca, ua, ea
+  FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+              $9::jsonb[], $10::jsonb[], $11::jsonb[], $12::jsonb[], $13::timestamptz[], $14::timestamptz[],
+              $15::timestamptz[]) AS t(id, ws, ext, nm, ph, wa, em, lc, tg, attr, pref, qh, ca, ua, ea)
+  ON CONFLICT DO NOTHING
+  RETURNING id`;
 
 /** TypeORM's deep-partial type has no room for free-form jsonb (`attributes`); the values are fine. */
 const writable = (c: Partial<Contact>) => c as QueryDeepPartialEntity<Contact>;
