@@ -5,6 +5,7 @@ import { QueueName } from '../../platform/queue/queue.registry';
 import type { NewEvent } from '../store/event-writer';
 import { eventJob } from './event-jobs';
 import { EventProcessor } from './event-processor';
+import type { ClaimedRow } from './event-statements';
 
 /** How long the relay leaves an event to the process that stored it and runs it (EventsHere). */
 export const EVENT_LEASE_SECONDS = 60;
@@ -71,7 +72,7 @@ export class EventsHere {
    * A run that threw (an outage: the attempt was given back) goes to the event's job. Should Redis
    * refuse it too, the relay offers the event once its lease has run out.
    */
-  private async runHere(row: Parameters<EventProcessor['run']>[0]): Promise<void> {
+  private async runHere(row: ClaimedRow): Promise<void> {
     try {
       await this.processor.run(row);
     } catch (err) {

@@ -79,7 +79,10 @@ export class EventWriter {
    */
   async insertIn(manager: EntityManager, events: NewEvent[]): Promise<Array<NewEvent & { id: string }>> {
     const rows = events.map((e) => ({ ...e, id: uuidv7() }));
-    const result: Array<{ id: string }> = await manager.query(INSERT, insertParams(rows, new Set()));
+    const result: Array<{ id: string }> = await manager.query(
+      INSERT,
+      insertParams(rows, dataOf(rows), new Set()),
+    );
     const inserted = new Set(result.map((r) => r.id));
     return rows.filter((r) => inserted.has(r.id));
   }
@@ -96,18 +99,17 @@ export class EventWriter {
 
   private async flush(rows: Array<NewEvent & { id: string }>): Promise<Flushed> {
     const here = this.here.take(rows);
-    const params = insertParams(rows, here);
+    const data = dataOf(rows);
     let result: Array<{ id: string }>;
     try {
-      result = await this.dataSource.query(INSERT, params);
+      result = await this.dataSource.query(INSERT, insertParams(rows, data, here));
     } catch (err) {
       this.here.giveBack(here.size);
       throw err;
     }
     // Committed: acknowledge-worthy. Run or enqueued after (best effort; the outbox relay covers the rest).
     const inserted = new Set(result.map((r) => r.id));
-    const json = params[8] as string[];
-    return { inserted, here: new Map(rows.flatMap((r, i) => (here.has(r.id) ? [[r.id, json[i]]] : []))) };
+    return { inserted, here: new Map(rows.flatMap((r, i) => (here.has(r.id) ? [[r.id, data[i]]] : []))) };
   }
 
   private async follow(rows: Array<NewEvent & { id: string }>, { inserted, here }: Flushed): Promise<void> {
@@ -119,7 +121,12 @@ export class EventWriter {
   }
 }
 
-function insertParams(rows: Array<NewEvent & { id: string }>, here: Set<string>): unknown[] {
+/** Each row's data as written (and as a run here reads it back). */
+function dataOf(rows: NewEvent[]): string[] {
+  return rows.map((r) => JSON.stringify(r.data));
+}
+
+function insertParams(rows: Array<NewEvent & { id: string }>, data: string[], here: Set<string>): unknown[] {
   return [
     rows.map((r) => r.id),
     rows.map((r) => r.workspaceId),
@@ -129,7 +136,7 @@ function insertParams(rows: Array<NewEvent & { id: string }>, here: Set<string>)
     rows.map((r) => r.queue),
     rows.map((r) => r.occurredAt.toISOString()),
     rows.map((r) => r.receivedAt.toISOString()),
-    rows.map((r) => JSON.stringify(r.data)),
+    data,
     rows.map((r) => r.rawBody ?? null),
     rows.map((r) => here.has(r.id)),
   ];

@@ -150,7 +150,6 @@ export class ContactWrites {
    */
   private async insertMany(rows: Contact[]): Promise<boolean[]> {
     const sorted = [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const json = (v: unknown) => (v === null || v === undefined ? null : JSON.stringify(v));
     const time = (d: Date | null) => d?.toISOString() ?? null;
     const result: Array<{ id: string }> = await this.contacts.query(INSERT_CONTACTS, [
       sorted.map((r) => r.id),
@@ -161,10 +160,10 @@ export class ContactWrites {
       sorted.map((r) => r.waId),
       sorted.map((r) => r.email),
       sorted.map((r) => r.locale),
-      sorted.map((r) => JSON.stringify(r.tags ?? [])),
-      sorted.map((r) => JSON.stringify(r.attributes ?? {})),
-      sorted.map((r) => JSON.stringify(r.preferences ?? {})),
-      sorted.map((r) => json(r.quietHours)),
+      sorted.map((r) => JSON.stringify(r.tags)),
+      sorted.map((r) => JSON.stringify(r.attributes)),
+      sorted.map((r) => JSON.stringify(r.preferences)),
+      sorted.map((r) => (r.quietHours ? JSON.stringify(r.quietHours) : null)),
       sorted.map((r) => time(r.createdAt)),
       sorted.map((r) => time(r.updatedAt)),
       sorted.map((r) => time(r.erasedAt)),
