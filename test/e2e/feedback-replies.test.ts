@@ -79,13 +79,14 @@ describe('feedback replies: a reply to the service-completed-feedback request be
     expect(res.status).toBe(202);
     const serviceEventId = res.body.id as string;
     await waitFor(async () => sentTo(to).length === 1, 10_000, 'the completion message');
-    t.clock.advance(2 * HOUR);
+    // The message can reach the provider before the run parks: the clock moves once it has.
     const queue = t.app.get(JobQueue).queue(QueueName.Workflows);
     const job = await waitFor(
       async () => (await queue.getDelayed())[0] as Job | undefined,
       15_000, // the run parks after its send: seconds on a loaded machine
       'the 2 h timer',
     );
+    t.clock.advance(2 * HOUR);
     await job.promote();
     await waitFor(async () => sentTo(to).length === 2, 10_000, 'the feedback request on WhatsApp');
     expect(sentTo(to)[1].body.template.name).toBe('feedback_request');

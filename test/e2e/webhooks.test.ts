@@ -1,6 +1,7 @@
 import { SourcesService } from '../../src/events/sources/sources.service';
 import { EventRecord } from '../../src/events/store/event.entity';
-import { DataSource } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { Source } from '../../src/events/sources/source.entity';
 import { EventProbe, EventProbeModule } from '../support/event-probe.module';
 import { waitFor } from '../support/private-redis';
 import { rawRequest } from '../support/raw-http';
@@ -248,6 +249,21 @@ describe('inbound webhooks', () => {
       t.clock.advance(2 * 24 * 3600 * 1000);
       expect((await t.app.get(SourcesService).purgeRejections()).deleted).toBeGreaterThanOrEqual(1);
     } finally {
+      t.clock.reset();
+    }
+  });
+
+  it('reads a source once for the webhooks that arrive together after its cached copy expired', async () => {
+    const sources = t.app.get(SourcesService);
+    t.clock.advance(60_000); // every cached copy has expired
+    const repo = (sources as unknown as { sources: Repository<Source> }).sources;
+    const reads = jest.spyOn(repo, 'findOneBy');
+    try {
+      const found = await Promise.all(Array.from({ length: 20 }, () => sources.resolve('src-meta')));
+      expect(new Set(found.map((f) => f?.id)).size).toBe(1);
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
       t.clock.reset();
     }
   });

@@ -4,6 +4,9 @@ import { EventRelay } from '../../src/events/processing/event-relay';
 import { EventsService } from '../../src/events/store/events.service';
 import { ContactPreferencesService } from '../../src/notifications/contacts/contact-preferences.service';
 import { ContactsService } from '../../src/notifications/contacts/contacts.service';
+import { ConsentGate } from '../../src/notifications/sending/consent-gate';
+import { NotificationComposer } from '../../src/notifications/sending/notification-composer';
+import { NotificationLedger } from '../../src/notifications/sending/notification-ledger';
 import { NotificationSender } from '../../src/notifications/sending/notification-sender';
 import { NotificationsService } from '../../src/notifications/sending/notifications.service';
 import type { Principal } from '../../src/platform/http/principal';
@@ -188,18 +191,56 @@ describe('work run where it is stored (service tier)', () => {
     }
   });
 
-  it("sends a notify step's message from the worker that walked it: no notifications job", async () => {
+  it("sends a notify step's message from the worker that walked it: stored claimed, no claim, no job", async () => {
     const ws = await setup([welcome]);
-    await t.app
-      .get(EventsService)
-      .create(ws.caller, { type: 'lead.created', data: { name: 'Caio', phone: '+5531988887777' } });
-    const execution = await ws.succeeded();
-    const sent = await welcomeSent(ws.caller, execution.id);
-    expect(sent.attempts).toBe(1);
-    expect(await sendJob(sent.id)).toBeUndefined();
+    const claim = jest.spyOn(t.app.get(NotificationLedger), 'claim');
+    try {
+      await t.app
+        .get(EventsService)
+        .create(ws.caller, { type: 'lead.created', data: { name: 'Caio', phone: '+5531988887777' } });
+      const execution = await ws.succeeded();
+      const sent = await welcomeSent(ws.caller, execution.id);
+      expect(sent.attempts).toBe(1);
+      expect(sent.attemptLog).toMatchObject([
+        { attempt: 1, status: expect.stringMatching(/sent|delivered/) },
+      ]);
+      // The row was stored with its attempt open: no claim statement between the insert and the call.
+      expect(claim).not.toHaveBeenCalled();
+      expect(await sendJob(sent.id)).toBeUndefined();
+    } finally {
+      claim.mockRestore();
+    }
   });
 
-  it("honours the recipient's opt-out looked up while the notify step stored the message", async () => {
+  it('gives back a send stored claimed that meets an outage before its call; its job makes the one call', async () => {
+    const ws = await setup([welcome]);
+    const compose = jest
+      .spyOn(t.app.get(NotificationComposer), 'message')
+      .mockRejectedValueOnce(
+        Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+      );
+    try {
+      await t.app
+        .get(EventsService)
+        .create(ws.caller, { type: 'lead.created', data: { name: 'Ivo', phone: '+5531988884444' } });
+      const execution = await ws.succeeded();
+      const sent = await welcomeSent(ws.caller, execution.id);
+      expect(sent.attemptLog).toMatchObject([
+        { attempt: 1, status: 'failed', errorCode: 'dependency' },
+        { attempt: 2, status: expect.stringMatching(/sent|delivered/) },
+      ]);
+      const [row]: Array<{ route_tries: number }> = await t.app
+        .get(DataSource)
+        .query('SELECT route_tries FROM notifications WHERE id = $1', [sent.id]);
+      expect(row.route_tries).toBe(1); // the first try was given back
+      const handedOver = await t.app.get(JobQueue).queue(QueueName.Notifications).getJob(`ntf-${sent.id}-1`);
+      expect(handedOver).toBeDefined();
+    } finally {
+      compose.mockRestore();
+    }
+  });
+
+  it("honours the recipient's opt-out looked up before the notify step stored the message", async () => {
     const ws = await setup([welcome]);
     const { contact } = await t.app.get(ContactsService).upsert(ws.caller, { phone: '+5531988885555' });
     await t.app.get(ContactPreferencesService).set(ws.caller, contact.id, {
@@ -223,8 +264,11 @@ describe('work run where it is stored (service tier)', () => {
     expect(n).toMatchObject({ status: 'suppressed', attempts: 0 });
   });
 
-  it('hands a send that throws to its job, which makes the one call', async () => {
+  it('stores a send queued when its consent cannot be looked up, and hands a call that throws to its job', async () => {
     const ws = await setup([welcome]);
+    const consent = jest
+      .spyOn(t.app.get(ConsentGate), 'check')
+      .mockRejectedValueOnce(new Error('contacts unavailable'));
     const send = jest
       .spyOn(t.app.get(NotificationSender), 'callFor')
       .mockRejectedValueOnce(new Error('ledger unavailable'));
@@ -239,6 +283,7 @@ describe('work run where it is stored (service tier)', () => {
       expect(sent.attempts).toBe(1);
       expect(await sendJob(sent.id)).toBeDefined();
     } finally {
+      consent.mockRestore();
       send.mockRestore();
       t.clock.reset();
     }

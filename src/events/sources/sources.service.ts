@@ -45,6 +45,7 @@ const CACHE_TTL_MS = 5000;
 export class SourcesService {
   private readonly logger = new Logger('Sources');
   private readonly cache: TtlCache<string, ResolvedSource | null>;
+  private readonly loading = new Map<string, Promise<ResolvedSource | null>>();
   /** AAD `source:<id>`: rows sealed before the helper existed open unchanged. */
   private readonly configs: SealedConfig<SourceConfig>;
 
@@ -130,10 +131,22 @@ export class SourcesService {
     return paginate(qb, query, (r) => ({ reason: r.reason, createdAt: r.createdAt.toISOString() }));
   }
 
-  /** The webhook path: by slug, from a short-lived cache. */
-  async resolve(slug: string): Promise<ResolvedSource | null> {
+  /**
+   * The webhook path: by slug, from a short-lived cache. Concurrent misses of one slug share one
+   * load (when the entry expires under load, the requests meanwhile do not each read and decrypt).
+   */
+  resolve(slug: string): Promise<ResolvedSource | null> {
     const hit = this.cache.get(slug);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) return Promise.resolve(hit);
+    let pending = this.loading.get(slug);
+    if (!pending) {
+      pending = this.load(slug).finally(() => this.loading.delete(slug));
+      this.loading.set(slug, pending);
+    }
+    return pending;
+  }
+
+  private async load(slug: string): Promise<ResolvedSource | null> {
     const source = slug.length <= 64 ? await this.sources.findOneBy({ slug }) : null;
     const value: ResolvedSource | null = source
       ? {

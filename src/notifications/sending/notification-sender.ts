@@ -79,9 +79,9 @@ export class NotificationSender {
   /**
    * The notification's next call, from its row as stored (a job's load, or the row the process
    * that stored it has in hand); every write below checks the row's state in its WHERE. `consent`:
-   * the first call's consent decision, when its caller looked it up while storing the row.
+   * the first call's consent decision, when its caller looked it up before storing the row.
    */
-  async callFor(n: Notification, consent?: Promise<ConsentDecision>): Promise<void> {
+  async callFor(n: Notification, consent?: ConsentDecision): Promise<void> {
     if (!['queued', 'scheduled', 'sending'].includes(n.status)) return;
     // A call in flight on another worker: nothing to do.
     if (n.status === 'sending' && this.clock.nowMs() - n.updatedAt.getTime() < STUCK_SENDING_MS) return;
@@ -104,13 +104,37 @@ export class NotificationSender {
     const attemptId = uuidv7();
     const claim = await this.ledger.claim(n, route, attemptId);
     if (!claim) return;
-    const claimed: Notification = { ...n, ...claim, currentAttemptId: attemptId, status: 'sending' };
+    await this.call({ ...n, ...claim, currentAttemptId: attemptId, status: 'sending' }, route, contactId);
+  }
+
+  /**
+   * The route of a first call decided before its row is stored, so that the row can be stored
+   * already claimed (`NotificationsService.sendFor`'s `sendHere`): consent allows every channel now,
+   * a route is open and its provider is not over its rate limit. Null: store the row queued and
+   * let `callFor` decide (suppress, postpone, defer, give up).
+   */
+  async routeAtOnce(n: Notification, consent: ConsentDecision): Promise<Route | null> {
+    if (consent.deferUntil || consent.suppressed.length) return null;
+    const route = await this.routes.next(n);
+    if (!route) return null;
+    const limit = route.account.rateLimitPerSecond;
+    if (limit && route.account.id && (await this.pacer.peek(route.account.id, limit)) > INLINE_WAIT_MS)
+      return null;
+    return route;
+  }
+
+  /**
+   * The call of a claimed notification (`sending`, its attempt row open as `currentAttemptId`) on
+   * `route`, then what its outcome leads to.
+   */
+  async call(claimed: Notification, route: Route, contactId?: string): Promise<void> {
+    const attemptId = claimed.currentAttemptId as string;
     let started = performance.now();
     let message: OutgoingMessage;
     let receipt: SendReceipt;
     try {
       message = await this.composer.message(claimed, route.channel);
-      message.statusCallbackUrl = await this.routes.callbackUrl(n.workspaceId, route.account.kind);
+      message.statusCallbackUrl = await this.routes.callbackUrl(claimed.workspaceId, route.account.kind);
       const adapter = this.adapters.get(route.account.kind);
       await this.takeTurn(route);
       started = performance.now();
@@ -157,7 +181,7 @@ export class NotificationSender {
     this.calls.inc({ provider: route.account.kind, outcome: 'sent' });
     const durationMs = performance.now() - started;
     await untilReachable(() =>
-      this.ledger.markSent(attemptId, claim.attempts, receipt.providerMessageId, durationMs),
+      this.ledger.markSent(attemptId, claimed.attempts, receipt.providerMessageId, durationMs),
     );
     await this.observers.notify({
       notification: claimed,
@@ -227,9 +251,9 @@ export class NotificationSender {
    */
   private async honourConsent(
     n: Notification,
-    looked?: Promise<ConsentDecision>,
+    looked?: ConsentDecision,
   ): Promise<{ contactId: string | null } | null> {
-    const decision = await (looked ?? this.consent.check(n));
+    const decision = looked ?? (await this.consent.check(n));
     if (decision.deferUntil) {
       const delay = decision.deferUntil.getTime() - this.clock.nowMs();
       if (

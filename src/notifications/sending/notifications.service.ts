@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
+import { v7 as uuidv7 } from 'uuid';
 import { DataSource, In, Repository } from 'typeorm';
 import { AppConfig } from '../../config/config';
 import { OutboxSweep, StuckWork } from '../../platform/outbox/outbox-relay';
@@ -35,21 +36,41 @@ import {
   NotificationView,
 } from './notification-views';
 import { NotificationsProblem } from '../notifications.problems';
+import type { Route } from './notification-routes';
 
-// One statement for any batch size (arrays, not a VALUES list), so PostgreSQL plans it once.
+/** What `sendFor` decided about a first call made here before storing its row. */
+interface FirstCall {
+  consent?: ConsentDecision;
+  /** Set when the row is stored claimed on this route. */
+  route?: Route;
+}
+
+// One statement for any batch size (arrays, not a VALUES list), so PostgreSQL plans it once; a row
+// stored claimed (a first call made here, `firstCall`) has its attempt opened in the same statement.
 const INSERT = `
-  INSERT INTO notifications (id, workspace_id, to_contact_id, to_phone, to_email, channels, template_key, locale,
-    content, data, category, priority, send_at, status, skipped_routes, timeline, next_attempt_at, created_at, updated_at,
-    conversation_id, via_provider_id)
-  SELECT id, ws, contact, phone, email, channels::text[], template, locale, content, data, category, priority,
-    send_at, status, skipped::text[], timeline, next_at, created, created, conv, via
-  FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-    $9::jsonb[], $10::jsonb[], $11::text[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::jsonb[],
-    $17::timestamptz[], $18::timestamptz[], $19::uuid[], $20::uuid[])
-    AS t(id, ws, contact, phone, email, channels, template, locale, content, data, category, priority, send_at,
-         status, skipped, timeline, next_at, created, conv, via)
-  ON CONFLICT (id) DO NOTHING
-  RETURNING id`;
+  WITH stored AS (
+    INSERT INTO notifications (id, workspace_id, to_contact_id, to_phone, to_email, channels, template_key, locale,
+      content, data, category, priority, send_at, status, skipped_routes, timeline, next_attempt_at, created_at, updated_at,
+      conversation_id, via_provider_id, attempts, route_tries, channel, provider_id, provider_kind, current_attempt_id)
+    SELECT id, ws, contact, phone, email, channels::text[], template, locale, content, data, category, priority,
+      send_at, status, skipped::text[], timeline, next_at, created, created, conv, via, attempts, route_tries,
+      channel, provider_id, provider_kind, attempt_id
+    FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+      $9::jsonb[], $10::jsonb[], $11::text[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::jsonb[],
+      $17::timestamptz[], $18::timestamptz[], $19::uuid[], $20::uuid[], $21::int[], $22::int[], $23::text[],
+      $24::uuid[], $25::text[], $26::uuid[])
+      AS t(id, ws, contact, phone, email, channels, template, locale, content, data, category, priority, send_at,
+           status, skipped, timeline, next_at, created, conv, via, attempts, route_tries, channel, provider_id,
+           provider_kind, attempt_id)
+    ON CONFLICT (id) DO NOTHING
+    RETURNING id, workspace_id, attempts, channel, provider_id, provider_kind, current_attempt_id, created_at),
+  opened AS (
+    INSERT INTO notification_attempts (id, notification_id, workspace_id, attempt, channel, provider_id, provider_kind,
+      status, created_at, updated_at)
+    SELECT current_attempt_id, id, workspace_id, attempts, channel, provider_id, provider_kind, 'sending', created_at,
+      created_at
+    FROM stored WHERE current_attempt_id IS NOT NULL)
+  SELECT id FROM stored`;
 
 /** The one method (WhatsApp's) that tells which phones are inside their 24-hour window; none: no check. */
 export const WINDOW_GUARD = definePluginPoint<WindowGuard>({ title: 'window guard', single: true });
@@ -115,9 +136,7 @@ export class NotificationsService implements OnModuleInit {
       n.nextAttemptAt.getTime() <= this.clock.nowMs() &&
       this.local.take('sends');
     if (here) this.sentHere.add(n);
-    // The first call's consent is looked up while the row is stored (its failure is the send's).
-    const consent = here ? this.consent.check(n) : undefined;
-    consent?.catch(() => undefined);
+    const first = here ? await this.firstCall(n) : undefined;
     let inserted: Set<string>;
     try {
       inserted = await this.store([n]);
@@ -125,7 +144,7 @@ export class NotificationsService implements OnModuleInit {
       if (here) this.local.release('sends');
       throw err;
     }
-    if (here && inserted.has(n.id)) this.local.run('sends', () => this.sendNow(n, consent));
+    if (here && inserted.has(n.id)) this.local.run('sends', () => this.sendNow(n, first));
     else if (here) this.local.release('sends');
     if (inserted.has(n.id)) return { id: n.id, status: n.status };
     // the id was stored before: answer where that notification stands
@@ -308,18 +327,55 @@ export class NotificationsService implements OnModuleInit {
       rows.map((n) => n.createdAt.toISOString()),
       rows.map((n) => n.conversationId),
       rows.map((n) => n.viaProviderId),
+      rows.map((n) => n.attempts),
+      rows.map((n) => n.routeTries),
+      rows.map((n) => n.channel),
+      rows.map((n) => n.providerId),
+      rows.map((n) => n.providerKind),
+      rows.map((n) => n.currentAttemptId),
     ]);
     return new Set(inserted.map((r) => r.id));
   }
 
   /**
+   * A first call made here is decided before its row is stored: consent looked up, a route chosen.
+   * When both allow the call at once, the row is stored already claimed (`sending`, its attempt
+   * open in the same statement), so no claim stands between the insert and the provider call. A
+   * lookup that fails leaves every decision to the call (`callFor`).
+   */
+  private async firstCall(n: Notification): Promise<FirstCall> {
+    let consent: ConsentDecision;
+    let route: Route | null;
+    try {
+      consent = await this.consent.check(n);
+      route = await this.sender.routeAtOnce(n, consent);
+    } catch {
+      return {};
+    }
+    if (!route) return { consent };
+    Object.assign(n, {
+      status: 'sending',
+      attempts: 1,
+      routeTries: 1,
+      channel: route.channel,
+      providerId: route.account.id,
+      providerKind: route.account.kind,
+      currentAttemptId: uuidv7(),
+    } satisfies Partial<Notification>);
+    return { consent, route };
+  }
+
+  /**
    * The first call made here, from the row in hand (no load). A send that throws (PostgreSQL or
    * Redis unreachable before its records) goes to its job, which finds what was done by the calls
-   * counted: none is made twice.
+   * counted: none is made twice. (A row stored claimed meets outages inside `call`, which gives its
+   * attempt back and hands it to a job itself; whatever else throws there leaves it `sending`, for
+   * the relay to offer again once that is stale, as after a crash.)
    */
-  private async sendNow(n: Notification, consent?: Promise<ConsentDecision>): Promise<void> {
+  private async sendNow(n: Notification, first: FirstCall = {}): Promise<void> {
     try {
-      await this.sender.callFor(n, consent);
+      if (first.route) await this.sender.call(n, first.route, first.consent?.contactId ?? undefined);
+      else await this.sender.callFor(n, first.consent);
     } catch (err) {
       this.logger.warn(`notification ${n.id}: send handed to a job (${(err as Error).message})`);
       this.sentHere.delete(n);
