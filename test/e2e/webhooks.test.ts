@@ -268,6 +268,29 @@ describe('inbound webhooks', () => {
     }
   });
 
+  it("keeps the status callback URL each send asks for, and forgets it when the workspace's sources change", async () => {
+    const sources = t.app.get(SourcesService);
+    const [{ id, workspace_id: ws }]: Array<{ id: string; workspace_id: string }> = await db.query(
+      `SELECT id, workspace_id FROM sources WHERE slug = 'src-twilio'`,
+    );
+    const repo = (sources as unknown as { sources: Repository<Source> }).sources;
+    const reads = jest.spyOn(repo, 'findOne');
+    const enabled = (on: boolean) =>
+      t.http().patch(`/v1/sources/${id}`).set(t.auth()).send({ enabled: on }).expect(200);
+    try {
+      const url = 'https://ponte.example.com/webhooks/src-twilio';
+      expect(await sources.callbackUrl(ws, 'twilio')).toBe(url);
+      expect(await sources.callbackUrl(ws, 'twilio')).toBe(url);
+      expect(reads).toHaveBeenCalledTimes(1);
+      await enabled(false);
+      expect(await sources.callbackUrl(ws, 'twilio')).toBeUndefined(); // at once on this instance
+      expect(reads).toHaveBeenCalledTimes(2);
+    } finally {
+      reads.mockRestore();
+      await enabled(true);
+    }
+  });
+
   it('answers 404 SOURCE_NOT_FOUND for an unknown slug', async () => {
     const res = await post('no-such-source', '{}', { 'content-type': 'application/json' });
     expect(res.status).toBe(404);

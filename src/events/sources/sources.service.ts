@@ -46,6 +46,8 @@ export class SourcesService {
   private readonly logger = new Logger('Sources');
   private readonly cache: TtlCache<string, ResolvedSource | null>;
   private readonly loading = new Map<string, Promise<ResolvedSource | null>>();
+  /** `callbackUrl`'s answers by `workspaceId:kind` (null: none), as briefly as the slugs'. */
+  private readonly callbacks: TtlCache<string, string | null>;
   /** AAD `source:<id>`: rows sealed before the helper existed open unchanged. */
   private readonly configs: SealedConfig<SourceConfig>;
 
@@ -58,6 +60,7 @@ export class SourcesService {
     private readonly clock: Clock,
   ) {
     this.cache = new TtlCache(clock, { ttlMs: CACHE_TTL_MS, max: 10_000 });
+    this.callbacks = new TtlCache(clock, { ttlMs: CACHE_TTL_MS, max: 10_000 });
     this.configs = new SealedConfig(box, (id) => `source:${id}`);
   }
 
@@ -88,6 +91,7 @@ export class SourcesService {
       .returning('id')
       .execute();
     if (inserted.raw.length === 0) throw new ProblemException('CONFLICT', `The slug "${slug}" is taken`);
+    this.forget({ slug, workspaceId: caller.workspaceId });
     const view = this.toView(await this.sources.findOneByOrFail({ id }));
     // Where the URL carries the secret (Z-API signs nothing), the full URL is shown once with it.
     const url = kind.handler.urlOnCreate?.(view.url, config) ?? view.url;
@@ -115,14 +119,20 @@ export class SourcesService {
     if (dto.name !== undefined) source.name = dto.name;
     if (dto.enabled !== undefined) source.enabled = dto.enabled;
     await this.sources.save(source);
-    this.cache.delete(source.slug);
+    this.forget(source);
     return this.toView(source);
   }
 
   async remove(caller: Principal, id: string): Promise<void> {
     const source = await this.find(caller, id);
     await this.sources.delete({ id: source.id });
+    this.forget(source);
+  }
+
+  /** This instance's cached copies a change of `source` makes stale (others' expire within CACHE_TTL_MS). */
+  private forget(source: { slug: string; workspaceId: string }): void {
     this.cache.delete(source.slug);
+    this.callbacks.deleteWhere((key) => key.startsWith(`${source.workspaceId}:`));
   }
 
   async rejectionsOf(caller: Principal, id: string, query: PageQuery): Promise<Page<RejectionView>> {
@@ -163,15 +173,21 @@ export class SourcesService {
 
   /**
    * Where a provider should post the statuses of what we send (Twilio takes it per message): the
-   * workspace's oldest enabled source of that kind, if it has one.
+   * workspace's oldest enabled source of that kind, if it has one; kept briefly, as the slugs are
+   * (a send asks for it every time).
    */
   async callbackUrl(workspaceId: string, kind: SourceKind): Promise<string | undefined> {
+    const key = `${workspaceId}:${kind}`;
+    const kept = this.callbacks.get(key);
+    if (kept !== undefined) return kept ?? undefined;
     const source = await this.sources.findOne({
       where: { workspaceId, kind, enabled: true },
       order: { id: 'ASC' },
       select: { slug: true },
     });
-    return source ? `${this.config.app.publicUrl}/webhooks/${source.slug}` : undefined;
+    const url = source ? `${this.config.app.publicUrl}/webhooks/${source.slug}` : null;
+    this.callbacks.set(key, url);
+    return url ?? undefined;
   }
 
   /** Config a verified request handed over (Bitrix24's application token in ONAPPINSTALL): kept from then on. */
