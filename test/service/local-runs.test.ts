@@ -228,6 +228,7 @@ describe('work run where it is stored (service tier)', () => {
       .mockRejectedValueOnce(
         Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
       );
+    const claim = jest.spyOn(t.app.get(NotificationLedger), 'claim');
     try {
       await t.app
         .get(EventsService)
@@ -244,8 +245,10 @@ describe('work run where it is stored (service tier)', () => {
       expect(row.route_tries).toBe(1); // the first try was given back
       const handedOver = await t.app.get(JobQueue).queue(QueueName.Notifications).getJob(`ntf-${sent.id}-1`);
       expect(handedOver).toBeDefined();
+      expect(claim).toHaveBeenCalledTimes(1); // by the job, for attempt 2: attempt 1 was opened when stored
     } finally {
       compose.mockRestore();
+      claim.mockRestore();
     }
   });
 
