@@ -21,7 +21,7 @@ export class AppConfig {
     /** HTTP processes serving the port (node cluster); 1 is a single process, as before. */
     webConcurrency: number;
   };
-  database: { url: string; poolSize: number; prepare: boolean; migrate: boolean };
+  database: { url: string; poolSize: number; requestPoolSize: number; prepare: boolean; migrate: boolean };
   redis: { url: string };
   queue: {
     prefix: string;
@@ -104,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   config.database = {
     url: v.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/ponte',
     poolSize: v.DATABASE_POOL_SIZE ?? 10,
+    requestPoolSize: v.DATABASE_REQUEST_POOL_SIZE ?? 4,
     prepare: v.DATABASE_PREPARE ?? true,
     migrate: v.DATABASE_MIGRATE ?? true,
   };

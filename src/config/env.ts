@@ -39,6 +39,7 @@ export class EnvironmentVariables {
 
   @IsOptional() @Matches(/^postgres(ql)?:\/\/.+/) DATABASE_URL?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_SIZE?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(50) DATABASE_REQUEST_POOL_SIZE?: number;
   @IsOptional() @Transform(toBool) @IsBoolean() DATABASE_PREPARE?: boolean;
   @IsOptional() @Transform(toBool) @IsBoolean() DATABASE_MIGRATE?: boolean;
 

@@ -7,6 +7,7 @@ import { CacheInvalidation } from './cache/cache-invalidation';
 import { Clock, SystemClock } from './clock';
 import { parseEncryptionKeys, SecretBox } from './crypto/secret-box';
 import { dataSourceOptions } from './database/data-source';
+import { RequestLane } from './database/request-lane';
 import { IdempotencyKey } from './http/idempotency/idempotency-key.entity';
 import { IdempotencyInterceptor } from './http/idempotency/idempotency.interceptor';
 import { RateLimiter } from './rate-limit/rate-limiter';
@@ -78,6 +79,7 @@ export class PlatformModule {
               userAgent: 'Ponte/0.1 (+webhooks)',
             }),
         },
+        RequestLane,
         MetricsService,
         HealthService,
         WorkerGate,
@@ -96,6 +98,7 @@ export class PlatformModule {
       ],
       exports: [
         AppConfig,
+        RequestLane,
         Clock,
         SecretBox,
         OutboundHttp,

@@ -5,6 +5,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { AppConfig } from '../../config/config';
 import { TtlCache } from '../../platform/cache/ttl-cache';
 import { Clock } from '../../platform/clock';
+import { RequestLane } from '../../platform/database/request-lane';
 import { randomToken } from '../../platform/crypto/constant-time';
 import { SecretBox } from '../../platform/crypto/secret-box';
 import { FieldError, notFound, ProblemException } from '../../platform/http/problem';
@@ -38,6 +39,15 @@ export interface ResolvedSource {
   config: SourceConfig;
 }
 
+/** The columns `resolve` reads. */
+interface SourceRow {
+  id: string;
+  workspace_id: string;
+  kind: SourceKind;
+  enabled: boolean;
+  config_sealed: string;
+}
+
 /** How long an instance trusts its cached copy of a source (changes elsewhere apply within this). */
 const CACHE_TTL_MS = 5000;
 
@@ -55,6 +65,7 @@ export class SourcesService {
     @InjectRepository(Source) private readonly sources: Repository<Source>,
     @InjectRepository(SourceRejection) private readonly rejections: Repository<SourceRejection>,
     private readonly kinds: SourceKinds,
+    private readonly lane: RequestLane,
     box: SecretBox,
     private readonly config: AppConfig,
     private readonly clock: Clock,
@@ -156,15 +167,22 @@ export class SourcesService {
     return pending;
   }
 
+  /** On the RequestLane: a webhook waits for it, so it never queues behind background work. */
   private async load(slug: string): Promise<ResolvedSource | null> {
-    const source = slug.length <= 64 ? await this.sources.findOneBy({ slug }) : null;
-    const value: ResolvedSource | null = source
+    const [row] =
+      slug.length <= 64
+        ? await this.lane.query<SourceRow>(
+            'SELECT id, workspace_id, kind, enabled, config_sealed FROM sources WHERE slug = $1',
+            [slug],
+          )
+        : [];
+    const value: ResolvedSource | null = row
       ? {
-          id: source.id,
-          workspaceId: source.workspaceId,
-          kind: source.kind,
-          enabled: source.enabled,
-          config: this.configs.open(source),
+          id: row.id,
+          workspaceId: row.workspace_id,
+          kind: row.kind,
+          enabled: row.enabled,
+          config: this.configs.open({ id: row.id, configSealed: row.config_sealed }),
         }
       : null;
     this.cache.set(slug, value);

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
 import { GroupCommit } from '../../platform/database/group-commit';
+import { RequestLane } from '../../platform/database/request-lane';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { QueueName } from '../../platform/queue/queue.registry';
 import { eventJob } from '../processing/event-jobs';
@@ -46,7 +47,7 @@ interface Flushed {
 
 /**
  * Events from concurrent requests are written by one multi-row INSERT (one round trip, one
- * commit); the writers are answered on the commit, and the batch then runs here (EventsHere, as
+ * commit, on the RequestLane's connections: never queued behind background work); the writers are answered on the commit, and the batch then runs here (EventsHere, as
  * far as a worker has places) or is enqueued by one addBulk (see GroupCommit's afterAcknowledge):
  * a webhook's 200 waits for PostgreSQL, not for Redis.
  */
@@ -58,7 +59,7 @@ export class EventWriter {
   });
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly lane: RequestLane,
     private readonly jobs: JobQueue,
     private readonly here: EventsHere,
   ) {}
@@ -102,7 +103,7 @@ export class EventWriter {
     const data = dataOf(rows);
     let result: Array<{ id: string }>;
     try {
-      result = await this.dataSource.query(INSERT, insertParams(rows, data, here));
+      result = await this.lane.query(INSERT, insertParams(rows, data, here));
     } catch (err) {
       this.here.giveBack(here.size);
       throw err;

@@ -10,6 +10,7 @@ import { declare, definePluginPoint } from '../../platform/plugins/plugin-point'
 import { PluginRegistry } from '../../platform/plugins/plugin-registry';
 import { Clock } from '../../platform/clock';
 import { GroupCommit } from '../../platform/database/group-commit';
+import { RequestLane } from '../../platform/database/request-lane';
 import { notFound, ProblemException } from '../../platform/http/problem';
 import { Page, paginate } from '../../platform/http/pagination';
 import { Principal } from '../../platform/http/principal';
@@ -100,6 +101,7 @@ export class NotificationsService implements OnModuleInit {
     private readonly contacts: ContactsService,
     private readonly workspaces: WorkspacesService,
     private readonly dataSource: DataSource,
+    private readonly lane: RequestLane,
     private readonly jobs: JobQueue,
     private readonly local: LocalRuns,
     private readonly sender: NotificationSender,
@@ -300,13 +302,16 @@ export class NotificationsService implements OnModuleInit {
     return view;
   }
 
-  /** Persists (answered on the commit), then enqueues, in group commits with concurrent requests. */
+  /**
+   * Persists (answered on the commit, on the RequestLane's connections), then enqueues, in group
+   * commits with concurrent requests.
+   */
   private store(rows: Notification[]): Promise<Set<string>> {
     return rows.length ? this.batches.add(rows) : Promise.resolve(new Set());
   }
 
   private async flush(rows: Notification[]): Promise<Set<string>> {
-    const inserted: Array<{ id: string }> = await this.dataSource.query(INSERT, [
+    const inserted = await this.lane.query<{ id: string }>(INSERT, [
       rows.map((n) => n.id),
       rows.map((n) => n.workspaceId),
       rows.map((n) => n.toContactId),
