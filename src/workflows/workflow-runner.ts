@@ -181,7 +181,7 @@ export class WorkflowRunner {
     built?: Promise<BuiltScope>,
   ): Promise<{ walk: Walk; outcome: Outcome }> {
     const version = await this.version(exec.workflowId, exec.version);
-    const { scope, contactId } = await (built ?? this.buildScope(exec, known));
+    const { scope, contactId, known: contact } = await (built ?? this.buildScope(exec, known));
     const rows = new Map(stored.map((r) => [r.stepId, r]));
     for (const r of rows.values())
       if (r.status === 'succeeded') scope.steps[r.stepId] = { status: r.status, output: r.output };
@@ -190,6 +190,7 @@ export class WorkflowRunner {
       executionId: exec.id,
       depth: exec.depth,
       contactId,
+      known: contact,
       scope,
     };
     const foundContactId = exec.contactId ? null : contactId;
@@ -289,9 +290,12 @@ export class WorkflowRunner {
   }
 
   private async execute(step: Step, ctx: StepContext): Promise<unknown> {
+    // The scope's contact lookup is offered to the first step run only: any step may change it.
+    const known = ctx.known;
+    ctx.known = undefined;
     switch (step.type) {
       case 'notify':
-        return this.steps.notify(step, ctx);
+        return this.steps.notify(step, ctx, known);
       case 'webhook':
         return this.steps.webhook(step, ctx);
       case 'emit':

@@ -5,6 +5,7 @@ import { compileExpression, evaluate, ExpressionError, toJson } from '../platfor
 import { DeliveriesService } from '../deliveries/sending/deliveries.service';
 import { EventBus } from '../events/bus/event-bus';
 import { Channel } from '../notifications/channels';
+import type { KnownContact } from '../notifications/contacts/contacts.service';
 import { NotificationsService } from '../notifications/sending/notifications.service';
 import { Clock } from '../platform/clock';
 import { ProblemException } from '../platform/http/problem';
@@ -24,6 +25,11 @@ export interface StepContext {
   executionId: string;
   depth: number;
   contactId: string | null;
+  /**
+   * The contact lookup made with the scope, for the walk's first step only (a step may change the
+   * contact): a notify step's consent check takes it instead of asking again.
+   */
+  known?: KnownContact;
   /** `{event, steps, contact, now, workspace}`: the input of every expression. */
   scope: {
     event: ActionContext['event'] & { occurredAt: string };
@@ -56,7 +62,7 @@ export class WorkflowSteps {
     private readonly clock: Clock,
   ) {}
 
-  async notify(step: NotifyStep, ctx: StepContext): Promise<unknown> {
+  async notify(step: NotifyStep, ctx: StepContext, known?: KnownContact): Promise<unknown> {
     const to = recipient(await evaluateField(step.to, ctx.scope, 'to'));
     const data = step.data === undefined ? {} : await evaluateField(step.data, ctx.scope, 'data');
     if (!data || typeof data !== 'object' || Array.isArray(data))
@@ -76,7 +82,7 @@ export class WorkflowSteps {
             data: data as Record<string, unknown>,
             category: step.category as 'transactional' | 'marketing' | undefined,
           },
-          { id, sendHere: true },
+          { id, sendHere: true, known },
         );
         sent.push({ channels, notificationId: accepted.id, status: accepted.status });
       } catch (err) {

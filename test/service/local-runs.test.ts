@@ -14,6 +14,7 @@ import { JobQueue } from '../../src/platform/queue/job-queue.service';
 import { QueueName } from '../../src/platform/queue/queue.registry';
 import { WorkflowExecutions } from '../../src/workflows/workflow-executions';
 import { WorkflowScope } from '../../src/workflows/workflow-scope';
+import { WorkflowSteps } from '../../src/workflows/workflow-steps';
 import { WorkflowsService } from '../../src/workflows/workflows.service';
 import { waitFor } from '../support/private-redis';
 import { newWorkspaceCaller } from '../support/service-caller';
@@ -85,6 +86,21 @@ describe('work run where it is stored (service tier)', () => {
       15_000,
       'the welcome sent',
     );
+  /** The message the execution's step `index` made was suppressed, no attempt made. */
+  const suppressed = async (caller: Principal, executionId: string, index: number) => {
+    const run = (await t.app.get(WorkflowExecutions).get(caller, executionId)).steps[index];
+    const id = (run.output as { notifications: Array<{ notificationId: string }> }).notifications[0]
+      .notificationId;
+    const n = await waitFor(
+      async () => {
+        const found = await t.app.get(NotificationsService).get(caller, id);
+        return found.status !== 'queued' && found;
+      },
+      15_000,
+      'the welcome settled',
+    );
+    expect(n).toMatchObject({ status: 'suppressed', attempts: 0 });
+  };
   const sendJob = (notificationId: string) =>
     t.app.get(JobQueue).queue(QueueName.Notifications).getJob(`ntf-${notificationId}-0`);
 
@@ -262,18 +278,67 @@ describe('work run where it is stored (service tier)', () => {
       .get(EventsService)
       .create(ws.caller, { type: 'lead.created', data: { name: 'Hugo', phone: '+5531988885555' } });
     const execution = await ws.succeeded();
-    const run = (await t.app.get(WorkflowExecutions).get(ws.caller, execution.id)).steps[0];
-    const id = (run.output as { notifications: Array<{ notificationId: string }> }).notifications[0]
-      .notificationId;
-    const n = await waitFor(
-      async () => {
-        const found = await t.app.get(NotificationsService).get(ws.caller, id);
-        return found.status !== 'queued' && found;
-      },
-      15_000,
-      'the welcome settled',
-    );
-    expect(n).toMatchObject({ status: 'suppressed', attempts: 0 });
+    await suppressed(ws.caller, execution.id, 0);
+  });
+
+  it("takes the walk's own lookup of the recipient for the notify step's consent: one lookup, not two", async () => {
+    const ws = await setup([welcome]);
+    const phone = '+5531988883333';
+    const lookups = jest.spyOn(t.app.get(ContactsService), 'findByAddress');
+    try {
+      await t.app
+        .get(EventsService)
+        .create(ws.caller, { type: 'lead.created', data: { name: 'Rui', phone } });
+      const execution = await ws.succeeded();
+      await welcomeSent(ws.caller, execution.id);
+      // The scope's, made before the walk; the consent check took its answer.
+      expect(lookups.mock.calls.filter(([, address]) => address.phone === phone)).toHaveLength(1);
+    } finally {
+      lookups.mockRestore();
+    }
+  });
+
+  it("takes the walk's contact for the notify step's recipient by id, and for its consent: no lookup by id", async () => {
+    const ws = await setup([{ ...welcome, to: '{"contactId": contact.id, "phone": event.data.phone}' }]);
+    const phone = '+5531988881111';
+    const { contact } = await t.app.get(ContactsService).upsert(ws.caller, { phone, name: 'Bia' });
+    const byId = jest.spyOn(t.app.get(ContactsService), 'find');
+    try {
+      await t.app
+        .get(EventsService)
+        .create(ws.caller, { type: 'lead.created', data: { name: 'Bia', phone } });
+      const execution = await ws.succeeded();
+      const sent = await welcomeSent(ws.caller, execution.id);
+      expect(sent.to).toMatchObject({ contactId: contact.id, phone });
+      // Found by phone with the scope; the recipient's details and its consent took that answer.
+      expect(byId.mock.calls.filter(([, id]) => id === contact.id)).toHaveLength(0);
+    } finally {
+      byId.mockRestore();
+    }
+  });
+
+  it("looks the recipient up again for a notify step after another step: that step may have changed the contact's consent", async () => {
+    const ws = await setup([{ id: 'announce', type: 'emit', event: 'lead.announced', data: '{}' }, welcome]);
+    const phone = '+5531988882222';
+    const { contact } = await t.app.get(ContactsService).upsert(ws.caller, { phone });
+    const steps = t.app.get(WorkflowSteps);
+    const emit = steps.emit.bind(steps);
+    // The first step's effect: the contact opts out of WhatsApp while the walk is under way.
+    const optOut = jest.spyOn(steps, 'emit').mockImplementationOnce(async (step, ctx) => {
+      await t.app.get(ContactPreferencesService).set(ws.caller, contact.id, {
+        channels: { whatsapp: { marketing: false, transactional: false } },
+      });
+      return emit(step, ctx);
+    });
+    try {
+      await t.app
+        .get(EventsService)
+        .create(ws.caller, { type: 'lead.created', data: { name: 'Lia', phone } });
+      const execution = await ws.succeeded();
+      await suppressed(ws.caller, execution.id, 1);
+    } finally {
+      optOut.mockRestore();
+    }
   });
 
   it('stores a send queued when its consent cannot be looked up, and hands a call that throws to its job', async () => {

@@ -36,6 +36,44 @@ export interface ChannelAddress {
   tags?: string[];
 }
 
+/** What `findByAddress` looks up: the phone in E.164 and the e-mail trimmed and in lower case. */
+export function addressKey(address: { phone?: string | null; email?: string | null }): {
+  phone: string | null;
+  email: string | null;
+} {
+  return {
+    phone: (address.phone && toE164(address.phone)) || null,
+    email: address.email?.trim().toLowerCase() || null,
+  };
+}
+
+/**
+ * A contact a caller looked up moments ago, and by what (`find`'s id, or `findByAddress`'s key):
+ * the answer stands for the same lookup made again within the same piece of work.
+ */
+export interface KnownContact {
+  by: { id: string } | { phone: string | null; email: string | null };
+  contact: Contact | null;
+}
+
+/**
+ * What `find(id)` or `findByAddress(address)` would answer when `known` was that very lookup, or
+ * found the contact with that id; undefined when it must be asked.
+ */
+export function knownAnswer(
+  known: KnownContact | undefined,
+  lookup: { id: string } | { phone?: string | null; email?: string | null },
+): Contact | null | undefined {
+  if (!known) return undefined;
+  if ('id' in lookup) {
+    if (known.contact?.id === lookup.id) return known.contact;
+    return 'id' in known.by && known.by.id === lookup.id ? known.contact : undefined;
+  }
+  if ('id' in known.by) return undefined;
+  const key = addressKey(lookup);
+  return key.phone === known.by.phone && key.email === known.by.email ? known.contact : undefined;
+}
+
 /**
  * Contacts: the API (upsert by externalId, else phone; get, patch, search) and what other modules
  * use (`find`, `findByAddress`, `upsertFromChannel`, `setConsent`). Erased contacts are invisible.
@@ -159,10 +197,9 @@ export class ContactsService {
     workspaceId: string,
     address: { phone?: string | null; email?: string | null },
   ): Promise<Contact | null> {
-    const phone = address.phone ? toE164(address.phone) : undefined;
+    const { phone, email } = addressKey(address);
     const byPhone = phone ? await this.one(workspaceId, { phone }) : null;
     if (byPhone) return byPhone;
-    const email = address.email?.trim().toLowerCase();
     return email ? this.one(workspaceId, { email }) : null;
   }
 

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Clock } from '../../platform/clock';
 import type { Channel } from '../channels';
 import { isAllowed, quietHoursEnd } from '../contacts/consent';
-import type { Category } from '../contacts/contact.entity';
-import { ContactsService } from '../contacts/contacts.service';
+import type { Category, Contact } from '../contacts/contact.entity';
+import { ContactsService, KnownContact, knownAnswer } from '../contacts/contacts.service';
 import type { Notification } from './notification.entity';
 
 export interface ConsentDecision {
@@ -27,10 +27,12 @@ export class ConsentGate {
     private readonly clock: Clock,
   ) {}
 
-  async check(n: Notification): Promise<ConsentDecision> {
-    const contact = n.toContactId
-      ? await this.contacts.find(n.workspaceId, n.toContactId)
-      : await this.contacts.findByAddress(n.workspaceId, { phone: n.toPhone, email: n.toEmail });
+  /**
+   * `known`: a lookup the caller made moments ago (a workflow walk's contact, found with its
+   * scope before any step ran). Its answer is taken when it is the very lookup this would make.
+   */
+  async check(n: Notification, known?: KnownContact): Promise<ConsentDecision> {
+    const contact = await this.recipient(n, known);
     if (!contact) return { suppressed: [], deferUntil: null, contactId: null };
     const category = n.category as Category;
     return {
@@ -38,5 +40,14 @@ export class ConsentGate {
       deferUntil: category === 'marketing' ? quietHoursEnd(contact.quietHours, this.clock.now()) : null,
       contactId: contact.id,
     };
+  }
+
+  /** The recipient's contact: the caller's answer when it asked the same, else looked up. */
+  private async recipient(n: Notification, known?: KnownContact): Promise<Contact | null> {
+    const id = n.toContactId;
+    const address = { phone: n.toPhone, email: n.toEmail };
+    const answer = knownAnswer(known, id ? { id } : address);
+    if (answer !== undefined) return answer;
+    return id ? this.contacts.find(n.workspaceId, id) : this.contacts.findByAddress(n.workspaceId, address);
   }
 }

@@ -27,7 +27,7 @@ import { NotificationAttempt } from './notification-attempt.entity';
 import { prepareNotification, PrepareOptions, WindowGuard } from './notification-request';
 import { WorkspacesService } from '../../gateway/workspaces/workspaces.service';
 import { TurnBudget } from '../../platform/turn-budget';
-import { ContactsService } from '../contacts/contacts.service';
+import { ContactsService, KnownContact, knownAnswer } from '../contacts/contacts.service';
 import { Notification, type NotificationStatus } from './notification.entity';
 import { BulkNotificationsDto, NotificationQuery, SendNotificationDto } from './notifications.dto';
 import {
@@ -124,13 +124,14 @@ export class NotificationsService implements OnModuleInit {
    * as the API. With `options.id`, asking twice sends once (the second answer is the first's id).
    * With `sendHere`, a worker makes the first call itself when it has a place (LocalRuns) and the
    * notification is due now and not `low`: no job, so no queue hop (a workflow's notify step).
+   * `known`: the recipient's contact as the caller just looked it up (see ConsentGate.check).
    */
   async sendFor(
     workspaceId: string,
     dto: SendNotificationDto,
-    options: Omit<PrepareOptions, 'windowGuard'> & { sendHere?: boolean } = {},
+    options: Omit<PrepareOptions, 'windowGuard'> & { sendHere?: boolean; known?: KnownContact } = {},
   ): Promise<NotificationAcceptedView> {
-    const n = await this.prepare(workspaceId, dto, this.clock.now(), options);
+    const n = await this.prepare(workspaceId, dto, this.clock.now(), options, options.known);
     const here =
       options.sendHere === true &&
       n.status === 'queued' &&
@@ -138,7 +139,7 @@ export class NotificationsService implements OnModuleInit {
       n.nextAttemptAt.getTime() <= this.clock.nowMs() &&
       this.local.take('sends');
     if (here) this.sentHere.add(n);
-    const first = here ? await this.firstCall(n) : undefined;
+    const first = here ? await this.firstCall(n, options.known) : undefined;
     let inserted: Set<string>;
     try {
       inserted = await this.store([n]);
@@ -166,6 +167,7 @@ export class NotificationsService implements OnModuleInit {
     dto: SendNotificationDto,
     now: Date,
     options: Omit<PrepareOptions, 'windowGuard'> = {},
+    known?: KnownContact,
   ): Promise<Notification> {
     // Providers fetch the attachment, some (WAHA, self-hosted) from inside our network.
     const mediaUrl = dto.content?.media?.url;
@@ -178,7 +180,8 @@ export class NotificationsService implements OnModuleInit {
       });
     }
     if (dto.to?.contactId) {
-      const contact = await this.contacts.find(workspaceId, dto.to.contactId);
+      const id = dto.to.contactId;
+      const contact = knownAnswer(known, { id }) ?? (await this.contacts.find(workspaceId, id));
       if (!contact) throw notFound('Contact');
       dto.to.phone ??= contact.phone ?? undefined;
       dto.to.email ??= contact.email ?? undefined;
@@ -348,11 +351,11 @@ export class NotificationsService implements OnModuleInit {
    * open in the same statement), so no claim stands between the insert and the provider call. A
    * lookup that fails leaves every decision to the call (`callFor`).
    */
-  private async firstCall(n: Notification): Promise<FirstCall> {
+  private async firstCall(n: Notification, known?: KnownContact): Promise<FirstCall> {
     let consent: ConsentDecision;
     let route: Route | null;
     try {
-      consent = await this.consent.check(n);
+      consent = await this.consent.check(n, known);
       route = await this.sender.routeAtOnce(n, consent);
     } catch {
       return {};
