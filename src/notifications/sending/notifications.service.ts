@@ -131,7 +131,7 @@ export class NotificationsService implements OnModuleInit {
     dto: SendNotificationDto,
     options: Omit<PrepareOptions, 'windowGuard'> & { sendHere?: boolean; known?: KnownContact } = {},
   ): Promise<NotificationAcceptedView> {
-    const n = await this.prepare(workspaceId, dto, this.clock.now(), options, options.known);
+    const n = await this.prepare(workspaceId, dto, this.clock.now(), options);
     const here =
       options.sendHere === true &&
       n.status === 'queued' &&
@@ -166,8 +166,7 @@ export class NotificationsService implements OnModuleInit {
     workspaceId: string,
     dto: SendNotificationDto,
     now: Date,
-    options: Omit<PrepareOptions, 'windowGuard'> = {},
-    known?: KnownContact,
+    options: Omit<PrepareOptions, 'windowGuard'> & { known?: KnownContact } = {},
   ): Promise<Notification> {
     // Providers fetch the attachment, some (WAHA, self-hosted) from inside our network.
     const mediaUrl = dto.content?.media?.url;
@@ -181,7 +180,7 @@ export class NotificationsService implements OnModuleInit {
     }
     if (dto.to?.contactId) {
       const id = dto.to.contactId;
-      const contact = knownAnswer(known, { id }) ?? (await this.contacts.find(workspaceId, id));
+      const contact = knownAnswer(options.known, { id }) ?? (await this.contacts.find(workspaceId, id));
       if (!contact) throw notFound('Contact');
       dto.to.phone ??= contact.phone ?? undefined;
       dto.to.email ??= contact.email ?? undefined;
