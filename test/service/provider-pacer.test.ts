@@ -42,6 +42,26 @@ describe('provider pacer (service tier)', () => {
     expect(peakPerSecond(turns)).toBeLessThanOrEqual(limit);
   }, 60_000);
 
+  it('peeks asked while one is under way share its round trip, and a later peek reads the schedule anew', async () => {
+    const provider = `pacer-peek-${Math.random()}`;
+    const limit = 10;
+    // The other process holds the next 20 slots: about 2 s of the schedule.
+    await pacers[1]['slot'](provider, limit, 20);
+    const client = t.app.get(RedisConnections).client as unknown as Record<string, jest.Mock>;
+    const calls = jest.spyOn(client, 'ponteSendSlot');
+    try {
+      const waits = await Promise.all(Array.from({ length: 50 }, () => pacers[0].peek(provider, limit)));
+      expect(calls).toHaveBeenCalledTimes(1);
+      for (const wait of waits) expect(wait).toBeGreaterThan(1500);
+      await pacers[1]['slot'](provider, limit, 20); // the same Redis client: one call more
+      const later = await pacers[0].peek(provider, limit);
+      expect(calls).toHaveBeenCalledTimes(3);
+      expect(later).toBeGreaterThan(Math.max(...waits) + 1500);
+    } finally {
+      calls.mockRestore();
+    }
+  });
+
   it('a sender that wakes late takes a new slot rather than catch up in a burst, and a stall loses only the slots it overslept', async () => {
     const limit = 20; // slots 52 ms apart
     const interval = (1000 + MARGIN_MS) / limit;

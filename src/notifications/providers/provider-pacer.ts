@@ -63,6 +63,8 @@ export class ProviderPacer {
   private readonly slots;
   private readonly lateness;
   private readonly gates = new Map<string, Gate>();
+  /** Peeks under way, by provider: the peeks asked meanwhile share their round trip. */
+  private readonly peeking = new Map<string, Promise<number>>();
 
   constructor(
     private readonly redis: RedisConnections,
@@ -155,7 +157,21 @@ export class ProviderPacer {
    */
   async peek(providerId: string, perSecond: number): Promise<number> {
     const queued = (this.gates.get(providerId)?.waiters.length ?? 0) * intervalMs(perSecond);
-    return Math.max(0, (await this.slot(providerId, perSecond, 0)) - performance.now()) + queued;
+    return Math.max(0, (await this.nextFree(providerId, perSecond)) - performance.now()) + queued;
+  }
+
+  /**
+   * The schedule's next free slot, one round trip for all the peeks asked while one is under way
+   * (a busy worker's sends peek by the hundred a second): each answer is as fresh as the round
+   * trip it waited for, at most one round trip older than a peek of its own.
+   */
+  private nextFree(providerId: string, perSecond: number): Promise<number> {
+    const key = `${providerId}/${perSecond}`;
+    const under = this.peeking.get(key);
+    if (under) return under;
+    const asked = this.slot(providerId, perSecond, 0).finally(() => this.peeking.delete(key));
+    this.peeking.set(key, asked);
+    return asked;
   }
 
   /** The first of `count` slots taken (0: peeked), on this process's `performance.now()` clock. */
