@@ -90,6 +90,37 @@ describe('GroupCommit', () => {
     }
   });
 
+  it('lingering only when busy: an idle writer flushes at once, one behind a flush under way waits for company', async () => {
+    jest.useFakeTimers();
+    try {
+      const flushes: string[][] = [];
+      let finishFirst: () => void = () => undefined;
+      const commit = new GroupCommit<string, void>(
+        async (items) => {
+          flushes.push(items);
+          if (flushes.length === 1) await new Promise<void>((r) => (finishFirst = r));
+        },
+        { maxInFlight: 2, lingerMs: 4, lingerWhenBusy: true },
+      );
+      const first = commit.add(['a']);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(flushes).toEqual([['a']]); // idle: no wait
+
+      const behind = [commit.add(['b'])];
+      await jest.advanceTimersByTimeAsync(1);
+      behind.push(commit.add(['c']));
+      await jest.advanceTimersByTimeAsync(1);
+      expect(flushes).toEqual([['a']]); // busy: b waits, and c joins it
+      await jest.advanceTimersByTimeAsync(2);
+      await Promise.all(behind);
+      expect(flushes).toEqual([['a'], ['b', 'c']]);
+      finishFirst();
+      await first;
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('answers on the flush, then runs the follow-up while holding the flush place', async () => {
     const flushes: string[][] = [];
     const followed: string[][] = [];

@@ -31,6 +31,8 @@ export interface GroupCommitOptions<T, R> {
   maxInFlight?: number;
   /** How long a batch smaller than maxBatch waits for company (0: not at all). */
   lingerMs?: number;
+  /** Waits for company only while another flush is under way: an idle writer flushes at once. */
+  lingerWhenBusy?: boolean;
   /** Runs after the callers have their answer, before the flush's place is freed; must not throw. */
   afterAcknowledge?: (items: T[], result: R) => Promise<void>;
 }
@@ -45,6 +47,7 @@ export class GroupCommit<T, R> {
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private readonly lingerMs: number;
+  private readonly lingerWhenBusy: boolean;
   private readonly afterAcknowledge?: (items: T[], result: R) => Promise<void>;
 
   constructor(
@@ -54,6 +57,7 @@ export class GroupCommit<T, R> {
     this.maxBatch = options.maxBatch ?? 500;
     this.maxInFlight = options.maxInFlight ?? 4;
     this.lingerMs = options.lingerMs ?? 0;
+    this.lingerWhenBusy = options.lingerWhenBusy ?? false;
     this.afterAcknowledge = options.afterAcknowledge;
   }
 
@@ -67,7 +71,12 @@ export class GroupCommit<T, R> {
 
   private pump(): void {
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      if (this.lingerMs > 0 && !this.lingering && this.queued < this.maxBatch) {
+      if (
+        this.lingerMs > 0 &&
+        !this.lingering &&
+        this.queued < this.maxBatch &&
+        (!this.lingerWhenBusy || this.inFlight > 0)
+      ) {
         // The wait holds a flush's place: what arrives meanwhile joins this batch.
         this.lingering = true;
         this.inFlight++;
