@@ -181,7 +181,7 @@ export class WorkflowRunner {
     built?: Promise<BuiltScope>,
   ): Promise<{ walk: Walk; outcome: Outcome }> {
     const version = await this.version(exec.workflowId, exec.version);
-    const { scope, contactId, known: contact } = await (built ?? this.buildScope(exec, known));
+    const { scope, contactId, known: lookedUp } = await (built ?? this.buildScope(exec, known));
     const rows = new Map(stored.map((r) => [r.stepId, r]));
     for (const r of rows.values())
       if (r.status === 'succeeded') scope.steps[r.stepId] = { status: r.status, output: r.output };
@@ -190,7 +190,7 @@ export class WorkflowRunner {
       executionId: exec.id,
       depth: exec.depth,
       contactId,
-      known: contact,
+      known: lookedUp,
       scope,
     };
     const foundContactId = exec.contactId ? null : contactId;

@@ -86,6 +86,11 @@ describe('work run where it is stored (service tier)', () => {
       15_000,
       'the welcome sent',
     );
+  /** A `lead.created` event posted through the API; answers the execution it started, once succeeded. */
+  const lead = async (ws: Awaited<ReturnType<typeof setup>>, name: string, phone: string) => {
+    await t.app.get(EventsService).create(ws.caller, { type: 'lead.created', data: { name, phone } });
+    return ws.succeeded();
+  };
   /** The message the execution's step `index` made was suppressed, no attempt made. */
   const suppressed = async (caller: Principal, executionId: string, index: number) => {
     const run = (await t.app.get(WorkflowExecutions).get(caller, executionId)).steps[index];
@@ -274,10 +279,7 @@ describe('work run where it is stored (service tier)', () => {
     await t.app.get(ContactPreferencesService).set(ws.caller, contact.id, {
       channels: { whatsapp: { marketing: false, transactional: false } },
     });
-    await t.app
-      .get(EventsService)
-      .create(ws.caller, { type: 'lead.created', data: { name: 'Hugo', phone: '+5531988885555' } });
-    const execution = await ws.succeeded();
+    const execution = await lead(ws, 'Hugo', '+5531988885555');
     await suppressed(ws.caller, execution.id, 0);
   });
 
@@ -286,10 +288,7 @@ describe('work run where it is stored (service tier)', () => {
     const phone = '+5531988883333';
     const lookups = jest.spyOn(t.app.get(ContactsService), 'findByAddress');
     try {
-      await t.app
-        .get(EventsService)
-        .create(ws.caller, { type: 'lead.created', data: { name: 'Rui', phone } });
-      const execution = await ws.succeeded();
+      const execution = await lead(ws, 'Rui', phone);
       await welcomeSent(ws.caller, execution.id);
       // The scope's, made before the walk; the consent check took its answer.
       expect(lookups.mock.calls.filter(([, address]) => address.phone === phone)).toHaveLength(1);
@@ -304,10 +303,7 @@ describe('work run where it is stored (service tier)', () => {
     const { contact } = await t.app.get(ContactsService).upsert(ws.caller, { phone, name: 'Bia' });
     const byId = jest.spyOn(t.app.get(ContactsService), 'find');
     try {
-      await t.app
-        .get(EventsService)
-        .create(ws.caller, { type: 'lead.created', data: { name: 'Bia', phone } });
-      const execution = await ws.succeeded();
+      const execution = await lead(ws, 'Bia', phone);
       const sent = await welcomeSent(ws.caller, execution.id);
       expect(sent.to).toMatchObject({ contactId: contact.id, phone });
       // Found by phone with the scope; the recipient's details and its consent took that answer.
@@ -331,10 +327,7 @@ describe('work run where it is stored (service tier)', () => {
       return emit(step, ctx);
     });
     try {
-      await t.app
-        .get(EventsService)
-        .create(ws.caller, { type: 'lead.created', data: { name: 'Lia', phone } });
-      const execution = await ws.succeeded();
+      const execution = await lead(ws, 'Lia', phone);
       await suppressed(ws.caller, execution.id, 1);
     } finally {
       optOut.mockRestore();
