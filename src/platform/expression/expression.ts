@@ -1,6 +1,7 @@
 import jsonata from 'jsonata';
 import { LruCache } from '../cache/lru';
 import { ExpressionIsolate, IsolatedError, IsolatedOutcome } from './expression-isolate';
+import { compileFast, FastExpression } from './fast-path';
 
 /**
  * Ponte's one expression evaluator (JSONata): mappings use it today, workflows will tomorrow.
@@ -92,6 +93,8 @@ export class CompiledExpression {
     private readonly expr: jsonata.Expression,
     /** Holds a regular expression or `$eval`: evaluated in a worker thread with a hard deadline. */
     readonly isolated: boolean,
+    /** The same expression as plain JavaScript, when it stays in the subset fast-path.ts knows. */
+    readonly fast: FastExpression | null,
   ) {}
 
   /** Parses without caching; use compileExpression(). */
@@ -105,7 +108,8 @@ export class CompiledExpression {
     // The typings name bindings as strings; jsonata looks its hooks up by these symbols.
     expr.assign(ENTRY as unknown as string, enterStep);
     expr.assign(EXIT as unknown as string, leaveStep);
-    return new CompiledExpression(source, expr, needsIsolation(expr.ast()));
+    const ast = expr.ast();
+    return new CompiledExpression(source, expr, needsIsolation(ast), compileFast(ast));
   }
 
   /** Use evaluate(): it builds the time box. */
@@ -140,6 +144,9 @@ export async function evaluate(
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
   if (!(timeoutMs > 0) || !(maxDepth > 0)) throw new RangeError('timeoutMs and maxDepth must be positive');
+  // A plain mapping needs neither jsonata's awaits nor a time box (it cannot loop).
+  const fast = expression.fast?.(input, bindings);
+  if (fast) return fast.value;
   // Host functions cannot cross to a worker: with them, the evaluation stays here.
   const portable = !Object.values(bindings).some((b) => typeof b === 'function');
   if (expression.isolated && portable) {
