@@ -3,6 +3,12 @@ import { Injectable } from '@nestjs/common';
 import { FilterImplOptions, Liquid, Template as ParsedTemplate } from 'liquidjs';
 import { LruCache } from '../../platform/cache/lru';
 import { offsetMinutes } from '../../platform/zoned-time';
+import {
+  compileFastTemplate,
+  FAST_TEMPLATE_MAX_LENGTH,
+  FastTemplate,
+  TextFilter,
+} from './template-fast-path';
 
 /** Time zone of `date` when a template gives none (`{{ startsAt | date: '%H:%M', 'America/Manaus' }}` does). */
 export const DEFAULT_TIME_ZONE = 'America/Sao_Paulo';
@@ -98,6 +104,9 @@ function firstName(value: unknown): unknown {
   return typeof value === 'string' ? (value.trim().split(/\s+/)[0] ?? '') : value;
 }
 
+/** The filters a text template's fast path may call: Ponte's own, of one string. */
+const FAST_FILTERS: Record<string, TextFilter> = { first_name: firstName };
+
 function createEngine(html: boolean): Liquid {
   const engine = new Liquid({
     strictVariables: true,
@@ -152,9 +161,13 @@ const UNDEFINED = /^undefined variable: (.+)$/;
 export class TemplateRenderer {
   private readonly engines = { text: createEngine(false), html: createEngine(true) };
   private readonly parsed = new LruCache<string, ParsedTemplate[]>(PARSED_CACHE_SIZE);
+  /** Short text sources by themselves (no digest to compute): their fast path, or null. */
+  private readonly fast = new LruCache<string, FastTemplate | null>(PARSED_CACHE_SIZE);
 
   /** Renders `source` with `data`; throws TemplateSyntaxError, MissingVariablesError or TemplateRenderError. */
   render(source: string, data: Record<string, unknown>, mode: RenderMode): string {
+    const fast = mode.html ? undefined : this.fastOf(source)?.(data);
+    if (fast !== undefined) return fast;
     const engine = mode.html ? this.engines.html : this.engines.text;
     const template = this.parse(source, mode);
     try {
@@ -184,6 +197,13 @@ export class TemplateRenderer {
       if (err instanceof TemplateSyntaxError) return err.messages;
       throw err;
     }
+  }
+
+  private fastOf(source: string): FastTemplate | null {
+    if (source.length > FAST_TEMPLATE_MAX_LENGTH) return null;
+    let fast = this.fast.get(source);
+    if (fast === undefined) this.fast.set(source, (fast = compileFastTemplate(source, FAST_FILTERS)));
+    return fast;
   }
 
   private parse(source: string, mode: RenderMode): ParsedTemplate[] {
