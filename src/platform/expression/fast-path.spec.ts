@@ -149,6 +149,20 @@ describe('fast path (plain JavaScript for the mappings jsonata would await step 
     expect(answered).toBeGreaterThan(EXPRESSIONS.length * INPUTS.length);
   });
 
+  it('leaves a tree nested past the stack to jsonata, and answers a huge array whole', () => {
+    const ast = { type: 'block', expressions: [] as unknown[] };
+    let inner = ast;
+    for (let i = 0; i < 20_000; i++) {
+      const next = { type: 'block', expressions: [] as unknown[] };
+      inner.expressions.push(next);
+      inner = next;
+    }
+    expect(() => compileFast(ast)).not.toThrow();
+    const many = Array.from({ length: 300_000 }, (_, i) => i);
+    const out = compileFast(jsonata('[a]').ast())!({ a: many }, {});
+    expect((out?.value as unknown[]).length).toBe(300_000);
+  });
+
   it('compiles nothing it does not know: filters, arithmetic, functions, computed or repeated keys', () => {
     for (const source of [
       'a.b[0]',

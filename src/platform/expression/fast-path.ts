@@ -56,15 +56,22 @@ export type FastExpression = (
 
 /** Compiles jsonata's syntax tree (`expression.ast()`) when it stays inside the subset; null otherwise. */
 export function compileFast(ast: unknown): FastExpression | null {
-  const node = compile(ast);
+  let node: Node | null;
+  try {
+    node = compile(ast);
+  } catch {
+    return null; // a tree nested past the stack: jsonata's, with its own depth limit
+  }
   if (!node) return null;
+  const run = node;
   return (input, bindings) => {
     if (Array.isArray(input)) return undefined; // jsonata wraps an array input in a sequence
     try {
-      return { value: node({ input, root: input, frame: new Frame(null), bindings }) };
-    } catch (err) {
-      if (err === BAIL) return undefined;
-      throw err;
+      return { value: run({ input, root: input, frame: new Frame(null), bindings }) };
+    } catch {
+      // BAIL, or the stack (a deep tree): the subset has no failures of its own, so jsonata
+      // answers, with its DEPTH and TIMEOUT limits.
+      return undefined;
     }
   };
 }
@@ -275,7 +282,7 @@ function array(itemsAst: unknown): Node | null {
     for (let i = 0; i < items.length; i++) {
       const v = items[i](scope);
       if (v === undefined) continue;
-      if (Array.isArray(v) && !nested[i]) result.push(...v);
+      if (Array.isArray(v) && !nested[i]) for (const item of v) result.push(item);
       else result.push(v);
     }
     return result;
