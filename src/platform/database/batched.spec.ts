@@ -1,5 +1,8 @@
 import { BatchLoader, Batched } from './batched';
 
+/** The end of the event loop's turn, where a Batched stage starts its flush. */
+const nextTurn = () => new Promise<void>((r) => setImmediate(r));
+
 describe('Batched', () => {
   it('gathers calls made during a flush into one, each caller getting its own result', async () => {
     const flushes: number[][] = [];
@@ -15,11 +18,24 @@ describe('Batched', () => {
       1,
     );
     const first = doubled.run(1);
+    await nextTurn();
     const rest = [doubled.run(2), doubled.run(3), doubled.run(4)];
     release();
     expect(await first).toBe(2);
     expect(await Promise.all(rest)).toEqual([4, 6, 8]);
     expect(flushes).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('gives calls made in the same turn one flush, even with flushes free to start', async () => {
+    const flushes: number[][] = [];
+    const doubled = new Batched<number, number>(async (items) => {
+      flushes.push(items);
+      return items.map((i) => i * 2);
+    });
+    // Callers resumed together, as a batch's jobs leave the stage before: one statement, not
+    // the first two alone and the rest after them.
+    expect(await Promise.all([1, 2, 3, 4].map((i) => doubled.run(i)))).toEqual([2, 4, 6, 8]);
+    expect(flushes).toEqual([[1, 2, 3, 4]]);
   });
 
   it('fails only the caller whose item the database refuses', async () => {
@@ -62,6 +78,7 @@ describe('BatchLoader', () => {
       1,
     );
     const first = loader.load('x');
+    await nextTurn();
     const rest = [loader.load('a'), loader.load('b'), loader.load('a'), loader.load('none')];
     release();
     await first;

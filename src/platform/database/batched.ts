@@ -25,7 +25,7 @@ export class Batched<I, R> {
         const results = await flush(slots.map((s) => s.item));
         slots.forEach((s, i) => (s.result = results[i]));
       },
-      { maxBatch, maxInFlight },
+      { maxBatch, maxInFlight, sameTurn: true },
     );
   }
 

@@ -33,6 +33,12 @@ export interface GroupCommitOptions<T, R> {
   lingerMs?: number;
   /** Waits for company only while another flush is under way: an idle writer flushes at once. */
   lingerWhenBusy?: boolean;
+  /**
+   * Starts a flush at the end of the event loop's turn (`setImmediate`), not at the first add:
+   * callers resumed together (a batch's jobs leaving the stage before) then share one flush,
+   * rather than the first one or two going alone and the rest waiting for them.
+   */
+  sameTurn?: boolean;
   /** Runs after the callers have their answer, before the flush's place is freed; must not throw. */
   afterAcknowledge?: (items: T[], result: R) => Promise<void>;
 }
@@ -43,11 +49,13 @@ export class GroupCommit<T, R> {
   private queued = 0;
   private inFlight = 0;
   private lingering = false;
+  private turnScheduled = false;
 
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
   private readonly lingerMs: number;
   private readonly lingerWhenBusy: boolean;
+  private readonly sameTurn: boolean;
   private readonly afterAcknowledge?: (items: T[], result: R) => Promise<void>;
 
   constructor(
@@ -58,6 +66,7 @@ export class GroupCommit<T, R> {
     this.maxInFlight = options.maxInFlight ?? 4;
     this.lingerMs = options.lingerMs ?? 0;
     this.lingerWhenBusy = options.lingerWhenBusy ?? false;
+    this.sameTurn = options.sameTurn ?? false;
     this.afterAcknowledge = options.afterAcknowledge;
   }
 
@@ -65,7 +74,14 @@ export class GroupCommit<T, R> {
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ items, resolve, reject });
       this.queued += items.length;
-      this.pump();
+      if (!this.sameTurn) this.pump();
+      else if (!this.turnScheduled) {
+        this.turnScheduled = true;
+        setImmediate(() => {
+          this.turnScheduled = false;
+          this.pump();
+        });
+      }
     });
   }
 
