@@ -9,9 +9,10 @@ interface Slot<I, R> {
  * One statement for many concurrent callers, each with its own answer: calls made while the
  * previous flush runs are gathered and flushed together (`flush(items)` answers one result per
  * item, in order). A worker running many jobs at once thus writes one multi-row statement and one
- * commit per stage instead of one per job; at low load a batch is a single call and waits for
- * nobody. A flush the database refuses is retried call by call (see GroupCommit), so one bad row
- * fails only its own caller.
+ * commit per stage instead of one per job. A flush starts at the end of the event loop's turn
+ * (GroupCommit's `sameTurn`), so callers resumed together share it; at low load a batch is a
+ * single call and waits for no one beyond that turn. A flush the database refuses is retried call
+ * by call (see GroupCommit), so one bad row fails only its own caller.
  *
  * Flushes should touch rows in a stable order (sort by id) so two concurrent flushes cannot
  * deadlock each other.
