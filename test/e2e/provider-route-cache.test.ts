@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { CacheInvalidation } from '../../src/platform/cache/cache-invalidation';
 import { ProvidersService } from '../../src/notifications/providers/providers.service';
 import { waitFor } from '../support/private-redis';
 import { TestApp } from '../support/test-app';
@@ -22,6 +23,11 @@ describe('provider routes cached per instance, dropped everywhere on a change', 
 
   it('serves the list from memory, and an edit on another instance holds at once', async () => {
     const workspaceId: string = (await a.http().get('/v1/workspace').set(a.auth())).body.id;
+    // What B hears on the providers topic. A handler added resubscribes, and that forgets
+    // everything once ('*'): wait for it, so that it cannot drop what B caches below.
+    const heardOnB: string[] = [];
+    b.app.get(CacheInvalidation).on('providers', (scope) => heardOnB.push(scope));
+    await waitFor(async () => heardOnB.includes('*'), 20_000, 'B to resubscribe');
     const created = await a
       .http()
       .post('/v1/providers')
@@ -37,6 +43,9 @@ describe('provider routes cached per instance, dropped everywhere on a change', 
         },
       });
     expect(created.status).toBe(201);
+    // The creation's own invalidation reaches B by pub/sub after A answered: had it arrived after
+    // B cached the list below, it would drop it (a race the test, not Ponte, had).
+    await waitFor(async () => heardOnB.includes(workspaceId), 20_000, 'B to hear the creation');
     const routesOnB = async () =>
       (await b.app.get(ProvidersService).routes(workspaceId, 'whatsapp')).map((r) => r.id);
     expect(await routesOnB()).toEqual([created.body.id]);
