@@ -1,9 +1,6 @@
 import { BUILTIN_TEMPLATES } from './builtin-templates';
 import { compileFastTemplate } from './template-fast-path';
-import { TemplateRenderer } from './template-renderer';
-
-const firstName = (v: string) => v.trim().split(/\s+/)[0] ?? '';
-const FILTERS = { first_name: firstName };
+import { FAST_FILTERS as FILTERS, TemplateRenderer } from './template-renderer';
 
 const SOURCES = [
   'Olá, {{ name }}!',
@@ -104,7 +101,10 @@ describe('text template fast path (substitution for templates of text and plain 
   it('answers through the renderer as the engine does, missing variables included', () => {
     const source = 'Olá, {{ name | first_name }}! Obrigado pelo contato com {{ businessName }}.';
     const data = { name: 'Maria da Silva', businessName: 'Clínica Sorriso' };
+    // The renderer takes the fast path: LiquidJS is not asked to render this source.
+    const liquidRender = jest.spyOn((engine as any).engines.text, 'renderSync');
     expect(engine.render(source, data, { html: false })).toBe(slow(source, data).slice(3));
+    expect(liquidRender).toHaveBeenCalledTimes(1); // the padded source only, in slow()
     expect(() => engine.render(source, { name: 'Maria' }, { html: false })).toThrow(
       expect.objectContaining({ name: 'MissingVariablesError', variables: ['businessName'] }),
     );

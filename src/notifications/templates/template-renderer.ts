@@ -105,7 +105,7 @@ function firstName(value: unknown): unknown {
 }
 
 /** The filters a text template's fast path may call: Ponte's own, of one string. */
-const FAST_FILTERS: Record<string, TextFilter> = { first_name: firstName };
+export const FAST_FILTERS: Record<string, TextFilter> = { first_name: firstName };
 
 function createEngine(html: boolean): Liquid {
   const engine = new Liquid({

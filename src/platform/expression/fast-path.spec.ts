@@ -198,5 +198,12 @@ describe('fast path (plain JavaScript for the mappings jsonata would await step 
     expect(await evaluate(compileExpression(lead.steps[1]['input' as never] as string), scope)).toEqual({
       tags: ['lead', 'utm:bf'],
     });
+    // evaluate() answers from the fast path without running jsonata; it runs jsonata otherwise.
+    const tag = compileExpression(lead.steps[1]['input' as never]);
+    const viaJsonata = jest.spyOn(tag, 'run');
+    await evaluate(tag, scope);
+    expect(viaJsonata).not.toHaveBeenCalled();
+    await evaluate(tag, { event: { data: { utm: [{ campaign: 'a' }] } } });
+    expect(viaJsonata).toHaveBeenCalledTimes(1);
   });
 });
