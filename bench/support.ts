@@ -252,6 +252,26 @@ export async function settle(): Promise<void> {
   while ((await busyShare(1000)) > 0.1 && Date.now() < deadline);
 }
 
+/** The reference server: a bare Fastify hello-world, on a settled machine. */
+export async function startHello(): Promise<{ url: string; child: ChildProcess }> {
+  await settle();
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}/`;
+  return { url, child: await startProcess(join(DIST, 'bench/hello.js'), [String(port)], {}, url) };
+}
+
+/** The same open loop as Ponte's fixed-rate phases, against the hello-world: the generator's own floor. */
+export function helloAtFixedRate(url: string, rate: number, duration: number): Promise<LoadFigures> {
+  const body = JSON.stringify({ hello: 'x'.repeat(600) });
+  const request = () => ({
+    method: 'POST' as const,
+    path: '/',
+    body,
+    headers: { 'content-type': 'application/json' },
+  });
+  return openLoop({ url, rate, duration, request });
+}
+
 /**
  * The reference of every throughput benchmark: a bare Fastify hello-world, closed loop, on a
  * settled machine; the better of two halves, so a passing disturbance does not make the ratio.
@@ -261,16 +281,8 @@ export async function measureReference(
   duration: number,
   fixedRate?: number,
 ): Promise<LoadFigures> {
-  await settle();
-  const port = await freePort();
-  const hello = await startProcess(
-    join(DIST, 'bench/hello.js'),
-    [String(port)],
-    {},
-    `http://127.0.0.1:${port}/`,
-  );
+  const { url, child: hello } = await startHello();
   try {
-    const url = `http://127.0.0.1:${port}/`;
     const halves = [];
     for (let i = 0; i < 2; i++)
       halves.push(await load({ url, connections: 50, duration: Math.max(1, duration / 2) }, [hello.pid]));
@@ -281,15 +293,7 @@ export async function measureReference(
       halves: halves.map((h) => h.rps),
     });
     if (fixedRate) {
-      // The same open loop as Ponte's fixed-rate phase: the generator's own floor at that rate.
-      const body = JSON.stringify({ hello: 'x'.repeat(600) });
-      const request = () => ({
-        method: 'POST' as const,
-        path: '/',
-        body,
-        headers: { 'content-type': 'application/json' },
-      });
-      const fixed = await openLoop({ url, rate: fixedRate, duration, request });
+      const fixed = await helloAtFixedRate(url, fixedRate, duration);
       report.figure(`reference-hello-world-${fixedRate}rps`, { rate: fixedRate, ...fixed });
     }
     return reference;

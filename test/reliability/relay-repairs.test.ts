@@ -70,10 +70,12 @@ describe('the relay repairs what BullMQ holds wrongly', () => {
     const stuck = (await post('/v1/events', { type: 'order.paid', data: { n: 3 } })).body.id as string;
     const ping = (await post(`/v1/endpoints/${endpoint.body.id}/test`)).body.deliveryId as string;
     const answered = (await post(`/v1/endpoints/${endpoint.body.id}/test`)).body.deliveryId as string;
-    // No worker in the API role: an old worker takes the jobs and leaves the rows unfinished.
-    const eventJobs = [failed, completed, stuck].map((id) => `evt-${id}-r0-0`);
+    // No worker in the API role: an old worker takes the jobs and leaves the rows unfinished. Each
+    // event was stored alone, so each rides in a batch job of its own (`evb-<its id>`).
+    const eventJobs = [failed, completed, stuck].map((id) => `evb-${id}`);
     await runOldWorker(QueueName.Events, eventJobs, async (job) => {
-      if (job.data.eventId === failed) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      if ((job.data as { eventIds: string[] }).eventIds.includes(failed))
+        throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
     });
     await runOldWorker(
       QueueName.Deliveries,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Clock } from '../../platform/clock';
 import { QueueName } from '../../platform/queue/queue.registry';
-import { EventWriter, NewEvent } from '../store/event-writer';
+import { EventRow, EventWriter, NewEvent } from '../store/event-writer';
 
 /** Where an event comes from decides its queue: the one place that choice is made. */
 export type EventOrigin = 'webhook' | 'api' | 'internal' | 'sync';
@@ -39,7 +39,7 @@ export interface EmittedEvent {
 
 /** Events stored inside a caller's transaction, to publish once it committed. */
 export interface PendingEvents {
-  rows: Array<Pick<NewEvent, 'queue'> & { id: string }>;
+  rows: Array<Pick<EventRow, 'id' | 'queue' | 'jobId'>>;
 }
 
 /**

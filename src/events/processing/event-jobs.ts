@@ -9,11 +9,16 @@ export const EVENT_JOB_BY_QUEUE: Partial<Record<QueueName, JobName>> = {
   [QueueName.Retry]: 'events.retry',
 };
 
+/** The name of a queue's events jobs. */
+export const eventJobName = (queue: string): JobName =>
+  EVENT_JOB_BY_QUEUE[queue as QueueName] ?? 'events.process';
+
 /**
  * The job for an event's next attempt. The id is derived from the event, its retry round (a
- * manual retry starts a new one) and the attempts made, so the writer, the relay and the retry
- * path can all enqueue it and BullMQ keeps one — while a manual retry is never swallowed by the
- * delayed retry of the previous round.
+ * manual retry starts a new one) and the attempts made, so the relay, the retry path and a run
+ * handed back can all enqueue it and BullMQ keeps one — while a manual retry is never swallowed by
+ * the delayed retry of the previous round. A new event's first attempt usually rides in a batch
+ * job instead (assignBatchJobs), which the relay treats as this job while it is held.
  */
 export function eventJob(
   eventId: string,
@@ -24,8 +29,56 @@ export function eventJob(
 ): EnqueueItem<{ eventId: string }> {
   const retry = attempts > 0;
   return {
-    name: EVENT_JOB_BY_QUEUE[retry ? QueueName.Retry : (queue as QueueName)] ?? 'events.process',
+    name: eventJobName(retry ? QueueName.Retry : queue),
     data: { eventId },
     opts: { jobId: `evt-${eventId}-r${roundStart}-${attempts}`, delay: delayMs || undefined },
   };
+}
+
+/** New events a queue job carries at most: one job (one addBulk entry, one fetch) for a flush's events. */
+export const EVENT_JOB_BATCH = 50;
+
+/** What an events job carries: one event (a retry, the relay, a run handed back), or new ones. */
+export type EventJobData = { eventId: string } | { eventIds: string[] };
+
+/**
+ * Gives each new row the id of the job that will carry its first attempt (`evb-<first row's
+ * id>`): rows by queue, EVENT_JOB_BATCH a job. Stored with the row (`events.job_id`), so the relay
+ * knows which job holds it.
+ */
+export function assignBatchJobs(rows: Array<{ id: string; queue: string; jobId?: string | null }>): void {
+  const open = new Map<string, { jobId: string; size: number }>();
+  for (const row of rows) {
+    let job = open.get(row.queue);
+    if (!job || job.size === EVENT_JOB_BATCH) {
+      job = { jobId: `evb-${row.id}`, size: 0 };
+      open.set(row.queue, job);
+    }
+    row.jobId = job.jobId;
+    job.size++;
+  }
+}
+
+/** The jobs for rows stored with their batch's id: one per batch; a row without one gets its own. */
+export function firstAttemptJobs(
+  rows: Array<{ id: string; queue: string; jobId?: string | null }>,
+): Array<EnqueueItem<EventJobData>> {
+  const batches = new Map<string, { queue: string; eventIds: string[] }>();
+  const jobs: Array<EnqueueItem<EventJobData>> = [];
+  for (const row of rows) {
+    if (!row.jobId) {
+      jobs.push(eventJob(row.id, row.queue, 0, 0));
+      continue;
+    }
+    const batch = batches.get(row.jobId) ?? { queue: row.queue, eventIds: [] };
+    batch.eventIds.push(row.id);
+    batches.set(row.jobId, batch);
+  }
+  for (const [jobId, { queue, eventIds }] of batches)
+    jobs.push({
+      name: eventJobName(queue),
+      data: { eventIds },
+      opts: { jobId },
+    });
+  return jobs;
 }

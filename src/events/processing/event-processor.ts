@@ -7,11 +7,13 @@ import { MetricsService } from '../../platform/metrics/metrics.service';
 import { OnJob } from '../../platform/queue/on-job.decorator';
 import { untilReachable } from '../../platform/queue/dependency-outage';
 import { JobQueue } from '../../platform/queue/job-queue.service';
+import { Places } from '../../platform/queue/places';
 import { RetrySchedule } from '../../platform/queue/retry-schedule';
+import { AppConfig } from '../../config/config';
 import { DlqService } from '../dlq/dlq.service';
 import { EventAttempt } from '../store/event.entity';
 import { DispatchOutcome, EventHandlers, StoredEvent } from './event-handlers';
-import { eventJob } from './event-jobs';
+import { EventJobData, eventJob } from './event-jobs';
 import { ClaimedRow, EventStatements } from './event-statements';
 
 /**
@@ -28,6 +30,8 @@ export class EventProcessor {
   private readonly outcomes;
   private readonly latency;
   private readonly statements: EventStatements;
+  /** Events run at once from this worker's jobs: a batch job takes a place for each of its events. */
+  private readonly places: Places;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -37,8 +41,10 @@ export class EventProcessor {
     private readonly clock: Clock,
     @InjectConfig(eventsConfig) config: ConfigOf<typeof eventsConfig>,
     metrics: MetricsService,
+    app: AppConfig,
   ) {
     this.schedule = RetrySchedule.parse(config.retrySchedule);
+    this.places = new Places(app.queue.batchConcurrency);
     this.statements = new EventStatements(dataSource);
     this.outcomes = metrics.counter({
       name: 'ponte_events_processed_total',
@@ -53,23 +59,34 @@ export class EventProcessor {
   }
 
   @OnJob('events.process-high')
-  high(data: { eventId: string }): Promise<void> {
-    return this.process(data.eventId);
+  high(data: EventJobData): Promise<void> {
+    return this.processJob(data);
   }
 
   @OnJob('events.process')
-  normal(data: { eventId: string }): Promise<void> {
-    return this.process(data.eventId);
+  normal(data: EventJobData): Promise<void> {
+    return this.processJob(data);
   }
 
   @OnJob('events.process-low')
-  low(data: { eventId: string }): Promise<void> {
-    return this.process(data.eventId);
+  low(data: EventJobData): Promise<void> {
+    return this.processJob(data);
   }
 
   @OnJob('events.retry')
-  retry(data: { eventId: string }): Promise<void> {
-    return this.process(data.eventId);
+  retry(data: EventJobData): Promise<void> {
+    return this.processJob(data);
+  }
+
+  /**
+   * A job's events, each in a place of its own, all at once. An outage in one puts the whole job
+   * back (JobDispatcher): when it runs again, the events it finished are skipped by their claims.
+   */
+  async processJob(data: EventJobData): Promise<void> {
+    const ids = 'eventIds' in data ? data.eventIds : [data.eventId];
+    const runs = await Promise.allSettled(ids.map((id) => this.places.run(() => this.process(id))));
+    const failed = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   async process(eventId: string): Promise<void> {

@@ -2,15 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { LocalRuns } from '../../platform/queue/local-runs';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { QueueName } from '../../platform/queue/queue.registry';
-import type { NewEvent } from '../store/event-writer';
+import type { EventRow } from '../store/event-writer';
 import { eventJob } from './event-jobs';
 import { EventProcessor } from './event-processor';
 import type { ClaimedRow } from './event-statements';
 
 /** How long the relay leaves an event to the process that stored it and runs it (EventsHere). */
 export const EVENT_LEASE_SECONDS = 60;
-
-type StoredRow = NewEvent & { id: string };
 
 /**
  * New events whose subscribers run in the process that stored them (LocalRuns, kind `events`):
@@ -32,7 +30,7 @@ export class EventsHere {
   ) {}
 
   /** Takes a place for each row that may run here, while there are places: answers their ids. */
-  take(rows: StoredRow[]): Set<string> {
+  take(rows: EventRow[]): Set<string> {
     const here = new Set<string>();
     for (const r of rows) {
       if (r.queue === QueueName.EventsLow || !this.local.take('events')) continue;
@@ -47,7 +45,7 @@ export class EventsHere {
   }
 
   /** Runs each committed row, its data as stored (`json`, what was written). */
-  start(rows: StoredRow[], json: Map<string, string>): void {
+  start(rows: EventRow[], json: Map<string, string>): void {
     for (const r of rows) {
       this.local.run('events', () =>
         this.runHere({

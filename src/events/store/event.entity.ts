@@ -53,4 +53,10 @@ export class EventRecord {
    * then the relay leaves the event to it. A process killed mid-run leaves the lease to run out.
    */
   @Column('timestamptz', { nullable: true, select: false }) leaseUntil: Date | null;
+  /**
+   * The queue job that carries the event's first attempt with others stored with it (`evb-…`,
+   * EventWriter); null when it runs where it was stored, or has a job of its own. While that job is
+   * held, the relay leaves the event to it.
+   */
+  @Column('text', { nullable: true, select: false }) jobId: string | null;
 }

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { JobsOptions, Queue } from 'bullmq';
 import { v7 as uuidv7 } from 'uuid';
-import { heldStates } from './job-states';
+import { HeldState, heldStates } from './job-states';
 import { JOB_REGISTRY, JobName, JobRegistry, QueueName } from './queue.registry';
 
 export interface EnqueueItem<T = unknown> {
@@ -80,6 +80,11 @@ export class JobQueue {
       groups.set(queue, list);
     }
     return groups;
+  }
+
+  /** What BullMQ holds under each id, of jobs named `name` (see heldStates). */
+  states(name: string, jobIds: string[]): Promise<HeldState[]> {
+    return jobIds.length ? heldStates(this.queueOf(name), jobIds) : Promise.resolve([]);
   }
 
   /**
