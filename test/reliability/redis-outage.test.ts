@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { EVENT_LEASE_SECONDS } from '../../src/events/processing/events-here';
 import { EventRecord } from '../../src/events/store/event.entity';
 
 /** The webhooks' own events (each first message also opens a conversation: another event). */
@@ -47,16 +48,23 @@ describe('Redis stopped and wiped: acknowledged webhooks are not lost', () => {
 
     await redis.start();
     const repo = t.app.get(DataSource).getRepository(EventRecord);
+    // A run cut short by the outage is offered again once its lease has run out (60 s) and the
+    // relay's next sweep: the wait covers that, and a failure says where the events stand.
     await waitFor(
       async () => (await repo.countBy({ status: 'processed', type: MESSAGES })) === 200,
-      60_000,
+      EVENT_LEASE_SECONDS * 1000 + 60_000,
       '200 processed events',
-    );
+    ).catch(async (err: Error) => {
+      const left = await t.app
+        .get(DataSource)
+        .query(`SELECT status, job_id IS NOT NULL AS carried, count(*)::int AS n FROM events GROUP BY 1, 2`);
+      throw new Error(`${err.message}; events by status: ${JSON.stringify(left)}`);
+    });
     const events = await repo.findBy({ type: MESSAGES });
     expect(events).toHaveLength(200);
     for (const e of events) {
       expect(EventProbe.calls.get(e.id)).toBe(1);
       expect(e.attemptLog.filter((a) => a.outcome === 'processed')).toHaveLength(1);
     }
-  });
+  }, 180_000);
 });
