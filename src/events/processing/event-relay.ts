@@ -73,7 +73,9 @@ export class EventRelay {
     const byName = new Map<string, PendingRow[]>();
     for (const r of firsts) {
       const name = eventJobName(r.queue);
-      byName.set(name, [...(byName.get(name) ?? []), r]);
+      const list = byName.get(name) ?? [];
+      list.push(r);
+      byName.set(name, list);
     }
     const held = new Set<string>();
     for (const [name, list] of byName) {
