@@ -114,9 +114,14 @@ describe('work run where it is stored (service tier)', () => {
   const eventJob = (eventId: string) =>
     t.app.get(JobQueue).queue(QueueName.Events).getJob(`evt-${eventId}-r0-0`);
   const eventRow = async (id: string) => {
-    const [row]: Array<{ status: string; attempts: number; lease_until: Date | null }> = await t.app
+    const [row]: Array<{
+      status: string;
+      attempts: number;
+      lease_until: Date | null;
+      job_id: string | null;
+    }> = await t.app
       .get(DataSource)
-      .query('SELECT status, attempts, lease_until FROM events WHERE id = $1', [id]);
+      .query('SELECT status, attempts, lease_until, job_id FROM events WHERE id = $1', [id]);
     return row;
   };
 
@@ -125,8 +130,16 @@ describe('work run where it is stored (service tier)', () => {
     const { id } = await leadCreated(ws.caller, 'Eva');
     await ws.succeeded();
     expect(await ws.announced()).toEqual([{ name: 'Eva' }]);
-    const row = await eventRow(id);
-    expect(row).toMatchObject({ status: 'processed', attempts: 1 });
+    // The execution's success is written before the event's own run is marked done: wait for it.
+    const row = await waitFor(
+      async () => {
+        const r = await eventRow(id);
+        return r.status !== 'processing' && r;
+      },
+      15_000,
+      'the event run finished',
+    );
+    expect(row).toMatchObject({ status: 'processed', attempts: 1, job_id: null });
     expect(row.lease_until).not.toBeNull();
     expect(await eventJob(id)).toBeUndefined();
   });
