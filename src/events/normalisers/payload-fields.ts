@@ -65,9 +65,20 @@ export function addressOf(raw: string | undefined): string | undefined {
   return v.length > 0 ? v : undefined;
 }
 
-/** A copy without undefined values, so stored JSON has no holes and optional fields are truly absent. */
+/**
+ * A copy without undefined values, so stored JSON has no holes and optional fields are truly absent.
+ * A loop, not fromEntries(entries().filter()): it runs for every field group of every webhook.
+ */
 export function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined) continue;
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+    else out[key] = v;
+  }
+  return out as T;
 }
 
 export function mediaRef(ref: MediaRef): MediaRef | null {

@@ -17,6 +17,10 @@ describe('storable text', () => {
     expect(findUnstorableText({ a: 'ok', b: { c: ['x', 'y\u0000'] } })).toBe('b.c.1');
     expect(findUnstorableText({ 'k\ud800': 1 })).toBe('k\ud800');
     expect(findUnstorableText({ a: [1, null, true] })).toBeUndefined();
+    expect(findUnstorableText([{ x: 'ok' }, { y: ['\ud800'] }])).toBe('1.y.0');
+    expect(findUnstorableText('\u0000')).toBe('(body)');
+    expect(findUnstorableText(Buffer.from([0, 0xd8]))).toBeUndefined(); // bytes, not text
+    expect(findUnstorableText({ at: new Date(0), raw: Buffer.alloc(3) })).toBeUndefined();
   });
 
   it('copies only what changes, so identity says whether anything was cleaned', () => {
