@@ -30,20 +30,20 @@ export interface WrittenEvent {
   inserted: boolean;
 }
 
-// One statement for any batch size (arrays, not a VALUES list), so PostgreSQL plans it once. A row
-// run by the process storing it (EventsHere) is stored claimed: `processing`, attempt 1, leased;
-// the others with the id of the batch job that will carry them. The rows' data travel as one JSON
-// array ($9), taken by position: as a jsonb[] each document was escaped again into an array
-// literal, character by character, in this process.
+// One statement for any batch size, so PostgreSQL plans it once: the rows travel as one JSON array
+// ($1), not a VALUES list nor twelve arrays: pg escaped every element of those into an array
+// literal in this process, ~2.4 µs a row more than one JSON.stringify, for the same work in
+// PostgreSQL (measured on 27-row batches). A row run by the process storing it
+// (EventsHere) is stored claimed: `processing`, attempt 1, leased; the others with the id of the
+// batch job that will carry them.
 const INSERT = `
   INSERT INTO events (id, workspace_id, source_id, type, dedupe_key, status, attempts, lease_until, queue,
                       occurred_at, received_at, data, raw_body, job_id)
   SELECT id, ws, src, type, dk, CASE WHEN h THEN 'processing' ELSE 'received' END, CASE WHEN h THEN 1 ELSE 0 END,
-    CASE WHEN h THEN now() + make_interval(secs => ${EVENT_LEASE_SECONDS}) END, q, oc, rc,
-    $9::jsonb -> (n - 1)::int, raw, j
-  FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::timestamptz[],
-              $8::timestamptz[], $10::bytea[], $11::bool[], $12::text[]) WITH ORDINALITY
-    AS t(id, ws, src, type, dk, q, oc, rc, raw, h, j, n)
+    CASE WHEN h THEN now() + make_interval(secs => ${EVENT_LEASE_SECONDS}) END, q, oc, rc, d,
+    decode(raw, 'base64'), j
+  FROM jsonb_to_recordset($1::jsonb) AS t(id uuid, ws uuid, src uuid, type text, dk text, q text,
+    oc timestamptz, rc timestamptz, d jsonb, raw text, h bool, j text)
   ON CONFLICT (source_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
   RETURNING id`;
 
@@ -103,10 +103,7 @@ export class EventWriter {
   async insertIn(manager: EntityManager, events: NewEvent[]): Promise<EventRow[]> {
     const rows = events.map(toRow);
     assignBatchJobs(rows);
-    const result: Array<{ id: string }> = await manager.query(
-      INSERT,
-      insertParams(rows, dataOf(rows), new Set()),
-    );
+    const result: Array<{ id: string }> = await manager.query(INSERT, insertParams(rows, new Set()));
     const inserted = new Set(result.map((r) => r.id));
     return rows.filter((r) => inserted.has(r.id));
   }
@@ -124,17 +121,17 @@ export class EventWriter {
   private async flush(rows: EventRow[]): Promise<Flushed> {
     const here = this.here.take(rows);
     assignBatchJobs(rows.filter((r) => !here.has(r.id)));
-    const data = dataOf(rows);
     let result: Array<{ id: string }>;
     try {
-      result = await this.lane.query(INSERT, insertParams(rows, data, here));
+      result = await this.lane.query(INSERT, insertParams(rows, here));
     } catch (err) {
       this.here.giveBack(here.size);
       throw err;
     }
     // Committed: acknowledge-worthy. Run or enqueued after (best effort; the outbox relay covers the rest).
     const inserted = new Set(result.map((r) => r.id));
-    return { inserted, here: new Map(rows.flatMap((r, i) => (here.has(r.id) ? [[r.id, data[i]]] : []))) };
+    const mine = rows.filter((r) => here.has(r.id));
+    return { inserted, here: new Map(mine.map((r) => [r.id, JSON.stringify(r.data)])) };
   }
 
   private async follow(rows: EventRow[], { inserted, here }: Flushed): Promise<void> {
@@ -166,27 +163,24 @@ function toRow(e: NewEvent): EventRow {
   };
 }
 
-/** Each row's data as written (and as a run here reads it back). */
-function dataOf(rows: NewEvent[]): string[] {
-  return rows.map((r) => JSON.stringify(r.data));
-}
-
-/** INSERT's twelve arrays ($1–$12), filled in one pass over the rows. */
-function insertParams(rows: EventRow[], data: string[], here: Set<string>): unknown[] {
-  const [id, ws, src, type, dk, q, oc, rc, raw, h, job]: unknown[][] = Array.from({ length: 11 }, () => []);
-  for (const r of rows) {
+/** INSERT's one parameter: the rows as a JSON array (Dates as ISO text, bytes as base64). */
+function insertParams(rows: EventRow[], here: Set<string>): [string] {
+  const json = rows.map((r) => {
     const mine = here.has(r.id);
-    id.push(r.id);
-    ws.push(r.workspaceId);
-    src.push(r.sourceId);
-    type.push(r.type);
-    dk.push(r.dedupeKey);
-    q.push(r.queue);
-    oc.push(r.occurredAt.toISOString());
-    rc.push(r.receivedAt.toISOString());
-    raw.push(r.rawBody ?? null);
-    h.push(mine);
-    job.push(mine ? null : (r.jobId ?? null));
-  }
-  return [id, ws, src, type, dk, q, oc, rc, `[${data.join(',')}]`, raw, h, job];
+    return {
+      id: r.id,
+      ws: r.workspaceId,
+      src: r.sourceId,
+      type: r.type,
+      dk: r.dedupeKey,
+      q: r.queue,
+      oc: r.occurredAt,
+      rc: r.receivedAt,
+      d: r.data,
+      raw: r.rawBody ? r.rawBody.toString('base64') : null,
+      h: mine,
+      j: mine ? null : (r.jobId ?? null),
+    };
+  });
+  return [JSON.stringify(json)];
 }

@@ -1,9 +1,9 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { AuthenticatedRequest } from '../../platform/http/principal';
+import { AuthenticatedRequest, Principal } from '../../platform/http/principal';
 import { AuditLog } from './audit-log.entity';
 
 const FLUSH_EVERY_MS = 1000;
@@ -30,25 +30,34 @@ export class AuditRecorder implements OnModuleInit, BeforeApplicationShutdown {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onResponse', async (request: AuthenticatedRequest, reply) => {
+    // Callback style, as every hook run per request: an async hook costs a promise each time.
+    fastify.addHook('onResponse', (request: AuthenticatedRequest, reply, done) => {
       const p = request.principal;
-      if (!p) return;
-      this.record({
-        id: uuidv7(),
-        workspaceId: p.workspaceId,
-        actorType: p.actorType,
-        actorId: p.actorId,
-        method: request.method,
-        route: request.routeOptions?.url ?? request.url.split('?')[0],
-        status: reply.statusCode,
-        durationMs: Math.round(reply.elapsedTime),
-        ip: request.ip ?? null,
-        requestId: String(request.id),
-        createdAt: new Date(),
-      });
+      if (p) this.recordRequest(p, request, reply);
+      done();
     });
     this.timer = setInterval(() => void this.flush(), FLUSH_EVERY_MS);
     this.timer.unref();
+  }
+
+  private recordRequest(
+    p: Principal,
+    request: AuthenticatedRequest,
+    reply: FastifyReply,
+  ): void {
+    this.record({
+      id: uuidv7(),
+      workspaceId: p.workspaceId,
+      actorType: p.actorType,
+      actorId: p.actorId,
+      method: request.method,
+      route: request.routeOptions?.url ?? request.url.split('?')[0],
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime),
+      ip: request.ip ?? null,
+      requestId: String(request.id),
+      createdAt: new Date(),
+    });
   }
 
   record(entry: AuditLog): void {

@@ -43,25 +43,21 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
 
   // Fastify's own errors (parsing, size) reach the global ProblemFilter through the error handler
   // Nest installs on init.
-  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Callback style (an answered request does not call done): no promise per request.
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
     if (!config.isApi && !OPERATIONS.test(request.url)) {
-      return sendProblem(
-        request,
-        reply,
-        new ProblemException('NOT_FOUND', 'This instance runs workers only'),
-      );
+      sendProblem(request, reply, new ProblemException('NOT_FOUND', 'This instance runs workers only'));
+      return;
     }
     if (request.url.startsWith('/v1/') && BODY_METHODS.has(request.method) && hasBody(request)) {
       const type = request.headers['content-type'] ?? '';
       if (!/^application\/json\s*(;|$)/i.test(type) && !acceptsStreamedUpload(request.url, type)) {
-        return sendProblem(
-          request,
-          reply,
-          new ProblemException('UNSUPPORTED_MEDIA_TYPE', 'Send application/json'),
-        );
+        sendProblem(request, reply, new ProblemException('UNSUPPORTED_MEDIA_TYPE', 'Send application/json'));
+        return;
       }
     }
     void reply.header('x-request-id', request.id);
+    done();
   });
   return adapter;
 }

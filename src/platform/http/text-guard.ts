@@ -12,13 +12,14 @@ const CLEANED_BODIES = /^\/webhooks\//;
  * field, before any of it can reach PostgreSQL (which refuses both).
  */
 export function registerTextGuard(fastify: FastifyInstance): void {
-  fastify.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Callback style (an answered request does not call done): no promise per request.
+  fastify.addHook('preValidation', (request: FastifyRequest, reply: FastifyReply, done) => {
     const found =
       prefixed('path', findUnstorableText(request.params)) ??
       prefixed('query', findUnstorableText(request.query)) ??
       (CLEANED_BODIES.test(request.url) ? undefined : findUnstorableText(request.body));
-    if (found === undefined) return;
-    return sendProblem(
+    if (found === undefined) return done();
+    sendProblem(
       request,
       reply,
       new ProblemException('VALIDATION_FAILED', 'One or more fields are invalid', {
