@@ -40,11 +40,7 @@ export class AuditRecorder implements OnModuleInit, BeforeApplicationShutdown {
     this.timer.unref();
   }
 
-  private recordRequest(
-    p: Principal,
-    request: AuthenticatedRequest,
-    reply: FastifyReply,
-  ): void {
+  private recordRequest(p: Principal, request: AuthenticatedRequest, reply: FastifyReply): void {
     this.record({
       id: uuidv7(),
       workspaceId: p.workspaceId,
