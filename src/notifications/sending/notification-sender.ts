@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Injectable, Logger } from '@nestjs/common';
 import { v7 as uuidv7 } from 'uuid';
 import { type ConfigOf, InjectConfig } from '../../config/area-config';
+import { AppConfig } from '../../config/config';
 import { notificationsConfig } from '../notifications.config';
 import { RetriesDlq } from '../../events/dlq/dlq.service';
 import { Clock } from '../../platform/clock';
@@ -10,6 +11,7 @@ import { ProblemException } from '../../platform/http/problem';
 import { dependencyOutage, untilReachable } from '../../platform/queue/dependency-outage';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { OnJob } from '../../platform/queue/on-job.decorator';
+import { Places } from '../../platform/queue/places';
 import { RetrySchedule } from '../../platform/queue/retry-schedule';
 import { OutgoingMessage, SendFailure, SendReceipt } from '../providers/provider-adapter';
 import { ProviderAdapters } from '../providers/provider-adapters';
@@ -45,6 +47,7 @@ export class NotificationSender {
   private readonly logger = new Logger('NotificationSender');
   private readonly schedule: RetrySchedule;
   private readonly calls;
+  private readonly places: Places;
 
   constructor(
     private readonly ledger: NotificationLedger,
@@ -58,8 +61,10 @@ export class NotificationSender {
     private readonly observers: SentObservers,
     private readonly consent: ConsentGate,
     @InjectConfig(notificationsConfig) config: ConfigOf<typeof notificationsConfig>,
+    app: AppConfig,
     metrics: MetricsService,
   ) {
+    this.places = new Places(app.queue.batchConcurrency);
     this.schedule = RetrySchedule.parse(config.retrySchedule);
     this.calls = metrics.counter({
       name: 'ponte_notification_calls_total',
@@ -68,11 +73,26 @@ export class NotificationSender {
     });
   }
 
+  /**
+   * A job's notifications, each in a place of its own, all at once (their loads, claims and
+   * records share statements). An outage in one puts the whole job back (JobDispatcher), another
+   * error fails it for the relay to offer again: when it runs again, the calls it made are skipped
+   * as stale.
+   */
   @OnJob('notifications.send')
   async send(data: NotificationJobData): Promise<void> {
-    const n = await this.ledger.load(data.notificationId);
+    const ids = 'notificationIds' in data ? data.notificationIds : [data.notificationId];
+    const runs = await Promise.allSettled(
+      ids.map((id) => this.places.run(() => this.sendOne(id, data.attempts))),
+    );
+    const failed = runs.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  private async sendOne(id: string, attempts: number | undefined): Promise<void> {
+    const n = await this.ledger.load(id);
     // A stale job (its call was made): nothing to do.
-    if (!n || (data.attempts !== undefined && data.attempts !== n.attempts)) return;
+    if (!n || (attempts !== undefined && attempts !== n.attempts)) return;
     return this.callFor(n);
   }
 

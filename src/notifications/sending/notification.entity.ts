@@ -73,4 +73,6 @@ export class Notification {
   @Column('timestamptz') nextAttemptAt: Date;
   @Column('timestamptz') createdAt: Date;
   @Column('timestamptz') updatedAt: Date;
+  /** The batch job that carries the first call of a row stored due now (see assignBatchJobs). */
+  @Column('text', { nullable: true, select: false }) jobId?: string | null;
 }

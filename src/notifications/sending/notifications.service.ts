@@ -21,7 +21,7 @@ import { LocalRuns } from '../../platform/queue/local-runs';
 import { NotificationComposer } from './notification-composer';
 import { ConsentDecision, ConsentGate } from './consent-gate';
 import { NotificationSender } from './notification-sender';
-import { notificationJob, STUCK_SENDING_MS } from './notification-jobs';
+import { assignBatchJobs, batchJobs, notificationJob, STUCK_SENDING_MS } from './notification-jobs';
 import { entry, timelineOf } from './notification-ledger';
 import { NotificationAttempt } from './notification-attempt.entity';
 import { prepareNotification, PrepareOptions, WindowGuard } from './notification-request';
@@ -52,17 +52,18 @@ const INSERT = `
   WITH stored AS (
     INSERT INTO notifications (id, workspace_id, to_contact_id, to_phone, to_email, channels, template_key, locale,
       content, data, category, priority, send_at, status, skipped_routes, timeline, next_attempt_at, created_at, updated_at,
-      conversation_id, via_provider_id, attempts, route_tries, channel, provider_id, provider_kind, current_attempt_id)
+      conversation_id, via_provider_id, attempts, route_tries, channel, provider_id, provider_kind, current_attempt_id,
+      job_id)
     SELECT id, ws, contact, phone, email, channels::text[], template, locale, content, data, category, priority,
       send_at, status, skipped::text[], timeline, next_at, created, created, conv, via, attempts, route_tries,
-      channel, provider_id, provider_kind, attempt_id
+      channel, provider_id, provider_kind, attempt_id, job_id
     FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
       $9::jsonb[], $10::jsonb[], $11::text[], $12::text[], $13::timestamptz[], $14::text[], $15::text[], $16::jsonb[],
       $17::timestamptz[], $18::timestamptz[], $19::uuid[], $20::uuid[], $21::int[], $22::int[], $23::text[],
-      $24::uuid[], $25::text[], $26::uuid[])
+      $24::uuid[], $25::text[], $26::uuid[], $27::text[])
       AS t(id, ws, contact, phone, email, channels, template, locale, content, data, category, priority, send_at,
            status, skipped, timeline, next_at, created, conv, via, attempts, route_tries, channel, provider_id,
-           provider_kind, attempt_id)
+           provider_kind, attempt_id, job_id)
     ON CONFLICT (id) DO NOTHING
     RETURNING id, workspace_id, attempts, channel, provider_id, provider_kind, current_attempt_id, created_at),
   opened AS (
@@ -79,6 +80,15 @@ export const WINDOW_GUARD = definePluginPoint<WindowGuard>({ title: 'window guar
 /** `@GuardsWindow()` on a method `(workspaceId, phone, viaProviderId) => open?`. */
 export const GuardsWindow = () => declare(WINDOW_GUARD);
 
+interface PendingNotification {
+  id: string;
+  status: string;
+  attempts: number;
+  priority: string;
+  next_attempt_at: Date;
+  job_id: string | null;
+}
+
 /** Bulk items in preparation at once (those that read contacts wait on PostgreSQL together). */
 const BULK_SLICE = 10;
 
@@ -89,6 +99,9 @@ export class NotificationsService implements OnModuleInit {
   /** The ids each flush inserted (an id given twice is stored once). */
   private readonly batches = new GroupCommit<Notification, Set<string>>((rows) => this.flush(rows), {
     afterAcknowledge: (rows, inserted) => this.enqueue(rows.filter((n) => inserted.has(n.id))),
+    maxInFlight: 2,
+    lingerMs: 4,
+    lingerWhenBusy: true,
   });
   private windowGuard?: WindowGuard;
   /** Rows whose first call this process makes itself, without a job (`sendFor`'s `sendHere`). */
@@ -313,6 +326,7 @@ export class NotificationsService implements OnModuleInit {
   }
 
   private async flush(rows: Notification[]): Promise<Set<string>> {
+    assignBatchJobs(rows.filter((n) => this.waitsForBatchJob(n)));
     const inserted = await this.lane.query<{ id: string }>(INSERT, [
       rows.map((n) => n.id),
       rows.map((n) => n.workspaceId),
@@ -340,8 +354,14 @@ export class NotificationsService implements OnModuleInit {
       rows.map((n) => n.providerId),
       rows.map((n) => n.providerKind),
       rows.map((n) => n.currentAttemptId),
+      rows.map((n) => n.jobId ?? null),
     ]);
     return new Set(inserted.map((r) => r.id));
+  }
+
+  /** Due now and left to a job: its first call rides in a batch job (see assignBatchJobs). */
+  private waitsForBatchJob(n: Notification): boolean {
+    return n.status === 'queued' && n.attempts === 0 && !this.sentHere.has(n);
   }
 
   /**
@@ -390,32 +410,37 @@ export class NotificationsService implements OnModuleInit {
     }
   }
 
-  /** After the 202: best effort, the relay enqueues what this could not (Redis down, a crash). */
+  /**
+   * After the 202: best effort, the relay enqueues what this could not (Redis down, a crash). Rows
+   * due now ride in batch jobs, as the flush named them; scheduled ones get a delayed job each.
+   */
   private async enqueue(all: Notification[]): Promise<void> {
     const rows = all.filter((n) => !this.sentHere.has(n));
     if (rows.length === 0) return;
     const now = this.clock.nowMs();
     try {
-      await this.jobs.enqueueBulk(
-        rows.map((n) => notificationJob(n.id, 0, n.priority, n.nextAttemptAt.getTime() - now)),
-      );
+      await this.jobs.enqueueBulk([
+        ...batchJobs(rows.filter((n) => n.jobId)),
+        ...rows
+          .filter((n) => !n.jobId)
+          .map((n) => notificationJob(n.id, 0, n.priority, n.nextAttemptAt.getTime() - now)),
+      ]);
     } catch (err) {
       // Stored is accepted: the relay enqueues it once Redis is back.
       this.logger.warn(`enqueueing ${rows.length} notifications failed: ${(err as Error).message}`);
     }
   }
 
-  /** Offers again what is due soon but may have lost its job (Redis wiped), and stuck sends. */
+  /**
+   * Offers again what is due soon but may have lost its job (Redis wiped), and stuck sends. A
+   * waiting one whose job completed was deferred (rate limit, quiet hours): a tagged job holds it,
+   * so only a failed or missing job is replaced; for a first call, its batch job's state counts.
+   * A stuck `sending` one lost its worker.
+   */
   @OutboxSweep('notifications')
   async relayPending(graceSeconds: number): Promise<number> {
-    const rows: Array<{
-      id: string;
-      status: string;
-      attempts: number;
-      priority: string;
-      next_attempt_at: Date;
-    }> = await this.dataSource.query(
-      `SELECT id, status, attempts, priority, next_attempt_at FROM notifications
+    const rows: PendingNotification[] = await this.dataSource.query(
+      `SELECT id, status, attempts, priority, next_attempt_at, job_id FROM notifications
          WHERE (status IN ('scheduled', 'queued') AND next_attempt_at < now() + interval '1 minute'
                 AND updated_at < now() - make_interval(secs => $1))
             OR (status = 'sending' AND updated_at < now() - make_interval(secs => $2))
@@ -423,17 +448,30 @@ export class NotificationsService implements OnModuleInit {
       [graceSeconds, STUCK_SENDING_MS / 1000],
     );
     const now = this.clock.nowMs();
-    const job = (r: (typeof rows)[number]) =>
+    const job = (r: PendingNotification) =>
       notificationJob(r.id, r.attempts, r.priority, new Date(r.next_attempt_at).getTime() - now);
-    // A waiting one whose job completed was deferred (rate limit, quiet hours): a tagged job holds
-    // it, so only a failed or missing job is replaced. A stuck `sending` one lost its worker.
     const [sending, waiting] = [
       rows.filter((r) => r.status === 'sending'),
       rows.filter((r) => r.status !== 'sending'),
     ];
+    const carried = await this.carried(waiting);
     return (
-      (await this.jobs.reoffer(waiting.map(job), ['failed'])) + (await this.jobs.reoffer(sending.map(job)))
+      (await this.jobs.reoffer(waiting.filter((r) => !carried.has(r.id)).map(job), ['failed'])) +
+      (await this.jobs.reoffer(sending.map(job)))
     );
+  }
+
+  /**
+   * Waiting rows whose first call is still their batch job's: held (waiting, running) or
+   * completed (it deferred them: a tagged job holds them), as `ntf-<id>-0` would be. A batch job
+   * gone or failed leaves the row to a job of its own.
+   */
+  private async carried(rows: PendingNotification[]): Promise<Set<string>> {
+    const firsts = rows.filter((r) => r.job_id && r.attempts === 0);
+    const jobIds = [...new Set(firsts.map((r) => r.job_id!))];
+    const states = await this.jobs.states('notifications.send', jobIds);
+    const holding = new Set(jobIds.filter((_, i) => states[i] === 'held' || states[i] === 'completed'));
+    return new Set(firsts.filter((r) => holding.has(r.job_id!)).map((r) => r.id));
   }
 
   /** Due more than the threshold ago and not sent, or `sending` with no news for that long. */
