@@ -1,3 +1,4 @@
+import { fillBatchJobs, rowsByJob } from '../../platform/queue/batch-jobs';
 import type { EnqueueItem } from '../../platform/queue/job-queue.service';
 import { JobName, QueueName } from '../../platform/queue/queue.registry';
 
@@ -43,41 +44,28 @@ export type EventJobData = { eventId: string } | { eventIds: string[] };
 
 /**
  * Gives each new row the id of the job that will carry its first attempt (`evb-<first row's
- * id>`): rows by queue, EVENT_JOB_BATCH a job. Stored with the row (`events.job_id`), so the relay
- * knows which job holds it.
+ * id>`): rows by queue, EVENT_JOB_BATCH a job (see fillBatchJobs).
  */
 export function assignBatchJobs(rows: Array<{ id: string; queue: string; jobId?: string | null }>): void {
-  const open = new Map<string, { jobId: string; size: number }>();
-  for (const row of rows) {
-    let job = open.get(row.queue);
-    if (!job || job.size === EVENT_JOB_BATCH) {
-      job = { jobId: `evb-${row.id}`, size: 0 };
-      open.set(row.queue, job);
-    }
-    row.jobId = job.jobId;
-    job.size++;
-  }
+  fillBatchJobs(
+    rows,
+    EVENT_JOB_BATCH,
+    (row) => row.queue,
+    (first) => `evb-${first.id}`,
+  );
 }
 
 /** The jobs for rows stored with their batch's id: one per batch; a row without one gets its own. */
 export function firstAttemptJobs(
   rows: Array<{ id: string; queue: string; jobId?: string | null }>,
 ): Array<EnqueueItem<EventJobData>> {
-  const batches = new Map<string, { queue: string; eventIds: string[] }>();
-  const jobs: Array<EnqueueItem<EventJobData>> = [];
-  for (const row of rows) {
-    if (!row.jobId) {
-      jobs.push(eventJob(row.id, row.queue, 0, 0));
-      continue;
-    }
-    const batch = batches.get(row.jobId) ?? { queue: row.queue, eventIds: [] };
-    batch.eventIds.push(row.id);
-    batches.set(row.jobId, batch);
-  }
-  for (const [jobId, { queue, eventIds }] of batches)
+  const jobs: Array<EnqueueItem<EventJobData>> = rows
+    .filter((row) => !row.jobId)
+    .map((row) => eventJob(row.id, row.queue, 0, 0));
+  for (const [jobId, batch] of rowsByJob(rows))
     jobs.push({
-      name: eventJobName(queue),
-      data: { eventIds },
+      name: eventJobName(batch[0].queue),
+      data: { eventIds: batch.map((row) => row.id) },
       opts: { jobId },
     });
   return jobs;

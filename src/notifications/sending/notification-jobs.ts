@@ -1,4 +1,5 @@
 import { v7 as uuidv7 } from 'uuid';
+import { fillBatchJobs, rowsByJob } from '../../platform/queue/batch-jobs';
 import type { EnqueueItem } from '../../platform/queue/job-queue.service';
 import type { Priority } from './notification.entity';
 
@@ -53,36 +54,25 @@ interface FirstCallRow {
 }
 
 /**
- * Gives each row due now the id of the batch job that will carry its first call (`ntb-<uuid>`:
- * a caller may choose a notification's id, so a batch is not named after one), by priority,
- * NOTIFICATION_JOB_BATCH a job. Stored with the row (`notifications.job_id`), so the relay knows
- * which job holds it. Given again at each flush of the rows (a batch refused and flushed request
+ * Gives each row due now the id of the batch job that will carry its first call: by priority,
+ * NOTIFICATION_JOB_BATCH a job (see fillBatchJobs), named `ntb-<uuid>` since a caller may choose a
+ * notification's id. Given again at each flush of the rows (a batch refused and flushed request
  * by request).
  */
 export function assignBatchJobs(rows: FirstCallRow[]): void {
-  const open = new Map<string, { jobId: string; size: number }>();
-  for (const row of rows) {
-    let job = open.get(row.priority);
-    if (!job || job.size === NOTIFICATION_JOB_BATCH) {
-      job = { jobId: `ntb-${uuidv7()}`, size: 0 };
-      open.set(row.priority, job);
-    }
-    row.jobId = job.jobId;
-    job.size++;
-  }
+  fillBatchJobs(
+    rows,
+    NOTIFICATION_JOB_BATCH,
+    (row) => row.priority,
+    () => `ntb-${uuidv7()}`,
+  );
 }
 
-/** One job per batch of rows stored with a batch's id (see assignBatchJobs). */
+/** One job per batch of the rows stored with a batch's id (the others are left out). */
 export function batchJobs(rows: FirstCallRow[]): Array<EnqueueItem<NotificationJobData>> {
-  const batches = new Map<string, { priority: string; notificationIds: string[] }>();
-  for (const row of rows) {
-    const batch = batches.get(row.jobId!) ?? { priority: row.priority, notificationIds: [] };
-    batch.notificationIds.push(row.id);
-    batches.set(row.jobId!, batch);
-  }
-  return [...batches].map(([jobId, { priority, notificationIds }]) => ({
+  return [...rowsByJob(rows)].map(([jobId, batch]) => ({
     name: 'notifications.send',
-    data: { notificationIds, attempts: 0 },
-    opts: { jobId, priority: priorityOf(priority) },
+    data: { notificationIds: batch.map((row) => row.id), attempts: 0 },
+    opts: { jobId, priority: priorityOf(batch[0].priority) },
   }));
 }

@@ -420,7 +420,7 @@ export class NotificationsService implements OnModuleInit {
     const now = this.clock.nowMs();
     try {
       await this.jobs.enqueueBulk([
-        ...batchJobs(rows.filter((n) => n.jobId)),
+        ...batchJobs(rows),
         ...rows
           .filter((n) => !n.jobId)
           .map((n) => notificationJob(n.id, 0, n.priority, n.nextAttemptAt.getTime() - now)),
