@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { v7 as uuidv7 } from 'uuid';
-import { GroupCommit } from '../../platform/database/group-commit';
+import { BUSY_LINGER_MS, GroupCommit } from '../../platform/database/group-commit';
 import { RequestLane } from '../../platform/database/request-lane';
 import { JobQueue } from '../../platform/queue/job-queue.service';
 import { QueueName } from '../../platform/queue/queue.registry';
@@ -46,9 +46,6 @@ const INSERT = `
     oc timestamptz, rc timestamptz, d jsonb, raw text, h bool, j text)
   ON CONFLICT (source_id, dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING
   RETURNING id`;
-
-/** How long a flush waits for company while the other one is under way. */
-const BUSY_LINGER_MS = 4;
 
 interface Flushed {
   inserted: Set<string>;

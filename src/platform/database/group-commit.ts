@@ -24,6 +24,9 @@ interface Pending<T, R> {
  * request's items are flushed again on their own, and only the request that brought the bad row
  * fails. Not when the database is down — every retry would fail the same way.
  */
+/** A request path's wait for company while another flush is under way (`lingerMs` with `lingerWhenBusy`). */
+export const BUSY_LINGER_MS = 4;
+
 export interface GroupCommitOptions<T, R> {
   /** Items per flush (500). */
   maxBatch?: number;
