@@ -88,10 +88,12 @@ describe('notifications carried by batch jobs (service)', () => {
     );
     const carried = jobs.flatMap((j) => (j!.data as { notificationIds: string[] }).notificationIds);
     expect(carried.sort()).toEqual([...ids].sort());
-    expect(jobs.every((j) => (j!.data as { notificationIds: string[] }).notificationIds.length <= 50)).toBe(
-      true,
-    );
-    expect(jobs.length).toBeLessThan(ids.length / 5);
+    expect(
+      jobs.every(
+        (j) => (j!.data as { notificationIds: string[] }).notificationIds.length <= NOTIFICATION_JOB_BATCH,
+      ),
+    ).toBe(true);
+    expect(jobs.length).toBeLessThan(ids.length / 3); // a job each would be 60
     expect(jobs.every((j) => j!.opts.priority === 5)).toBe(true); // normal
     expect(await ownJobs(ids)).toBe(0);
 
